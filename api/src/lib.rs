@@ -1,0 +1,122 @@
+//! The ordertrack HTTP API: thin handlers that validate, authorize, write
+//! Postgres in one transaction, enqueue and answer.
+
+pub mod auth;
+pub mod config;
+pub mod demo;
+pub mod errors;
+pub mod json;
+pub mod openapi;
+pub mod rate_limit;
+pub mod routes;
+pub mod state;
+pub mod views;
+
+use std::net::TcpListener;
+use std::time::Instant;
+
+use actix_web::dev::{Server, Service};
+use actix_web::{web, App, HttpResponse, HttpServer};
+use ordertrack_shared::db;
+use ordertrack_shared::jobs::Enqueuer;
+use ordertrack_shared::metrics::{HTTP_DURATION, HTTP_REQUESTS};
+use utoipa::OpenApi;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::config::ApiConfig;
+use crate::errors::ApiError;
+use crate::rate_limit::RateLimiter;
+use crate::state::AppState;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Db(#[from] db::DbSetupError),
+    #[error("redis: {0}")]
+    Redis(String),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: String,
+        source: std::io::Error,
+    },
+}
+
+/// A running server and the port it listens on.
+pub struct Running {
+    pub port: u16,
+    pub server: Server,
+}
+
+pub fn state(config: ApiConfig) -> Result<AppState, StartError> {
+    let db = db::pool(&config.store.database_url, config.store.database_pool_size)?;
+    let enqueuer = Enqueuer::new(
+        &config.store.redis_url,
+        &config.store.redis_namespace,
+        config.enqueue_timeout,
+    )
+    .map_err(|e| StartError::Redis(e.to_string()))?;
+    Ok(AppState {
+        rate_limiter: RateLimiter::new(enqueuer.clone()),
+        config,
+        db,
+        enqueuer,
+    })
+}
+
+/// Binds and builds the server; the caller awaits (or spawns) `server`.
+pub fn start(config: ApiConfig) -> Result<Running, StartError> {
+    let addr = format!("{}:{}", config.host, config.port);
+    let listener = TcpListener::bind(&addr).map_err(|source| StartError::Bind {
+        addr: addr.clone(),
+        source,
+    })?;
+    let port = listener
+        .local_addr()
+        .map_err(|source| StartError::Bind { addr, source })?
+        .port();
+    let workers = config.workers;
+    let state = web::Data::new(state(config)?);
+    let openapi = openapi::ApiDoc::openapi();
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .app_data(web::QueryConfig::default().error_handler(json::query_error))
+            .app_data(web::PathConfig::default().error_handler(json::path_error))
+            .wrap_fn(|req, srv| {
+                let started = Instant::now();
+                let method = req.method().to_string();
+                let fut = srv.call(req);
+                async move {
+                    let res = fut.await?;
+                    let route = res
+                        .request()
+                        .match_pattern()
+                        .unwrap_or_else(|| "unmatched".into());
+                    let status = res.status().as_u16().to_string();
+                    HTTP_REQUESTS
+                        .with_label_values(&[&method, &route, &status])
+                        .inc();
+                    HTTP_DURATION
+                        .with_label_values(&[&method, &route, &status])
+                        .observe(started.elapsed().as_secs_f64());
+                    Ok(res)
+                }
+            })
+            .configure(routes::configure)
+            .service(
+                SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", openapi.clone()),
+            )
+            .default_service(web::to(|| async {
+                Err::<HttpResponse, _>(ApiError::NotFound("endpoint"))
+            }))
+    })
+    .workers(workers)
+    .shutdown_timeout(10)
+    .listen(listener)
+    .map_err(|source| StartError::Bind {
+        addr: "listener".into(),
+        source,
+    })?
+    .run();
+    Ok(Running { port, server })
+}

@@ -1,0 +1,127 @@
+//! `api` serves HTTP; `api migrate` applies migrations; `api token create`
+//! mints a token; `api seed-demo` loads demo data and prints tokens.
+
+use std::process::ExitCode;
+
+use ordertrack_api::config::ApiConfig;
+use ordertrack_shared::config::{load_dotenv, StoreConfig};
+use ordertrack_shared::db;
+use ordertrack_shared::domain::Role;
+use ordertrack_shared::jobs::Enqueuer;
+use ordertrack_shared::models::{ApiToken, Customer};
+
+const USAGE: &str = "usage:
+  api                      serve HTTP (PORT, default 8080)
+  api migrate              apply database migrations and exit
+  api token create --role customer|csr|admin|service [--customer EXTERNAL_ID] [--label TEXT]
+  api seed-demo            load demo data and print a token per role";
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    load_dotenv();
+    ordertrack_shared::telemetry::init("info,ordertrack=debug");
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        None | Some("serve") => serve().await,
+        Some("migrate") => migrate().await,
+        Some("token") if args.get(1).map(String::as_str) == Some("create") => {
+            create_token(&args[2..]).await
+        }
+        Some("seed-demo") => seed_demo().await,
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => Err(format!("unknown command '{other}'\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve() -> Result<(), String> {
+    let config = ApiConfig::from_env().map_err(|e| e.to_string())?;
+    let running = ordertrack_api::start(config).map_err(|e| e.to_string())?;
+    tracing::info!(port = running.port, "api listening");
+    running.server.await.map_err(|e| e.to_string())
+}
+
+async fn migrate() -> Result<(), String> {
+    let store = StoreConfig::from_env().map_err(|e| e.to_string())?;
+    let applied = db::run_migrations(&store.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    println!("{} migration(s) applied", applied.len());
+    for name in applied {
+        println!("  {name}");
+    }
+    Ok(())
+}
+
+fn flag<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .map(String::as_str)
+}
+
+async fn create_token(args: &[String]) -> Result<(), String> {
+    use diesel_async::AsyncConnection;
+    let role: Role = flag(args, "--role")
+        .ok_or("--role is required")?
+        .parse()
+        .map_err(|e| format!("--role: {e}"))?;
+    let label = flag(args, "--label").unwrap_or("cli");
+    let store = StoreConfig::from_env().map_err(|e| e.to_string())?;
+    let mut conn = diesel_async::AsyncPgConnection::establish(&store.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    let customer_id = match (role, flag(args, "--customer")) {
+        (Role::Customer, Some(external_id)) => Some(
+            Customer::find_by_external_id(&mut conn, external_id)
+                .await
+                .map_err(|e| format!("--customer {external_id}: {e}"))?
+                .id,
+        ),
+        (Role::Customer, None) => {
+            return Err("a customer token needs --customer EXTERNAL_ID".into())
+        }
+        (_, Some(_)) => return Err("--customer only goes with --role customer".into()),
+        (_, None) => None,
+    };
+    let (_, secret) = ApiToken::mint(&mut conn, role, customer_id, label, None)
+        .await
+        .map_err(|e| e.to_string())?;
+    println!("{secret}");
+    Ok(())
+}
+
+async fn seed_demo() -> Result<(), String> {
+    use diesel_async::AsyncConnection;
+    let store = StoreConfig::from_env().map_err(|e| e.to_string())?;
+    let mut conn = diesel_async::AsyncPgConnection::establish(&store.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    let enqueuer = Enqueuer::new(
+        &store.redis_url,
+        &store.redis_namespace,
+        std::time::Duration::from_secs(1),
+    )
+    .map_err(|e| e.to_string())?;
+    let tokens = ordertrack_api::demo::seed(&mut conn, &enqueuer)
+        .await
+        .map_err(|e| e.to_string())?;
+    println!("demo data loaded. tokens (shown once):");
+    println!("  admin:    {}", tokens.admin);
+    println!("  csr:      {}", tokens.csr);
+    println!("  service:  {}", tokens.service);
+    println!(
+        "  customer: {}   (Ana, owns DEMO-1001 and DEMO-1002)",
+        tokens.customer
+    );
+    Ok(())
+}

@@ -1,0 +1,423 @@
+use actix_web::http::header;
+use actix_web::{post, web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
+use diesel_async::AsyncConnection;
+use ordertrack_shared::domain::{
+    ChangeSource, Channel, EmailAddress, Locale, NotificationEvent, OrderStatus, PhoneNumber,
+};
+use ordertrack_shared::jobs::SendNotification;
+use ordertrack_shared::models::{
+    IdempotentResponse, NewCustomer, NewNotification, NewOrder, NewStatusChange, Notification,
+};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::auth::{Permission, Principal};
+use crate::errors::{ApiError, ErrorBody};
+use crate::json;
+use crate::state::AppState;
+use crate::views::OrderView;
+
+/// A registered customer, known to the storefront by its own id.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CustomerInput {
+    pub external_id: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub name: Option<String>,
+}
+
+/// A guest checkout: no account, just how to reach them.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GuestInput {
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddressInput {
+    pub name: String,
+    pub line1: String,
+    pub line2: Option<String>,
+    pub city: String,
+    pub region: Option<String>,
+    pub postal_code: String,
+    /// ISO 3166-1 alpha-2, e.g. "ES".
+    pub country: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateOrderRequest {
+    /// The storefront's order number; unique.
+    pub order_number: String,
+    /// Exactly one of `customer` and `guest`.
+    pub customer: Option<CustomerInput>,
+    pub guest: Option<GuestInput>,
+    /// Language tag for messages (es, en, ro, ru; `es-MX` works). Default en.
+    pub locale: Option<String>,
+    /// Initial status: pending or confirmed (default).
+    pub status: Option<OrderStatus>,
+    pub shipping_address: AddressInput,
+    pub estimated_delivery_at: Option<DateTime<Utc>>,
+    /// When the shopper placed it; default now.
+    pub placed_at: Option<DateTime<Utc>>,
+}
+
+struct Contact {
+    customer: Option<NewCustomer>,
+    email: Option<String>,
+    phone: Option<String>,
+    name: Option<String>,
+}
+
+fn text(field: &str, value: &str, max: usize) -> Result<String, ApiError> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(ApiError::invalid(
+            field,
+            format!("{field} must not be empty"),
+        ));
+    }
+    if value.chars().count() > max {
+        return Err(ApiError::invalid(
+            field,
+            format!("{field} must be at most {max} characters"),
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+fn optional_text(
+    field: &str,
+    value: Option<&String>,
+    max: usize,
+) -> Result<Option<String>, ApiError> {
+    value
+        .filter(|v| !v.trim().is_empty())
+        .map(|v| text(field, v, max))
+        .transpose()
+}
+
+fn email(field: &str, value: Option<&String>) -> Result<Option<String>, ApiError> {
+    value
+        .map(|v| {
+            EmailAddress::parse(v)
+                .map(EmailAddress::into_inner)
+                .map_err(|e| ApiError::invalid(field, e.to_string()))
+        })
+        .transpose()
+}
+
+fn phone(field: &str, value: Option<&String>) -> Result<Option<String>, ApiError> {
+    value
+        .map(|v| {
+            PhoneNumber::parse(v)
+                .map(PhoneNumber::into_inner)
+                .map_err(|e| ApiError::invalid(field, e.to_string()))
+        })
+        .transpose()
+}
+
+fn validate_order_number(value: &str) -> Result<String, ApiError> {
+    let number = text("order_number", value, 64)?;
+    if number
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-_#./".contains(c))
+    {
+        Ok(number)
+    } else {
+        Err(ApiError::invalid(
+            "order_number",
+            "order_number may use letters, digits and - _ # . / only",
+        ))
+    }
+}
+
+fn validate_contact(req: &CreateOrderRequest, locale: Locale) -> Result<Contact, ApiError> {
+    let contact = match (&req.customer, &req.guest) {
+        (Some(c), None) => {
+            let external_id = text("customer.external_id", &c.external_id, 128)?;
+            let email = email("customer.email", c.email.as_ref())?;
+            let phone = phone("customer.phone", c.phone.as_ref())?;
+            let name = optional_text("customer.name", c.name.as_ref(), 200)?;
+            Contact {
+                customer: Some(NewCustomer {
+                    id: Uuid::now_v7(),
+                    external_id,
+                    email: email.clone(),
+                    phone: phone.clone(),
+                    name: name.clone(),
+                    locale,
+                }),
+                email,
+                phone,
+                name,
+            }
+        }
+        (None, Some(g)) => Contact {
+            customer: None,
+            email: email("guest.email", g.email.as_ref())?,
+            phone: phone("guest.phone", g.phone.as_ref())?,
+            name: optional_text("guest.name", g.name.as_ref(), 200)?,
+        },
+        (Some(_), Some(_)) => {
+            return Err(ApiError::invalid(
+                "guest",
+                "give either customer or guest, not both",
+            ))
+        }
+        (None, None) => {
+            return Err(ApiError::invalid(
+                "customer",
+                "give a customer or a guest contact",
+            ))
+        }
+    };
+    if contact.email.is_none() && contact.phone.is_none() {
+        let field = if req.customer.is_some() {
+            "customer.email"
+        } else {
+            "guest.email"
+        };
+        return Err(ApiError::invalid(
+            field,
+            "an email or a phone number is required to keep the shopper informed",
+        ));
+    }
+    Ok(contact)
+}
+
+fn validate(
+    req: &CreateOrderRequest,
+    now: DateTime<Utc>,
+) -> Result<(NewOrder, Option<NewCustomer>), ApiError> {
+    let order_number = validate_order_number(&req.order_number)?;
+    let locale = match &req.locale {
+        None => Locale::En,
+        Some(tag) => Locale::from_tag(tag).ok_or_else(|| {
+            ApiError::invalid(
+                "locale",
+                format!("unsupported locale '{tag}': use en, es, ro or ru"),
+            )
+        })?,
+    };
+    let status = req.status.unwrap_or(OrderStatus::Confirmed);
+    if !matches!(status, OrderStatus::Pending | OrderStatus::Confirmed) {
+        return Err(ApiError::invalid(
+            "status",
+            "a new order starts as pending or confirmed",
+        ));
+    }
+    let contact = validate_contact(req, locale)?;
+    let a = &req.shipping_address;
+    let country = text("shipping_address.country", &a.country, 2)?.to_ascii_uppercase();
+    if country.len() != 2 || !country.chars().all(|c| c.is_ascii_alphabetic()) {
+        return Err(ApiError::invalid(
+            "shipping_address.country",
+            "country must be an ISO 3166-1 alpha-2 code",
+        ));
+    }
+    let placed_at = req.placed_at.unwrap_or(now);
+    if placed_at > now + chrono::Duration::minutes(5) {
+        return Err(ApiError::invalid("placed_at", "placed_at is in the future"));
+    }
+    if let Some(eta) = req.estimated_delivery_at {
+        if eta < placed_at {
+            return Err(ApiError::invalid(
+                "estimated_delivery_at",
+                "estimated delivery is before the order was placed",
+            ));
+        }
+    }
+    let order = NewOrder {
+        id: Uuid::now_v7(),
+        order_number,
+        customer_id: None,
+        contact_email: contact.email,
+        contact_phone: contact.phone,
+        contact_name: contact.name,
+        locale,
+        status,
+        ship_name: text("shipping_address.name", &a.name, 200)?,
+        ship_line1: text("shipping_address.line1", &a.line1, 200)?,
+        ship_line2: optional_text("shipping_address.line2", a.line2.as_ref(), 200)?,
+        ship_city: text("shipping_address.city", &a.city, 100)?,
+        ship_region: optional_text("shipping_address.region", a.region.as_ref(), 100)?,
+        ship_postal_code: text("shipping_address.postal_code", &a.postal_code, 20)?,
+        ship_country: country,
+        estimated_delivery_at: req.estimated_delivery_at,
+        created_at: placed_at,
+    };
+    Ok((order, contact.customer))
+}
+
+fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiError> {
+    let Some(value) = req.headers().get("Idempotency-Key") else {
+        return Ok(None);
+    };
+    let key = value.to_str().map_err(|_| {
+        ApiError::bad_request(
+            "invalid_header",
+            "Idempotency-Key must be ASCII",
+            Some("Idempotency-Key"),
+        )
+    })?;
+    if key.is_empty() || key.len() > 255 {
+        return Err(ApiError::bad_request(
+            "invalid_header",
+            "Idempotency-Key must be 1 to 255 characters",
+            Some("Idempotency-Key"),
+        ));
+    }
+    Ok(Some(key.to_owned()))
+}
+
+fn replay(stored: IdempotentResponse, request_hash: &[u8]) -> Result<HttpResponse, ApiError> {
+    if stored.request_hash != request_hash {
+        return Err(ApiError::Invalid {
+            code: "idempotency_key_reused",
+            message: "this Idempotency-Key was used with a different request body".into(),
+            field: Some("Idempotency-Key".into()),
+        });
+    }
+    let status = actix_web::http::StatusCode::from_u16(stored.response_status as u16)
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(HttpResponse::build(status)
+        .insert_header(("Idempotent-Replayed", "true"))
+        .json(stored.response_body))
+}
+
+/// Record a new order (storefront). Writes, in one transaction, the order, its
+/// first history entry and the order-confirmed email to send; the email is
+/// queued after commit. A retry with the same `Idempotency-Key` returns the
+/// first response.
+#[utoipa::path(
+    post, path = "/api/v1/orders", tag = "orders",
+    request_body = CreateOrderRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first response")),
+    responses(
+        (status = 201, description = "Created", body = OrderView),
+        (status = 400, description = "Malformed body", body = ErrorBody),
+        (status = 409, description = "Order number already exists", body = ErrorBody),
+        (status = 422, description = "Invalid field", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/orders")]
+pub async fn create_order(
+    state: web::Data<AppState>,
+    principal: Principal,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    principal.require(Permission::CreateOrder)?;
+    let key = idempotency_key(&req)?;
+    let body = json::read_body(payload, state.config.max_body_bytes).await?;
+    let request_hash = Sha256::digest(&body).to_vec();
+    let request: CreateOrderRequest = json::parse(&body)?;
+    let (mut new_order, new_customer) = validate(&request, Utc::now())?;
+
+    let mut conn = state.conn().await?;
+    if let Some(key) = &key {
+        if let Some(stored) = IdempotentResponse::find(&mut conn, principal.token_id, key).await? {
+            return replay(stored, &request_hash);
+        }
+    }
+    let actor = principal.actor();
+    let (token_id, stored_key, stored_hash) =
+        (principal.token_id, key.clone(), request_hash.clone());
+    let outcome = conn
+        .transaction::<_, ApiError, _>(async move |conn| {
+            if let Some(customer) = &new_customer {
+                new_order.customer_id = Some(customer.upsert(conn).await?.id);
+            }
+            let order = new_order.insert(conn).await.map_err(|e| match e {
+                diesel::result::Error::DatabaseError(
+                    diesel::result::DatabaseErrorKind::UniqueViolation,
+                    _,
+                ) => ApiError::conflict(
+                    "order_exists",
+                    format!("order {} already exists", new_order.order_number),
+                ),
+                other => other.into(),
+            })?;
+            NewStatusChange {
+                order_id: order.id,
+                from_status: None,
+                to_status: order.status,
+                source: ChangeSource::Storefront,
+                actor,
+                note: None,
+                occurred_at: order.created_at,
+            }
+            .insert(conn)
+            .await?;
+            let mut queued: Vec<Notification> = Vec::new();
+            if let Some(email) = &order.contact_email {
+                let notification = NewNotification::new(
+                    order.id,
+                    NotificationEvent::OrderConfirmed,
+                    Channel::Email,
+                    email.clone(),
+                    order.locale,
+                );
+                queued.extend(notification.insert_once(conn).await?);
+            }
+            let body = serde_json::to_value(OrderView::new(&order, &[]))
+                .map_err(|e| ApiError::Internal(e.to_string()))?;
+            if let Some(key) = stored_key {
+                IdempotentResponse {
+                    token_id,
+                    key,
+                    request_hash: stored_hash,
+                    response_status: 201,
+                    response_body: body.clone(),
+                }
+                .insert(conn)
+                .await?;
+            }
+            Ok((order, body, queued))
+        })
+        .await;
+
+    let (order, body, queued) = match outcome {
+        Ok(done) => done,
+        // A concurrent request with the same key won the race: answer as it did.
+        Err(ApiError::Conflict {
+            code: "already_exists",
+            ..
+        }) if key.is_some() => {
+            let key = key.as_deref().unwrap_or_default();
+            let stored = IdempotentResponse::find(&mut conn, principal.token_id, key)
+                .await?
+                .ok_or_else(|| ApiError::Internal("idempotency row vanished".into()))?;
+            return replay(stored, &request_hash);
+        }
+        Err(e) => return Err(e),
+    };
+    drop(conn);
+    for n in queued {
+        // Best effort: on failure the outbox sweeper re-enqueues the row.
+        let _ = state
+            .enqueuer
+            .push(
+                n.queue,
+                SendNotification {
+                    notification_id: n.id,
+                },
+                None,
+            )
+            .await;
+    }
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/orders/{}", order.id)))
+        .insert_header((header::ETAG, format!("\"{}\"", order.version)))
+        .json(body))
+}

@@ -1,0 +1,75 @@
+use actix_web::http::header;
+use actix_web::{post, web, HttpResponse};
+use ordertrack_shared::domain::Carrier;
+use ordertrack_shared::models::{NewShipment, Order};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::auth::{Permission, Principal};
+use crate::errors::{ApiError, ErrorBody};
+use crate::json;
+use crate::state::AppState;
+use crate::views::ShipmentView;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateShipmentRequest {
+    pub carrier: Carrier,
+    pub tracking_number: String,
+}
+
+/// Attach a parcel to an order. Answers with the carrier's public tracking URL.
+#[utoipa::path(
+    post, path = "/api/v1/orders/{id}/shipments", tag = "orders",
+    params(("id" = Uuid, Path, description = "Order id")),
+    request_body = CreateShipmentRequest,
+    responses(
+        (status = 201, description = "Created", body = ShipmentView),
+        (status = 404, description = "No such order", body = ErrorBody),
+        (status = 409, description = "This tracking number is already registered", body = ErrorBody),
+        (status = 422, description = "Tracking number does not fit the carrier", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/orders/{id}/shipments")]
+pub async fn create_shipment(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<Uuid>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    principal.require(Permission::AddShipment)?;
+    let body: CreateShipmentRequest = json::body(payload, state.config.max_body_bytes).await?;
+    let tracking_number = body
+        .carrier
+        .parse_tracking_number(&body.tracking_number)
+        .map_err(|e| ApiError::invalid("tracking_number", e.to_string()))?;
+    let mut conn = state.conn().await?;
+    let order = match Order::find(&mut conn, *id).await {
+        Ok(order) => order,
+        Err(diesel::result::Error::NotFound) => return Err(ApiError::NotFound("order")),
+        Err(e) => return Err(e.into()),
+    };
+    let shipment = NewShipment {
+        id: Uuid::now_v7(),
+        order_id: order.id,
+        carrier: body.carrier,
+        tracking_number,
+    }
+    .insert(&mut conn)
+    .await
+    .map_err(|e| match e {
+        diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        ) => ApiError::conflict(
+            "shipment_exists",
+            "this carrier and tracking number are already registered",
+        ),
+        other => other.into(),
+    })?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/orders/{}", order.id)))
+        .json(ShipmentView::from(&shipment)))
+}

@@ -1,0 +1,109 @@
+use actix_web::{post, web, HttpResponse};
+use chrono::{DateTime, Utc};
+use ordertrack_shared::domain::Role;
+use ordertrack_shared::models::{ApiToken, Customer};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::auth::{Permission, Principal};
+use crate::errors::{ApiError, ErrorBody};
+use crate::json;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateTokenRequest {
+    pub role: Role,
+    /// Required for the customer role: the storefront's id of the customer.
+    pub customer_external_id: Option<String>,
+    /// What the token is for, e.g. "storefront prod".
+    pub label: String,
+    /// Lifetime in days; default: no expiry.
+    pub expires_in_days: Option<u32>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedToken {
+    pub id: Uuid,
+    pub role: Role,
+    pub customer_id: Option<Uuid>,
+    /// Shown once; only its hash is stored.
+    pub token: String,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// Mint a bearer token (admin).
+#[utoipa::path(
+    post, path = "/api/v1/tokens", tag = "auth",
+    request_body = CreateTokenRequest,
+    responses(
+        (status = 201, description = "Created; the secret is in `token`", body = CreatedToken),
+        (status = 422, description = "Invalid field", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/tokens")]
+pub async fn create_token(
+    state: web::Data<AppState>,
+    principal: Principal,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    principal.require(Permission::MintToken)?;
+    let body: CreateTokenRequest = json::body(payload, state.config.max_body_bytes).await?;
+    let label = body.label.trim();
+    if label.is_empty() || label.chars().count() > 100 {
+        return Err(ApiError::invalid(
+            "label",
+            "label must be 1 to 100 characters",
+        ));
+    }
+    let expires_at = match body.expires_in_days {
+        Some(0) => {
+            return Err(ApiError::invalid(
+                "expires_in_days",
+                "expires_in_days must be positive",
+            ))
+        }
+        Some(days) => Some(Utc::now() + chrono::Duration::days(i64::from(days))),
+        None => None,
+    };
+    let mut conn = state.conn().await?;
+    let customer_id = match (body.role, body.customer_external_id.as_deref()) {
+        (Role::Customer, Some(external_id)) => {
+            match Customer::find_by_external_id(&mut conn, external_id).await {
+                Ok(customer) => Some(customer.id),
+                Err(diesel::result::Error::NotFound) => {
+                    return Err(ApiError::invalid(
+                        "customer_external_id",
+                        "no customer with this external id",
+                    ))
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        (Role::Customer, None) => {
+            return Err(ApiError::invalid(
+                "customer_external_id",
+                "a customer token needs customer_external_id",
+            ))
+        }
+        (_, Some(_)) => {
+            return Err(ApiError::invalid(
+                "customer_external_id",
+                "only customer tokens belong to a customer",
+            ))
+        }
+        (_, None) => None,
+    };
+    let (token, secret) =
+        ApiToken::mint(&mut conn, body.role, customer_id, label, expires_at).await?;
+    tracing::info!(by = %principal.token_id, token = %token.id, role = %token.role, "token minted");
+    Ok(HttpResponse::Created().json(CreatedToken {
+        id: token.id,
+        role: token.role,
+        customer_id: token.customer_id,
+        token: secret,
+        expires_at: token.expires_at,
+    }))
+}

@@ -1,0 +1,35 @@
+use actix_web::http::header;
+use actix_web::{get, web, HttpResponse};
+use ordertrack_shared::models::Shipment;
+use uuid::Uuid;
+
+use super::load::visible_order;
+use crate::auth::{Permission, Principal};
+use crate::errors::{ApiError, ErrorBody};
+use crate::state::AppState;
+use crate::views::OrderView;
+
+/// One order with its shipments. The `ETag` is the order's version.
+#[utoipa::path(
+    get, path = "/api/v1/orders/{id}", tag = "orders",
+    params(("id" = Uuid, Path, description = "Order id")),
+    responses(
+        (status = 200, description = "The order", body = OrderView),
+        (status = 404, description = "No such order, or not yours", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/orders/{id}")]
+pub async fn get_order(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    principal.require(Permission::ReadOrder)?;
+    let mut conn = state.conn().await?;
+    let order = visible_order(&mut conn, &principal, *id).await?;
+    let shipments = Shipment::for_order(&mut conn, order.id).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, format!("\"{}\"", order.version)))
+        .json(OrderView::new(&order, &shipments)))
+}

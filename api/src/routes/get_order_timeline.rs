@@ -1,0 +1,56 @@
+use actix_web::{get, web, HttpResponse};
+use ordertrack_shared::models::{Shipment, StatusChange};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::load::visible_order;
+use crate::auth::{Permission, Principal};
+use crate::errors::{ApiError, ErrorBody};
+use crate::state::AppState;
+use crate::views::{timeline, TimelineEntry};
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TimelineOrder {
+    #[default]
+    Oldest,
+    Newest,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct TimelineQuery {
+    /// `oldest` (default) or `newest` first.
+    pub order: Option<TimelineOrder>,
+}
+
+/// Every status change and shipment event of an order, by when it happened.
+/// Staff also see who made each change and their note.
+#[utoipa::path(
+    get, path = "/api/v1/orders/{id}/timeline", tag = "orders",
+    params(("id" = Uuid, Path, description = "Order id"), TimelineQuery),
+    responses(
+        (status = 200, description = "The timeline", body = Vec<TimelineEntry>),
+        (status = 404, description = "No such order, or not yours", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/orders/{id}/timeline")]
+pub async fn get_order_timeline(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<Uuid>,
+    query: web::Query<TimelineQuery>,
+) -> Result<HttpResponse, ApiError> {
+    principal.require(Permission::ReadOrder)?;
+    let mut conn = state.conn().await?;
+    let order = visible_order(&mut conn, &principal, *id).await?;
+    let history = StatusChange::for_order(&mut conn, order.id).await?;
+    let shipments = Shipment::for_order(&mut conn, order.id).await?;
+    let mut entries = timeline(&history, &shipments, principal.role.sees_all_orders());
+    if matches!(query.order.unwrap_or_default(), TimelineOrder::Newest) {
+        entries.reverse();
+    }
+    Ok(HttpResponse::Ok().json(entries))
+}

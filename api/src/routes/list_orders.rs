@@ -1,0 +1,134 @@
+use actix_web::{get, web, HttpResponse};
+use base64::Engine;
+use chrono::{DateTime, Utc};
+use ordertrack_shared::domain::OrderStatus;
+use ordertrack_shared::models::{Order, OrderFilter, Shipment, SortOrder};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::auth::{Permission, Principal};
+use crate::errors::{ApiError, ErrorBody};
+use crate::state::AppState;
+use crate::views::OrderView;
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema)]
+pub enum OrderSort {
+    #[default]
+    #[serde(rename = "-created_at")]
+    NewestFirst,
+    #[serde(rename = "created_at")]
+    OldestFirst,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ListOrdersQuery {
+    pub status: Option<OrderStatus>,
+    /// `-created_at` (newest first, default) or `created_at`.
+    pub sort: Option<OrderSort>,
+    /// 1 to 100, default 20.
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrderPage {
+    pub orders: Vec<OrderView>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+fn encode_cursor(order: &Order) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!(
+        "{}|{}",
+        order.created_at.timestamp_micros(),
+        order.id
+    ))
+}
+
+fn decode_cursor(cursor: &str) -> Result<(DateTime<Utc>, Uuid), ApiError> {
+    let bad = || {
+        ApiError::bad_request(
+            "invalid_cursor",
+            "cursor is not one this API issued",
+            Some("cursor"),
+        )
+    };
+    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(cursor)
+        .map_err(|_| bad())?;
+    let raw = String::from_utf8(raw).map_err(|_| bad())?;
+    let (micros, id) = raw.split_once('|').ok_or_else(bad)?;
+    let at = DateTime::from_timestamp_micros(micros.parse().map_err(|_| bad())?).ok_or_else(bad)?;
+    Ok((at, id.parse().map_err(|_| bad())?))
+}
+
+/// The caller's orders (customers: their own; staff: all), filtered and
+/// paginated by cursor.
+#[utoipa::path(
+    get, path = "/api/v1/orders", tag = "orders",
+    params(ListOrdersQuery),
+    responses(
+        (status = 200, description = "One page", body = OrderPage),
+        (status = 400, description = "Bad parameter", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/orders")]
+pub async fn list_orders(
+    state: web::Data<AppState>,
+    principal: Principal,
+    query: web::Query<ListOrdersQuery>,
+) -> Result<HttpResponse, ApiError> {
+    principal.require(Permission::ListOrders)?;
+    let limit = query.limit.unwrap_or(20);
+    if !(1..=100).contains(&limit) {
+        return Err(ApiError::bad_request(
+            "invalid_query",
+            "limit must be between 1 and 100",
+            Some("limit"),
+        ));
+    }
+    let filter = OrderFilter {
+        customer_id: if principal.role.sees_all_orders() {
+            None
+        } else {
+            // A customer token always names its customer (a table constraint).
+            Some(principal.customer_id.ok_or(ApiError::Forbidden)?)
+        },
+        status: query.status,
+        sort: match query.sort.unwrap_or_default() {
+            OrderSort::NewestFirst => SortOrder::NewestFirst,
+            OrderSort::OldestFirst => SortOrder::OldestFirst,
+        },
+        after: query.cursor.as_deref().map(decode_cursor).transpose()?,
+        limit: limit + 1,
+    };
+    let mut conn = state.conn().await?;
+    let mut orders = Order::list(&mut conn, &filter).await?;
+    let next_cursor = if orders.len() as i64 > limit {
+        orders.truncate(limit as usize);
+        orders.last().map(encode_cursor)
+    } else {
+        None
+    };
+    let ids: Vec<Uuid> = orders.iter().map(|o| o.id).collect();
+    let shipments = Shipment::for_orders(&mut conn, &ids).await?;
+    let orders = orders
+        .iter()
+        .map(|o| {
+            let own: Vec<Shipment> = shipments
+                .iter()
+                .filter(|s| s.order_id == o.id)
+                .cloned()
+                .collect();
+            OrderView::new(o, &own)
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(OrderPage {
+        orders,
+        next_cursor,
+    }))
+}

@@ -1,0 +1,108 @@
+use actix_web::{post, web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
+use ordertrack_shared::domain::{EmailAddress, OrderStatus};
+use ordertrack_shared::models::{Order, Shipment, StatusChange};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::errors::{ApiError, ErrorBody};
+use crate::json;
+use crate::state::AppState;
+use crate::views::{timeline, ShipmentView, TimelineEntry};
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TrackOrderRequest {
+    pub order_number: String,
+    /// The email the order was placed with; or give `postal_code`.
+    pub email: Option<String>,
+    /// The shipping postal code; or give `email`.
+    pub postal_code: Option<String>,
+}
+
+/// What a guest may see: no address, no contact details, no staff notes.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TrackingView {
+    pub order_number: String,
+    pub status: OrderStatus,
+    pub status_text: String,
+    pub estimated_delivery_at: Option<DateTime<Utc>>,
+    pub shipments: Vec<ShipmentView>,
+    pub timeline: Vec<TimelineEntry>,
+}
+
+fn normalize_postal_code(code: &str) -> String {
+    code.chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_uppercase()
+}
+
+/// Whether the proof the guest gave matches the order.
+fn proves_ownership(order: &Order, req: &TrackOrderRequest) -> bool {
+    let email_ok = req.email.as_deref().is_some_and(|given| {
+        let given = EmailAddress::parse(given)
+            .map(EmailAddress::into_inner)
+            .unwrap_or_default();
+        order
+            .contact_email
+            .as_deref()
+            .is_some_and(|known| known.eq_ignore_ascii_case(&given))
+    });
+    let postal_ok = req.postal_code.as_deref().is_some_and(|given| {
+        let given = normalize_postal_code(given);
+        !given.is_empty() && given == normalize_postal_code(&order.ship_postal_code)
+    });
+    email_ok || postal_ok
+}
+
+/// Public tracking for guests: order number plus the email or postal code.
+/// Any mismatch is the same 404, so it never tells which part was wrong.
+/// Rate limited per client IP.
+#[utoipa::path(
+    post, path = "/api/v1/tracking", tag = "tracking",
+    request_body = TrackOrderRequest,
+    responses(
+        (status = 200, description = "The order's progress", body = TrackingView),
+        (status = 404, description = "No order matches", body = ErrorBody),
+        (status = 429, description = "Too many lookups", body = ErrorBody),
+    )
+)]
+#[post("/tracking")]
+pub async fn track_order(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let ip = req
+        .peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_default();
+    state
+        .rate_limiter
+        .check("tracking", &ip, state.config.tracking_rate_per_minute, 60)
+        .await?;
+    let request: TrackOrderRequest = json::body(payload, state.config.max_body_bytes).await?;
+    if request.email.is_none() && request.postal_code.is_none() {
+        return Err(ApiError::invalid(
+            "email",
+            "give the order's email or its postal code",
+        ));
+    }
+    let mut conn = state.conn().await?;
+    let order = match Order::find_by_number(&mut conn, request.order_number.trim()).await {
+        Ok(order) if proves_ownership(&order, &request) => order,
+        Ok(_) | Err(diesel::result::Error::NotFound) => return Err(ApiError::NotFound("order")),
+        Err(e) => return Err(e.into()),
+    };
+    let history = StatusChange::for_order(&mut conn, order.id).await?;
+    let shipments = Shipment::for_order(&mut conn, order.id).await?;
+    Ok(HttpResponse::Ok().json(TrackingView {
+        order_number: order.order_number.clone(),
+        status: order.status,
+        status_text: order.status.describe().to_owned(),
+        estimated_delivery_at: order.estimated_delivery_at,
+        shipments: shipments.iter().map(ShipmentView::from).collect(),
+        timeline: timeline(&history, &shipments, false),
+    }))
+}

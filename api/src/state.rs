@@ -1,0 +1,21 @@
+use ordertrack_shared::db::{DbConn, DbPool};
+use ordertrack_shared::jobs::Enqueuer;
+
+use crate::config::ApiConfig;
+use crate::errors::ApiError;
+use crate::rate_limit::RateLimiter;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub config: ApiConfig,
+    pub db: DbPool,
+    pub enqueuer: Enqueuer,
+    pub rate_limiter: RateLimiter,
+}
+
+impl AppState {
+    pub async fn conn(&self) -> Result<DbConn, ApiError> {
+        Ok(self.db.get().await?)
+    }
+}

@@ -1,0 +1,9 @@
+DROP TABLE idempotency_keys;
+DROP TABLE notification_attempts;
+DROP TABLE notifications;
+DROP TABLE status_transitions;
+DROP TABLE shipments;
+DROP TABLE order_status_history;
+DROP TABLE orders;
+DROP TABLE api_tokens;
+DROP TABLE customers;

@@ -1,0 +1,24 @@
+//! Delivery channels. Each returns a provider receipt or says whether the
+//! failure is worth retrying.
+
+pub mod email;
+
+pub use email::{EmailConfig, EmailSender, SmtpTls};
+
+/// Why a send failed, and whether trying again could help.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    /// Network trouble, throttling, 4xx SMTP replies, provider 5xx: retry.
+    #[error("{0}")]
+    Transient(String),
+    /// Invalid address, hard bounce, rejected content: never retry.
+    #[error("{0}")]
+    Permanent(String),
+}
+
+/// What the provider told us about an accepted message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendReceipt {
+    pub provider: &'static str,
+    pub provider_message_id: Option<String>,
+}

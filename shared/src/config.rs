@@ -1,0 +1,134 @@
+//! Reading typed configuration from the environment (and `.env` in development).
+//! Each binary owns one config struct built with these helpers; a bad value
+//! stops the process at start with a message naming the variable.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("environment variable {name} is required")]
+    Missing { name: &'static str },
+    #[error("environment variable {name} is invalid: {reason}")]
+    Invalid { name: &'static str, reason: String },
+}
+
+/// Loads `.env` from the working directory if there is one. Real environment
+/// variables win over the file.
+pub fn load_dotenv() {
+    let _ = dotenvy::dotenv();
+}
+
+fn raw(name: &'static str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// A string with a default.
+pub fn string(name: &'static str, default: &str) -> String {
+    raw(name).unwrap_or_else(|| default.to_owned())
+}
+
+/// A string that may be absent.
+pub fn optional(name: &'static str) -> Option<String> {
+    raw(name)
+}
+
+/// A string that must be present.
+pub fn required(name: &'static str) -> Result<String, ConfigError> {
+    raw(name).ok_or(ConfigError::Missing { name })
+}
+
+/// A parsed value with a default.
+pub fn parse<T>(name: &'static str, default: T) -> Result<T, ConfigError>
+where
+    T: FromStr,
+    T::Err: std::fmt::Display,
+{
+    match raw(name) {
+        None => Ok(default),
+        Some(v) => v.trim().parse().map_err(|e: T::Err| ConfigError::Invalid {
+            name,
+            reason: format!("'{v}': {e}"),
+        }),
+    }
+}
+
+/// A duration in milliseconds with a default.
+pub fn millis(name: &'static str, default_ms: u64) -> Result<Duration, ConfigError> {
+    parse(name, default_ms).map(Duration::from_millis)
+}
+
+/// A value that must be positive.
+pub fn positive<T>(name: &'static str, default: T) -> Result<T, ConfigError>
+where
+    T: FromStr + PartialOrd + Default + Copy,
+    T::Err: std::fmt::Display,
+{
+    let value = parse(name, default)?;
+    if value > T::default() {
+        Ok(value)
+    } else {
+        Err(ConfigError::Invalid {
+            name,
+            reason: "must be greater than zero".into(),
+        })
+    }
+}
+
+/// Settings every process shares: where the data lives.
+#[derive(Clone)]
+pub struct StoreConfig {
+    pub database_url: String,
+    pub database_pool_size: usize,
+    pub redis_url: String,
+    /// Prefix for every Redis key and queue, so several deployments (or tests)
+    /// can share one Redis.
+    pub redis_namespace: String,
+}
+
+pub const DEFAULT_DATABASE_URL: &str = "postgres://ordertrack:ordertrack@127.0.0.1:5432/ordertrack";
+pub const DEFAULT_REDIS_URL: &str = "redis://127.0.0.1:6379";
+
+impl StoreConfig {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let database_url = string("DATABASE_URL", DEFAULT_DATABASE_URL);
+        if !database_url.starts_with("postgres://") && !database_url.starts_with("postgresql://") {
+            return Err(ConfigError::Invalid {
+                name: "DATABASE_URL",
+                reason: "must start with postgres://".into(),
+            });
+        }
+        let redis_url = string("REDIS_URL", DEFAULT_REDIS_URL);
+        if !redis_url.starts_with("redis://") && !redis_url.starts_with("rediss://") {
+            return Err(ConfigError::Invalid {
+                name: "REDIS_URL",
+                reason: "must start with redis://".into(),
+            });
+        }
+        let redis_namespace = string("REDIS_NAMESPACE", "ordertrack");
+        if redis_namespace.contains(char::is_whitespace) {
+            return Err(ConfigError::Invalid {
+                name: "REDIS_NAMESPACE",
+                reason: "must not contain spaces".into(),
+            });
+        }
+        Ok(StoreConfig {
+            database_url,
+            database_pool_size: positive("DATABASE_POOL_SIZE", 16)?,
+            redis_url,
+            redis_namespace,
+        })
+    }
+}
+
+// Connection strings carry passwords: never print them.
+impl std::fmt::Debug for StoreConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoreConfig")
+            .field("database_url", &"<redacted>")
+            .field("database_pool_size", &self.database_pool_size)
+            .field("redis_url", &"<redacted>")
+            .field("redis_namespace", &self.redis_namespace)
+            .finish()
+    }
+}

@@ -1,0 +1,52 @@
+//! The Postgres pool and the embedded migrations.
+
+use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
+use diesel_async::pooled_connection::deadpool::{Object, Pool, PoolError};
+use diesel_async::pooled_connection::AsyncDieselConnectionManager;
+use diesel_async::AsyncPgConnection;
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+pub type DbPool = Pool<AsyncPgConnection>;
+pub type DbConn = Object<AsyncPgConnection>;
+pub type DbPoolError = PoolError;
+
+pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations");
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbSetupError {
+    #[error("cannot build the database pool: {0}")]
+    Pool(String),
+    #[error("cannot connect to the database: {0}")]
+    Connect(String),
+    #[error("migration failed: {0}")]
+    Migrate(String),
+}
+
+pub fn pool(database_url: &str, size: usize) -> Result<DbPool, DbSetupError> {
+    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(database_url);
+    Pool::builder(manager)
+        .max_size(size)
+        .wait_timeout(Some(std::time::Duration::from_secs(5)))
+        .runtime(deadpool::Runtime::Tokio1)
+        .build()
+        .map_err(|e| DbSetupError::Pool(e.to_string()))
+}
+
+/// Applies pending migrations; returns the names of those applied.
+pub async fn run_migrations(database_url: &str) -> Result<Vec<String>, DbSetupError> {
+    use diesel_async::AsyncConnection;
+    let conn = AsyncPgConnection::establish(database_url)
+        .await
+        .map_err(|e| DbSetupError::Connect(e.to_string()))?;
+    // The harness is synchronous: run it off the async threads.
+    tokio::task::spawn_blocking(move || {
+        let mut wrapper: AsyncConnectionWrapper<AsyncPgConnection> =
+            AsyncConnectionWrapper::from(conn);
+        wrapper
+            .run_pending_migrations(MIGRATIONS)
+            .map(|applied| applied.iter().map(|m| m.to_string()).collect())
+            .map_err(|e| DbSetupError::Migrate(e.to_string()))
+    })
+    .await
+    .map_err(|e| DbSetupError::Migrate(e.to_string()))?
+}

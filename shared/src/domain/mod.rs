@@ -1,0 +1,18 @@
+//! Values parsed at the edge and the rules that govern them.
+
+pub mod carrier;
+pub mod contact;
+pub mod locale;
+pub mod notification;
+pub mod order_status;
+pub mod role;
+pub mod text_enum;
+
+pub use carrier::Carrier;
+pub use contact::{EmailAddress, PhoneNumber};
+pub use locale::Locale;
+pub use notification::{
+    AttemptOutcome, ChangeSource, Channel, NotificationEvent, NotificationStatus,
+};
+pub use order_status::{OrderStatus, Transition, TransitionError, Workflow};
+pub use role::Role;

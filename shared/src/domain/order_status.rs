@@ -1,0 +1,230 @@
+//! The order state machine. Which step may follow which lives in the
+//! `status_transitions` table; `Workflow` is its in-memory form.
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::domain::Role;
+use crate::text_enum;
+
+text_enum! {
+    /// Where an order stands, from the shopper's point of view.
+    OrderStatus ("order status") {
+        Pending => "pending",
+        Confirmed => "confirmed",
+        Processing => "processing",
+        /// Held for review (payment, fraud, stock); resumes or is cancelled.
+        OnHold => "on_hold",
+        Shipped => "shipped",
+        InTransit => "in_transit",
+        OutForDelivery => "out_for_delivery",
+        /// A shipment problem that needs attention (failed attempt, damage, customs).
+        Exception => "exception",
+        Delivered => "delivered",
+        Cancelled => "cancelled",
+        Returned => "returned",
+    }
+}
+
+impl OrderStatus {
+    /// Statuses with no way forward by design.
+    pub fn is_terminal(self) -> bool {
+        matches!(self, OrderStatus::Cancelled | OrderStatus::Returned)
+    }
+
+    /// A short human sentence for timelines and messages (English; templates localize).
+    pub fn describe(self) -> &'static str {
+        match self {
+            OrderStatus::Pending => "Order received",
+            OrderStatus::Confirmed => "Order confirmed",
+            OrderStatus::Processing => "Order is being prepared",
+            OrderStatus::OnHold => "Order is on hold",
+            OrderStatus::Shipped => "Order shipped",
+            OrderStatus::InTransit => "Parcel in transit",
+            OrderStatus::OutForDelivery => "Out for delivery",
+            OrderStatus::Exception => "Delivery problem",
+            OrderStatus::Delivered => "Delivered",
+            OrderStatus::Cancelled => "Order cancelled",
+            OrderStatus::Returned => "Order returned",
+        }
+    }
+}
+
+/// One allowed step and the roles that may take it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transition {
+    pub from: OrderStatus,
+    pub to: OrderStatus,
+    pub roles: BTreeSet<Role>,
+}
+
+/// Why a requested status change was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransitionError {
+    #[error("cannot move an order from {from} to {to}")]
+    NotAllowed {
+        from: OrderStatus,
+        to: OrderStatus,
+        allowed: Vec<OrderStatus>,
+    },
+    #[error("the {role} role may not move an order from {from} to {to}")]
+    RoleRefused {
+        from: OrderStatus,
+        to: OrderStatus,
+        role: Role,
+    },
+}
+
+/// The configured workflow: the allowed transitions, keyed by origin.
+#[derive(Debug, Clone, Default)]
+pub struct Workflow {
+    next: HashMap<OrderStatus, Vec<Transition>>,
+}
+
+impl Workflow {
+    pub fn new(transitions: impl IntoIterator<Item = Transition>) -> Self {
+        let mut next: HashMap<OrderStatus, Vec<Transition>> = HashMap::new();
+        for t in transitions {
+            next.entry(t.from).or_default().push(t);
+        }
+        for steps in next.values_mut() {
+            steps.sort_by_key(|t| t.to);
+        }
+        Workflow { next }
+    }
+
+    /// The statuses an order in `from` may move to, in a stable order.
+    pub fn allowed_from(&self, from: OrderStatus) -> Vec<OrderStatus> {
+        self.next
+            .get(&from)
+            .map(|steps| steps.iter().map(|t| t.to).collect())
+            .unwrap_or_default()
+    }
+
+    /// Checks that `role` may move an order from `from` to `to`.
+    pub fn check(
+        &self,
+        from: OrderStatus,
+        to: OrderStatus,
+        role: Role,
+    ) -> Result<(), TransitionError> {
+        let step = self
+            .next
+            .get(&from)
+            .and_then(|steps| steps.iter().find(|t| t.to == to))
+            .ok_or_else(|| TransitionError::NotAllowed {
+                from,
+                to,
+                allowed: self.allowed_from(from),
+            })?;
+        if step.roles.contains(&role) {
+            Ok(())
+        } else {
+            Err(TransitionError::RoleRefused { from, to, role })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::models::transition::default_transitions;
+    use OrderStatus::*;
+
+    fn workflow() -> Workflow {
+        Workflow::new(default_transitions())
+    }
+
+    /// The full table of default steps: every pair not listed here is refused.
+    const ALLOWED: &[(OrderStatus, OrderStatus)] = &[
+        (Pending, Confirmed),
+        (Pending, OnHold),
+        (Pending, Cancelled),
+        (Confirmed, Processing),
+        (Confirmed, Shipped),
+        (Confirmed, OnHold),
+        (Confirmed, Cancelled),
+        (Processing, Shipped),
+        (Processing, OnHold),
+        (Processing, Cancelled),
+        (OnHold, Confirmed),
+        (OnHold, Processing),
+        (OnHold, Cancelled),
+        (Shipped, InTransit),
+        (Shipped, OutForDelivery),
+        (Shipped, Delivered),
+        (Shipped, Exception),
+        (Shipped, Returned),
+        (InTransit, OutForDelivery),
+        (InTransit, Delivered),
+        (InTransit, Exception),
+        (InTransit, Returned),
+        (OutForDelivery, Delivered),
+        (OutForDelivery, InTransit),
+        (OutForDelivery, Exception),
+        (OutForDelivery, Returned),
+        (Exception, InTransit),
+        (Exception, OutForDelivery),
+        (Exception, Delivered),
+        (Exception, Returned),
+        (Exception, Cancelled),
+        (Delivered, Returned),
+    ];
+
+    #[test]
+    fn every_pair_is_allowed_exactly_when_listed() {
+        let wf = workflow();
+        for &from in OrderStatus::ALL {
+            for &to in OrderStatus::ALL {
+                let expected = ALLOWED.contains(&(from, to));
+                let got = wf.check(from, to, Role::Admin).is_ok();
+                assert_eq!(got, expected, "{from} -> {to}");
+            }
+        }
+    }
+
+    #[test]
+    fn refusal_lists_the_allowed_next_states() {
+        let err = workflow()
+            .check(Delivered, Pending, Role::Admin)
+            .unwrap_err();
+        assert_eq!(
+            err,
+            TransitionError::NotAllowed {
+                from: Delivered,
+                to: Pending,
+                allowed: vec![Returned]
+            }
+        );
+    }
+
+    #[test]
+    fn terminal_statuses_have_no_way_forward() {
+        let wf = workflow();
+        for &status in OrderStatus::ALL {
+            assert_eq!(
+                status.is_terminal(),
+                wf.allowed_from(status).is_empty(),
+                "{status}"
+            );
+        }
+    }
+
+    #[test]
+    fn customers_cannot_take_any_default_step() {
+        let wf = workflow();
+        for &(from, to) in ALLOWED {
+            assert!(matches!(
+                wf.check(from, to, Role::Customer),
+                Err(TransitionError::RoleRefused { .. })
+            ));
+        }
+    }
+
+    #[test]
+    fn status_text_round_trips() {
+        for &status in OrderStatus::ALL {
+            assert_eq!(status.as_str().parse::<OrderStatus>(), Ok(status));
+        }
+        assert!("shipping".parse::<OrderStatus>().is_err());
+    }
+}

@@ -1,0 +1,14 @@
+//! ordertrack's shared library: configuration, storage, domain types, jobs,
+//! channels, templates and metrics used by the api, worker and scheduler.
+
+pub mod channels;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod jobs;
+pub mod metrics;
+pub mod models;
+pub mod orders;
+pub mod schema;
+pub mod telemetry;
+pub mod templates;

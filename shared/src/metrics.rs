@@ -1,0 +1,97 @@
+//! Prometheus metrics shared by every process. Each process serves the default
+//! registry at `/metrics`.
+// Metric names and labels are constants: a failure to build one is a
+// programming error that the first test run shows.
+#![allow(clippy::expect_used)]
+
+use std::sync::LazyLock;
+
+use prometheus::{HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder};
+
+pub static REGISTRY: LazyLock<Registry> = LazyLock::new(Registry::new);
+
+fn counter(name: &str, help: &str, labels: &[&str]) -> IntCounterVec {
+    let metric = IntCounterVec::new(Opts::new(name, help), labels).expect("valid counter");
+    REGISTRY
+        .register(Box::new(metric.clone()))
+        .expect("unique counter");
+    metric
+}
+
+fn histogram(name: &str, help: &str, labels: &[&str], buckets: Vec<f64>) -> HistogramVec {
+    let metric = HistogramVec::new(HistogramOpts::new(name, help).buckets(buckets), labels)
+        .expect("valid histogram");
+    REGISTRY
+        .register(Box::new(metric.clone()))
+        .expect("unique histogram");
+    metric
+}
+
+const LATENCY_BUCKETS: &[f64] = &[
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
+
+pub static HTTP_REQUESTS: LazyLock<IntCounterVec> = LazyLock::new(|| {
+    counter(
+        "http_requests_total",
+        "HTTP requests by route and status",
+        &["method", "route", "status"],
+    )
+});
+
+pub static HTTP_DURATION: LazyLock<HistogramVec> = LazyLock::new(|| {
+    histogram(
+        "http_request_duration_seconds",
+        "HTTP request latency by route and status",
+        &["method", "route", "status"],
+        LATENCY_BUCKETS.to_vec(),
+    )
+});
+
+pub static JOBS_ENQUEUED: LazyLock<IntCounterVec> = LazyLock::new(|| {
+    counter(
+        "jobs_enqueued_total",
+        "Jobs pushed to Redis by queue, job and result",
+        &["queue", "job", "result"],
+    )
+});
+
+pub static JOBS_PROCESSED: LazyLock<IntCounterVec> = LazyLock::new(|| {
+    counter(
+        "jobs_processed_total",
+        "Jobs run by queue, job and outcome",
+        &["queue", "job", "outcome"],
+    )
+});
+
+pub static JOB_DURATION: LazyLock<HistogramVec> = LazyLock::new(|| {
+    histogram(
+        "job_duration_seconds",
+        "Job run time by queue and job",
+        &["queue", "job"],
+        LATENCY_BUCKETS.to_vec(),
+    )
+});
+
+pub static NOTIFICATION_ATTEMPTS: LazyLock<IntCounterVec> = LazyLock::new(|| {
+    counter(
+        "notification_attempts_total",
+        "Notification delivery attempts by channel and outcome",
+        &["channel", "outcome"],
+    )
+});
+
+pub static SCHEDULER_TICKS: LazyLock<IntCounterVec> = LazyLock::new(|| {
+    counter(
+        "scheduler_ticks_total",
+        "Scheduler ticks by schedule and whether this instance won them",
+        &["schedule", "result"],
+    )
+});
+
+/// The registry in Prometheus text format.
+pub fn render() -> String {
+    TextEncoder::new()
+        .encode_to_string(&REGISTRY.gather())
+        .unwrap_or_default()
+}

@@ -1,0 +1,100 @@
+//! Bearer tokens. The secret is shown once at creation; only its SHA-256 is
+//! stored (the secret is 256 random bits, so a fast hash is enough).
+
+use base64::Engine;
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::domain::Role;
+use crate::schema::api_tokens;
+
+/// Every token starts with this, so a leaked one is easy to grep for.
+pub const TOKEN_PREFIX: &str = "otk_";
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = api_tokens)]
+pub struct ApiToken {
+    pub id: Uuid,
+    pub role: Role,
+    pub customer_id: Option<Uuid>,
+    pub label: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = api_tokens)]
+struct NewApiToken<'a> {
+    id: Uuid,
+    token_hash: Vec<u8>,
+    role: Role,
+    customer_id: Option<Uuid>,
+    label: &'a str,
+    expires_at: Option<DateTime<Utc>>,
+}
+
+pub fn hash_secret(secret: &str) -> Vec<u8> {
+    Sha256::digest(secret.as_bytes()).to_vec()
+}
+
+fn new_secret() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    format!(
+        "{TOKEN_PREFIX}{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    )
+}
+
+impl ApiToken {
+    /// Mints a token; returns the stored row and the secret (never stored).
+    pub async fn mint(
+        conn: &mut AsyncPgConnection,
+        role: Role,
+        customer_id: Option<Uuid>,
+        label: &str,
+        expires_at: Option<DateTime<Utc>>,
+    ) -> QueryResult<(ApiToken, String)> {
+        let secret = new_secret();
+        let token = diesel::insert_into(api_tokens::table)
+            .values(NewApiToken {
+                id: Uuid::now_v7(),
+                token_hash: hash_secret(&secret),
+                role,
+                customer_id,
+                label,
+                expires_at,
+            })
+            .returning(ApiToken::as_returning())
+            .get_result(conn)
+            .await?;
+        Ok((token, secret))
+    }
+
+    /// The live token for a presented secret, if any.
+    pub async fn authenticate(
+        conn: &mut AsyncPgConnection,
+        secret: &str,
+    ) -> QueryResult<Option<ApiToken>> {
+        if !secret.starts_with(TOKEN_PREFIX) {
+            return Ok(None);
+        }
+        api_tokens::table
+            .filter(api_tokens::token_hash.eq(hash_secret(secret)))
+            .filter(api_tokens::revoked_at.is_null())
+            .filter(
+                api_tokens::expires_at
+                    .is_null()
+                    .or(api_tokens::expires_at.gt(diesel::dsl::now)),
+            )
+            .select(ApiToken::as_select())
+            .first(conn)
+            .await
+            .optional()
+    }
+}

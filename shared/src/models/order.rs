@@ -1,0 +1,166 @@
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use crate::domain::{Locale, OrderStatus};
+use crate::schema::orders;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = orders)]
+pub struct Order {
+    pub id: Uuid,
+    pub order_number: String,
+    pub customer_id: Option<Uuid>,
+    pub contact_email: Option<String>,
+    pub contact_phone: Option<String>,
+    pub contact_name: Option<String>,
+    pub locale: Locale,
+    pub status: OrderStatus,
+    pub ship_name: String,
+    pub ship_line1: String,
+    pub ship_line2: Option<String>,
+    pub ship_city: String,
+    pub ship_region: Option<String>,
+    pub ship_postal_code: String,
+    pub ship_country: String,
+    pub estimated_delivery_at: Option<DateTime<Utc>>,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = orders)]
+pub struct NewOrder {
+    pub id: Uuid,
+    pub order_number: String,
+    pub customer_id: Option<Uuid>,
+    pub contact_email: Option<String>,
+    pub contact_phone: Option<String>,
+    pub contact_name: Option<String>,
+    pub locale: Locale,
+    pub status: OrderStatus,
+    pub ship_name: String,
+    pub ship_line1: String,
+    pub ship_line2: Option<String>,
+    pub ship_city: String,
+    pub ship_region: Option<String>,
+    pub ship_postal_code: String,
+    pub ship_country: String,
+    pub estimated_delivery_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Newest or oldest first; ties broken by id so pages never overlap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortOrder {
+    NewestFirst,
+    OldestFirst,
+}
+
+/// Which orders a listing may see and which it wants.
+#[derive(Debug, Clone)]
+pub struct OrderFilter {
+    /// `Some` for a customer: only their orders.
+    pub customer_id: Option<Uuid>,
+    pub status: Option<OrderStatus>,
+    pub sort: SortOrder,
+    /// Resume after this (created_at, id).
+    pub after: Option<(DateTime<Utc>, Uuid)>,
+    pub limit: i64,
+}
+
+impl NewOrder {
+    pub async fn insert(&self, conn: &mut AsyncPgConnection) -> QueryResult<Order> {
+        diesel::insert_into(orders::table)
+            .values(self)
+            .returning(Order::as_returning())
+            .get_result(conn)
+            .await
+    }
+}
+
+impl Order {
+    pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Order> {
+        orders::table
+            .find(id)
+            .select(Order::as_select())
+            .first(conn)
+            .await
+    }
+
+    /// Locks the row for the rest of the transaction.
+    pub async fn find_for_update(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Order> {
+        orders::table
+            .find(id)
+            .select(Order::as_select())
+            .for_update()
+            .first(conn)
+            .await
+    }
+
+    pub async fn find_by_number(conn: &mut AsyncPgConnection, number: &str) -> QueryResult<Order> {
+        orders::table
+            .filter(orders::order_number.eq(number))
+            .select(Order::as_select())
+            .first(conn)
+            .await
+    }
+
+    /// One page of orders, keyset paginated on (created_at, id).
+    pub async fn list(
+        conn: &mut AsyncPgConnection,
+        filter: &OrderFilter,
+    ) -> QueryResult<Vec<Order>> {
+        let mut query = orders::table.select(Order::as_select()).into_boxed();
+        if let Some(customer_id) = filter.customer_id {
+            query = query.filter(orders::customer_id.eq(customer_id));
+        }
+        if let Some(status) = filter.status {
+            query = query.filter(orders::status.eq(status));
+        }
+        query = match (filter.sort, filter.after) {
+            (SortOrder::NewestFirst, Some((at, id))) => query.filter(
+                orders::created_at
+                    .lt(at)
+                    .or(orders::created_at.eq(at).and(orders::id.lt(id))),
+            ),
+            (SortOrder::OldestFirst, Some((at, id))) => query.filter(
+                orders::created_at
+                    .gt(at)
+                    .or(orders::created_at.eq(at).and(orders::id.gt(id))),
+            ),
+            (_, None) => query,
+        };
+        query = match filter.sort {
+            SortOrder::NewestFirst => query.order((orders::created_at.desc(), orders::id.desc())),
+            SortOrder::OldestFirst => query.order((orders::created_at.asc(), orders::id.asc())),
+        };
+        query.limit(filter.limit).load(conn).await
+    }
+
+    /// Moves the order to `status` if it is still at `expected_version`;
+    /// `None` means somebody else changed it first.
+    pub async fn set_status(
+        conn: &mut AsyncPgConnection,
+        id: Uuid,
+        expected_version: i32,
+        status: OrderStatus,
+    ) -> QueryResult<Option<Order>> {
+        diesel::update(
+            orders::table
+                .find(id)
+                .filter(orders::version.eq(expected_version)),
+        )
+        .set((
+            orders::status.eq(status),
+            orders::version.eq(orders::version + 1),
+            orders::updated_at.eq(diesel::dsl::now),
+        ))
+        .returning(Order::as_returning())
+        .get_result(conn)
+        .await
+        .optional()
+    }
+}

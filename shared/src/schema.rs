@@ -1,0 +1,152 @@
+// @generated automatically by Diesel CLI.
+
+diesel::table! {
+    api_tokens (id) {
+        id -> Uuid,
+        token_hash -> Bytea,
+        role -> Text,
+        customer_id -> Nullable<Uuid>,
+        label -> Text,
+        created_at -> Timestamptz,
+        expires_at -> Nullable<Timestamptz>,
+        revoked_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    customers (id) {
+        id -> Uuid,
+        external_id -> Text,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        name -> Nullable<Text>,
+        locale -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (token_id, key) {
+        token_id -> Uuid,
+        key -> Text,
+        request_hash -> Bytea,
+        response_status -> Int2,
+        response_body -> Jsonb,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    notification_attempts (id) {
+        id -> Int8,
+        notification_id -> Uuid,
+        attempt -> Int4,
+        outcome -> Text,
+        provider -> Text,
+        provider_message_id -> Nullable<Text>,
+        error -> Nullable<Text>,
+        started_at -> Timestamptz,
+        duration_ms -> Int4,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> Uuid,
+        order_id -> Uuid,
+        event -> Text,
+        channel -> Text,
+        recipient -> Text,
+        locale -> Text,
+        queue -> Text,
+        status -> Text,
+        attempts -> Int4,
+        next_attempt_at -> Timestamptz,
+        locked_until -> Nullable<Timestamptz>,
+        last_error -> Nullable<Text>,
+        provider_message_id -> Nullable<Text>,
+        dedupe_key -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        sent_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    order_status_history (id) {
+        id -> Int8,
+        order_id -> Uuid,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        source -> Text,
+        actor -> Text,
+        note -> Nullable<Text>,
+        occurred_at -> Timestamptz,
+        recorded_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    orders (id) {
+        id -> Uuid,
+        order_number -> Text,
+        customer_id -> Nullable<Uuid>,
+        contact_email -> Nullable<Text>,
+        contact_phone -> Nullable<Text>,
+        contact_name -> Nullable<Text>,
+        locale -> Text,
+        status -> Text,
+        ship_name -> Text,
+        ship_line1 -> Text,
+        ship_line2 -> Nullable<Text>,
+        ship_city -> Text,
+        ship_region -> Nullable<Text>,
+        ship_postal_code -> Text,
+        ship_country -> Text,
+        estimated_delivery_at -> Nullable<Timestamptz>,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    shipments (id) {
+        id -> Uuid,
+        order_id -> Uuid,
+        carrier -> Text,
+        tracking_number -> Text,
+        tracking_status -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    status_transitions (from_status, to_status) {
+        from_status -> Text,
+        to_status -> Text,
+        roles -> Array<Nullable<Text>>,
+    }
+}
+
+diesel::joinable!(api_tokens -> customers (customer_id));
+diesel::joinable!(idempotency_keys -> api_tokens (token_id));
+diesel::joinable!(notification_attempts -> notifications (notification_id));
+diesel::joinable!(notifications -> orders (order_id));
+diesel::joinable!(order_status_history -> orders (order_id));
+diesel::joinable!(orders -> customers (customer_id));
+diesel::joinable!(shipments -> orders (order_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    api_tokens,
+    customers,
+    idempotency_keys,
+    notification_attempts,
+    notifications,
+    order_status_history,
+    orders,
+    shipments,
+    status_transitions,
+);

@@ -1,1 +1,66 @@
+//! The ordertrack scheduler: turns cron ticks into jobs. Several may run; a
+//! per-tick lease in Redis lets exactly one enqueue each tick.
 
+pub mod config;
+pub mod lease;
+pub mod schedules;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use apalis::prelude::*;
+use apalis_cron::CronScheduler;
+use ordertrack_shared::jobs::Enqueuer;
+use tokio::sync::watch;
+
+use crate::config::SchedulerConfig;
+use crate::lease::TickLease;
+use crate::schedules::{sweep_outbox_tick, SchedulerContext};
+
+#[derive(Debug, thiserror::Error)]
+pub enum SchedulerError {
+    #[error("redis: {0}")]
+    Redis(String),
+    #[error("schedule: {0}")]
+    Schedule(String),
+    #[error("scheduler stopped: {0}")]
+    Worker(String),
+}
+
+async fn stopped(mut shutdown: watch::Receiver<bool>) -> Result<(), std::io::Error> {
+    let _ = shutdown.wait_for(|stop| *stop).await;
+    Ok(())
+}
+
+/// Runs the schedules until `shutdown` turns true.
+pub async fn run(
+    config: SchedulerConfig,
+    shutdown: watch::Receiver<bool>,
+) -> Result<(), SchedulerError> {
+    let enqueuer = Enqueuer::new(
+        &config.store.redis_url,
+        &config.store.redis_namespace,
+        Duration::from_secs(2),
+    )
+    .map_err(|e| SchedulerError::Redis(e.to_string()))?;
+    let instance = format!(
+        "scheduler-{}-{}",
+        std::process::id(),
+        uuid::Uuid::new_v4().simple()
+    );
+    let ctx = Arc::new(SchedulerContext {
+        lease: TickLease::new(enqueuer.clone(), config.tick_lease, instance.clone()),
+        enqueuer,
+    });
+    let schedule = schedules::parse(&config.sweep_schedule)
+        .map_err(|e| SchedulerError::Schedule(e.to_string()))?;
+    let sweeper = WorkerBuilder::new(format!("{instance}:sweep_outbox"))
+        .backend(CronScheduler::new(schedule))
+        .data(ctx)
+        .build(sweep_outbox_tick);
+    tracing::info!(%instance, sweep = %config.sweep_schedule, "scheduler running");
+    sweeper
+        .run_until(stopped(shutdown))
+        .await
+        .map_err(|e| SchedulerError::Worker(e.to_string()))
+}

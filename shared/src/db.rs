@@ -50,3 +50,31 @@ pub async fn run_migrations(database_url: &str) -> Result<Vec<String>, DbSetupEr
     .await
     .map_err(|e| DbSetupError::Migrate(e.to_string()))?
 }
+
+/// Starts a transaction on `conn`; end it with [`finish`]. Plain functions
+/// rather than `AsyncConnection::transaction`'s async closure, whose
+/// higher-ranked future is not `Send` and so cannot run in spawned jobs.
+pub async fn begin(conn: &mut AsyncPgConnection) -> diesel::QueryResult<()> {
+    use diesel_async::{AnsiTransactionManager, TransactionManager};
+    AnsiTransactionManager::begin_transaction(conn).await
+}
+
+/// Commits when `result` is Ok, rolls back otherwise, and passes it on.
+pub async fn finish<T, E>(conn: &mut AsyncPgConnection, result: Result<T, E>) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    use diesel_async::{AnsiTransactionManager, TransactionManager};
+    match result {
+        Ok(value) => {
+            AnsiTransactionManager::commit_transaction(conn).await?;
+            Ok(value)
+        }
+        Err(e) => {
+            if let Err(rollback) = AnsiTransactionManager::rollback_transaction(conn).await {
+                tracing::warn!(error = %rollback, "rollback failed");
+            }
+            Err(e)
+        }
+    }
+}

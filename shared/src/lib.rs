@@ -10,5 +10,6 @@ pub mod metrics;
 pub mod models;
 pub mod orders;
 pub mod schema;
+pub mod shutdown;
 pub mod telemetry;
 pub mod templates;

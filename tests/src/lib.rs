@@ -1,1 +1,328 @@
+//! Test harness: each `TestApp` is a whole ordertrack (api on port 0, worker,
+//! optionally schedulers) on its own database and Redis namespace, with a
+//! real SMTP server on loopback as the mail relay.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod db;
+pub mod smtp_sink;
+
+use std::future::Future;
+use std::time::Duration;
+
+use ordertrack_api::config::ApiConfig;
+use ordertrack_scheduler::config::SchedulerConfig;
+use ordertrack_shared::channels::{EmailConfig, SmtpTls};
+use ordertrack_shared::config::StoreConfig;
+use ordertrack_shared::db::DbPool;
+use ordertrack_shared::domain::Role;
+use ordertrack_shared::jobs::Queue;
+use ordertrack_shared::models::{ApiToken, Customer, Notification, NotificationAttempt};
+use ordertrack_worker::config::WorkerConfig;
+use serde_json::{json, Value};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use uuid::Uuid;
+
+pub use smtp_sink::{Refusal, SmtpSink};
+
+pub const REDIS_URL: &str = "redis://127.0.0.1:6379";
+/// Nothing listens here: a Redis that is down.
+pub const DEAD_REDIS_URL: &str = "redis://127.0.0.1:1";
+
+/// What to start and how.
+#[derive(Clone)]
+pub struct Options {
+    /// The Redis the api enqueues to (the worker always uses the real one).
+    pub api_redis_url: String,
+    pub worker: bool,
+    pub schedulers: usize,
+    pub max_attempts: i32,
+    pub sweep_grace: Duration,
+    pub tracking_rate_per_minute: u32,
+    pub queues: Vec<Queue>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            api_redis_url: REDIS_URL.into(),
+            worker: true,
+            schedulers: 0,
+            max_attempts: 3,
+            sweep_grace: Duration::from_secs(600),
+            tracking_rate_per_minute: 1000,
+            queues: Queue::ALL.to_vec(),
+        }
+    }
+}
+
+pub struct TestApp {
+    pub base_url: String,
+    pub database: String,
+    pub database_url: String,
+    pub db: DbPool,
+    pub namespace: String,
+    pub smtp: SmtpSink,
+    pub http: reqwest::Client,
+    pub admin_token: String,
+    pub csr_token: String,
+    pub service_token: String,
+    pub worker_config: WorkerConfig,
+    api: actix_web::dev::ServerHandle,
+    stop: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+fn store(database_url: &str, redis_url: &str, namespace: &str) -> StoreConfig {
+    StoreConfig {
+        database_url: database_url.into(),
+        database_pool_size: 8,
+        redis_url: redis_url.into(),
+        redis_namespace: namespace.into(),
+    }
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(Options::default()).await
+    }
+
+    pub async fn spawn_with(options: Options) -> TestApp {
+        ordertrack_shared::telemetry::init("warn");
+        let (database, database_url) = db::create().await;
+        let namespace = format!("test-{}", Uuid::new_v4().simple());
+        let smtp = SmtpSink::start().await;
+
+        let api_config = ApiConfig {
+            store: store(&database_url, &options.api_redis_url, &namespace),
+            host: "127.0.0.1".into(),
+            port: 0,
+            workers: 1,
+            max_body_bytes: 16 * 1024,
+            enqueue_timeout: Duration::from_millis(300),
+            public_base_url: "https://track.example.test".into(),
+            tracking_rate_per_minute: options.tracking_rate_per_minute,
+        };
+        let running = ordertrack_api::start(api_config).expect("start api");
+        let api = running.server.handle();
+        let mut tasks = vec![tokio::spawn(async move {
+            let _ = running.server.await;
+        })];
+        let base_url = format!("http://127.0.0.1:{}", running.port);
+
+        let worker_config = WorkerConfig {
+            store: store(&database_url, REDIS_URL, &namespace),
+            queues: options.queues.clone(),
+            name: "test-worker".into(),
+            concurrency_critical: 4,
+            concurrency_normal: 4,
+            concurrency_bulk: 2,
+            concurrency_maintenance: 1,
+            poll_interval: Duration::from_millis(20),
+            max_attempts: options.max_attempts,
+            retry_base: Duration::from_millis(20),
+            retry_max: Duration::from_millis(200),
+            claim_lease: Duration::from_secs(30),
+            sweep_grace: options.sweep_grace,
+            sweep_batch: 100,
+            email: EmailConfig::Smtp {
+                host: "127.0.0.1".into(),
+                port: smtp.port,
+                tls: SmtpTls::None,
+                username: None,
+                password: None,
+                timeout: Duration::from_secs(5),
+                from: "ordertrack <no-reply@ordertrack.test>".into(),
+            },
+            templates_dir: ordertrack_shared::templates::DEFAULT_TEMPLATES_DIR.into(),
+            public_base_url: "https://track.example.test".into(),
+            metrics_port: None,
+        };
+        let (stop, shutdown) = watch::channel(false);
+        if options.worker {
+            let config = worker_config.clone();
+            let shutdown = shutdown.clone();
+            tasks.push(tokio::spawn(async move {
+                ordertrack_worker::run(config, shutdown)
+                    .await
+                    .expect("worker runs");
+            }));
+        }
+        for _ in 0..options.schedulers {
+            let config = SchedulerConfig {
+                store: store(&database_url, REDIS_URL, &namespace),
+                sweep_schedule: "* * * * * *".into(),
+                tick_lease: Duration::from_secs(60),
+            };
+            let shutdown = shutdown.clone();
+            tasks.push(tokio::spawn(async move {
+                ordertrack_scheduler::run(config, shutdown)
+                    .await
+                    .expect("scheduler runs");
+            }));
+        }
+
+        let db = ordertrack_shared::db::pool(&database_url, 4).expect("pool");
+        let mut conn = db.get().await.expect("db");
+        let admin_token = ApiToken::mint(&mut conn, Role::Admin, None, "test admin", None)
+            .await
+            .unwrap()
+            .1;
+        let csr_token = ApiToken::mint(&mut conn, Role::Csr, None, "test csr", None)
+            .await
+            .unwrap()
+            .1;
+        let service_token = ApiToken::mint(&mut conn, Role::Service, None, "test storefront", None)
+            .await
+            .unwrap()
+            .1;
+        drop(conn);
+
+        TestApp {
+            base_url,
+            database,
+            database_url,
+            db,
+            namespace,
+            smtp,
+            http: reqwest::Client::new(),
+            admin_token,
+            csr_token,
+            service_token,
+            worker_config,
+            api,
+            stop,
+            tasks,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> reqwest::Response {
+        self.http
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("GET")
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: &Value) -> reqwest::Response {
+        self.http
+            .post(self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// Creates an order as the storefront and returns its JSON.
+    pub async fn create_order(&self, body: &Value) -> Value {
+        let res = self.post("/api/v1/orders", &self.service_token, body).await;
+        assert_eq!(
+            res.status(),
+            201,
+            "create order: {}",
+            res.text().await.unwrap_or_default()
+        );
+        res.json().await.unwrap()
+    }
+
+    /// A token for the customer the storefront knows as `external_id`.
+    pub async fn customer_token(&self, external_id: &str) -> String {
+        let mut conn = self.db.get().await.unwrap();
+        let customer = Customer::find_by_external_id(&mut conn, external_id)
+            .await
+            .expect("customer exists");
+        ApiToken::mint(
+            &mut conn,
+            Role::Customer,
+            Some(customer.id),
+            "test customer",
+            None,
+        )
+        .await
+        .unwrap()
+        .1
+    }
+
+    pub async fn notifications(&self, order_id: Uuid) -> Vec<Notification> {
+        let mut conn = self.db.get().await.unwrap();
+        Notification::for_order(&mut conn, order_id).await.unwrap()
+    }
+
+    pub async fn attempts(&self, notification_id: Uuid) -> Vec<NotificationAttempt> {
+        let mut conn = self.db.get().await.unwrap();
+        NotificationAttempt::for_notification(&mut conn, notification_id)
+            .await
+            .unwrap()
+    }
+
+    /// Stops every process, then drops the database and the Redis keys.
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        self.api.stop(true).await;
+        for task in self.tasks {
+            let _ = tokio::time::timeout(Duration::from_secs(10), task).await;
+        }
+        drop(self.db);
+        db::drop_database(&self.database).await;
+        let client = redis::Client::open(REDIS_URL).unwrap();
+        if let Ok(mut conn) = client.get_multiplexed_async_connection().await {
+            let keys: Vec<String> = redis::cmd("KEYS")
+                .arg(format!("{}:*", self.namespace))
+                .query_async(&mut conn)
+                .await
+                .unwrap_or_default();
+            if !keys.is_empty() {
+                let _: Result<(), _> = redis::cmd("DEL").arg(keys).query_async(&mut conn).await;
+            }
+        }
+    }
+}
+
+/// Polls `check` until it holds or `timeout` passes; returns whether it held.
+pub async fn eventually<F, Fut>(timeout: Duration, mut check: F) -> bool
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        if check().await {
+            return true;
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// A valid order body; `number` must be unique within the test.
+pub fn guest_order(number: &str, email: &str, locale: &str) -> Value {
+    json!({
+        "order_number": number,
+        "guest": {"email": email, "name": "Guest Shopper"},
+        "locale": locale,
+        "shipping_address": {
+            "name": "Guest Shopper", "line1": "1 Test Street", "city": "Valencia",
+            "postal_code": "46001", "country": "ES"
+        },
+        "estimated_delivery_at": "2030-01-10T12:00:00Z"
+    })
+}
+
+pub fn customer_order(number: &str, external_id: &str) -> Value {
+    json!({
+        "order_number": number,
+        "customer": {"external_id": external_id, "email": format!("{external_id}@example.com"), "name": "Cus Tomer"},
+        "shipping_address": {
+            "name": "Cus Tomer", "line1": "2 Test Road", "city": "Bucharest",
+            "postal_code": "010011", "country": "RO"
+        }
+    })
+}

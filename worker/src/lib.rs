@@ -1,1 +1,112 @@
+//! The ordertrack worker: runs every job from the Redis queues.
 
+pub mod config;
+pub mod context;
+pub mod jobs;
+pub mod register;
+pub mod retry;
+
+use std::sync::Arc;
+
+use actix_web::{get, App, HttpResponse, HttpServer};
+use ordertrack_shared::channels::EmailSender;
+use ordertrack_shared::db;
+use ordertrack_shared::jobs::Enqueuer;
+use ordertrack_shared::templates::Renderer;
+use tokio::sync::watch;
+
+use crate::config::WorkerConfig;
+use crate::context::JobContext;
+
+#[derive(Debug, thiserror::Error)]
+pub enum WorkerStartError {
+    #[error(transparent)]
+    Db(#[from] db::DbSetupError),
+    #[error("redis: {0}")]
+    Redis(String),
+    #[error("email: {0}")]
+    Email(String),
+    #[error(transparent)]
+    Templates(#[from] ordertrack_shared::templates::TemplateError),
+    #[error("metrics listener: {0}")]
+    Metrics(std::io::Error),
+}
+
+pub fn context(config: WorkerConfig) -> Result<Arc<JobContext>, WorkerStartError> {
+    let db = db::pool(&config.store.database_url, config.store.database_pool_size)?;
+    let enqueuer = Enqueuer::new(
+        &config.store.redis_url,
+        &config.store.redis_namespace,
+        std::time::Duration::from_secs(2),
+    )
+    .map_err(|e| WorkerStartError::Redis(e.to_string()))?;
+    let email =
+        EmailSender::new(&config.email).map_err(|e| WorkerStartError::Email(e.to_string()))?;
+    let renderer = Renderer::from_dir(&config.templates_dir)?;
+    Ok(Arc::new(JobContext {
+        config,
+        db,
+        enqueuer,
+        email,
+        renderer,
+    }))
+}
+
+/// A unique worker instance name: the configured name, host process and a
+/// random suffix, so a restarted replica is never refused as a duplicate.
+pub fn instance_name(base: &str) -> String {
+    format!(
+        "{base}-{}-{}",
+        std::process::id(),
+        &uuid::Uuid::new_v4().simple().to_string()[..8]
+    )
+}
+
+#[get("/metrics")]
+async fn metrics() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4")
+        .body(ordertrack_shared::metrics::render())
+}
+
+#[get("/healthz")]
+async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().body("ok")
+}
+
+/// Runs the workers until `shutdown` turns true; in-flight jobs finish first.
+/// Returns once every worker has stopped.
+pub async fn run(
+    config: WorkerConfig,
+    shutdown: watch::Receiver<bool>,
+) -> Result<(), WorkerStartError> {
+    let metrics_port = config.metrics_port;
+    let instance = instance_name(&config.name);
+    let ctx = context(config)?;
+    let metrics_server = match metrics_port {
+        Some(port) => {
+            let server = HttpServer::new(|| App::new().service(metrics).service(healthz))
+                .workers(1)
+                .disable_signals()
+                .bind(("0.0.0.0", port))
+                .map_err(WorkerStartError::Metrics)?
+                .run();
+            let handle = server.handle();
+            tokio::spawn(server);
+            Some(handle)
+        }
+        None => None,
+    };
+    let handles = register::register_workers(ctx, &instance, shutdown)
+        .await
+        .map_err(|e| WorkerStartError::Redis(e.to_string()))?;
+    tracing::info!(%instance, workers = handles.len(), "worker running");
+    for handle in handles {
+        let _ = handle.await;
+    }
+    if let Some(server) = metrics_server {
+        server.stop(true).await;
+    }
+    tracing::info!("worker stopped");
+    Ok(())
+}

@@ -389,16 +389,14 @@ pub async fn create_order(
 
     let (order, body, queued) = match outcome {
         Ok(done) => done,
-        // A concurrent request with the same key won the race: answer as it did.
-        Err(ApiError::Conflict {
-            code: "already_exists",
-            ..
-        }) if key.is_some() => {
+        // A concurrent request with the same key won the race (its order or
+        // key row made ours conflict): answer as it did.
+        Err(conflict @ ApiError::Conflict { .. }) if key.is_some() => {
             let key = key.as_deref().unwrap_or_default();
-            let stored = IdempotentResponse::find(&mut conn, principal.token_id, key)
-                .await?
-                .ok_or_else(|| ApiError::Internal("idempotency row vanished".into()))?;
-            return replay(stored, &request_hash);
+            return match IdempotentResponse::find(&mut conn, principal.token_id, key).await? {
+                Some(stored) => replay(stored, &request_hash),
+                None => Err(conflict),
+            };
         }
         Err(e) => return Err(e),
     };

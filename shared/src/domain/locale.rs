@@ -10,12 +10,6 @@ text_enum! {
     }
 }
 
-impl Default for Locale {
-    fn default() -> Self {
-        Locale::En
-    }
-}
-
 impl Locale {
     /// Reads a language tag such as `es-MX` or `ru_RU` by its primary subtag.
     pub fn from_tag(tag: &str) -> Option<Locale> {

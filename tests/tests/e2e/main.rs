@@ -1,0 +1,15 @@
+//! End-to-end tests: each starts a whole ordertrack against real Postgres,
+//! Redis and an SMTP server on loopback.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod auth;
+mod crash_safety;
+mod email_delivery;
+mod ops;
+mod orders_create;
+mod orders_read;
+mod scheduler;
+mod shipments;
+mod status_change;
+mod tracking;
+mod workflow;

@@ -1,0 +1,19 @@
+use std::sync::Arc;
+
+use ordertrack_shared::channels::EmailSender;
+use ordertrack_shared::db::DbPool;
+use ordertrack_shared::jobs::Enqueuer;
+use ordertrack_shared::templates::Renderer;
+
+use crate::config::WorkerConfig;
+
+/// What every job handler can reach (apalis `Data`).
+pub struct JobContext {
+    pub config: WorkerConfig,
+    pub db: DbPool,
+    pub enqueuer: Enqueuer,
+    pub email: EmailSender,
+    pub renderer: Renderer,
+}
+
+pub type SharedContext = Arc<JobContext>;

@@ -132,3 +132,45 @@ impl std::fmt::Debug for StoreConfig {
             .finish()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Each test uses its own variable names: the environment is process-wide.
+    #[test]
+    fn values_parse_with_defaults_and_bad_ones_name_the_variable() {
+        std::env::set_var("OT_TEST_PORT_OK", "9000");
+        std::env::set_var("OT_TEST_PORT_BAD", "ninety");
+        std::env::set_var("OT_TEST_ZERO", "0");
+        assert_eq!(parse::<u16>("OT_TEST_PORT_OK", 1).unwrap(), 9000);
+        assert_eq!(parse::<u16>("OT_TEST_PORT_UNSET", 8080).unwrap(), 8080);
+        let err = parse::<u16>("OT_TEST_PORT_BAD", 1).unwrap_err().to_string();
+        assert!(
+            err.contains("OT_TEST_PORT_BAD") && err.contains("ninety"),
+            "{err}"
+        );
+        let err = positive::<usize>("OT_TEST_ZERO", 4)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("OT_TEST_ZERO") && err.contains("greater than zero"),
+            "{err}"
+        );
+        assert!(required("OT_TEST_REQUIRED_UNSET")
+            .unwrap_err()
+            .to_string()
+            .contains("OT_TEST_REQUIRED_UNSET"));
+    }
+
+    #[test]
+    fn store_config_never_prints_secrets() {
+        let config = StoreConfig {
+            database_url: "postgres://u:hunter2@db/x".into(),
+            database_pool_size: 1,
+            redis_url: "redis://:hunter2@r".into(),
+            redis_namespace: "n".into(),
+        };
+        assert!(!format!("{config:?}").contains("hunter2"));
+    }
+}

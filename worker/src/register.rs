@@ -3,6 +3,7 @@
 
 use apalis::layers::catch_panic::CatchPanicLayer;
 use apalis::prelude::*;
+use ordertrack_shared::jobs::promote::promote_due;
 use ordertrack_shared::jobs::{Queue, SendNotification, SweepOutbox};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -28,24 +29,62 @@ async fn stopped(mut shutdown: watch::Receiver<bool>) -> Result<(), std::io::Err
     Ok(())
 }
 
+/// Runs one apalis worker per queue, restarted (under a new name: apalis
+/// refuses a live one) if it ever stops with an error, until shutdown.
 macro_rules! spawn_worker {
-    ($ctx:expr, $conn:expr, $queue:expr, $instance:expr, $shutdown:expr, $job:ty, $handler:expr) => {{
-        let storage = $ctx.enqueuer.storage::<$job>($conn, $queue).poll_with_interval($ctx.config.poll_interval);
-        let worker = WorkerBuilder::new(format!("{}:{}", $instance, $queue))
-            .backend(storage)
-            .layer(CatchPanicLayer::with_panic_handler(on_panic))
-            .concurrency($ctx.config.concurrency($queue))
-            .data($ctx.clone())
-            .data($queue)
-            .build($handler);
-        let shutdown = $shutdown.clone();
-        let queue = $queue;
+    ($ctx:expr, $queue:expr, $instance:expr, $shutdown:expr, $job:ty, $handler:expr) => {{
+        let (ctx, queue, instance, shutdown) = ($ctx.clone(), $queue, $instance.to_owned(), $shutdown.clone());
         tokio::spawn(async move {
-            if let Err(e) = worker.run_until(stopped(shutdown)).await {
-                tracing::error!(%queue, error = %e, "worker stopped with an error");
+            for generation in 0u32.. {
+                let conn = match ctx.enqueuer.connection().await {
+                    Ok(conn) => conn,
+                    Err(e) => {
+                        tracing::error!(%queue, error = %e, "cannot reach redis; retrying");
+                        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                        continue;
+                    }
+                };
+                let storage = ctx.enqueuer.storage::<$job>(conn, queue).poll_with_interval(ctx.config.poll_interval);
+                let worker = WorkerBuilder::new(format!("{instance}:{queue}:{generation}"))
+                    .backend(storage)
+                    .layer(CatchPanicLayer::with_panic_handler(on_panic))
+                    .concurrency(ctx.config.concurrency(queue))
+                    .data(ctx.clone())
+                    .data(queue)
+                    .build($handler);
+                match worker.run_until(stopped(shutdown.clone())).await {
+                    Ok(()) => break,
+                    Err(e) => tracing::error!(%queue, error = %e, "worker stopped with an error; restarting"),
+                }
+                if *shutdown.borrow() {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
             }
         })
     }};
+}
+
+/// Keeps the queue's delayed jobs promoted in bounded chunks (see
+/// `jobs::promote`), every poll interval until shutdown.
+fn spawn_promoter(
+    ctx: SharedContext,
+    queue: Queue,
+    mut shutdown: watch::Receiver<bool>,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            if let Ok(mut conn) = ctx.enqueuer.connection().await {
+                if let Err(e) = promote_due(&mut conn, ctx.enqueuer.namespace(), queue).await {
+                    tracing::warn!(%queue, error = %e, "promoting due jobs failed");
+                }
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(ctx.config.poll_interval) => {}
+                _ = shutdown.wait_for(|stop| *stop) => return,
+            }
+        }
+    })
 }
 
 /// Starts a worker for each configured queue that has jobs. `instance` must be
@@ -56,13 +95,19 @@ pub async fn register_workers(
     shutdown: watch::Receiver<bool>,
 ) -> Result<Vec<JoinHandle<()>>, ordertrack_shared::jobs::EnqueueError> {
     let mut handles = Vec::new();
+    // Fail fast at start if Redis is unreachable; later outages are retried.
+    let mut conn = ctx.enqueuer.connection().await?;
+    // Promote any backlog before apalis' first fetch sees it.
     for &queue in &ctx.config.queues {
-        let conn = ctx.enqueuer.connection().await?;
+        if let Err(e) = promote_due(&mut conn, ctx.enqueuer.namespace(), queue).await {
+            tracing::warn!(%queue, error = %e, "promoting due jobs failed");
+        }
+    }
+    for &queue in &ctx.config.queues {
         let handle = match queue {
             Queue::NotificationsCritical | Queue::Notifications | Queue::NotificationsBulk => {
                 spawn_worker!(
                     ctx,
-                    conn,
                     queue,
                     instance,
                     shutdown,
@@ -70,15 +115,9 @@ pub async fn register_workers(
                     send_notification
                 )
             }
-            Queue::Maintenance => spawn_worker!(
-                ctx,
-                conn,
-                queue,
-                instance,
-                shutdown,
-                SweepOutbox,
-                sweep_outbox
-            ),
+            Queue::Maintenance => {
+                spawn_worker!(ctx, queue, instance, shutdown, SweepOutbox, sweep_outbox)
+            }
             Queue::CarrierEvents | Queue::CarrierPolls => {
                 tracing::debug!(%queue, "no jobs run on this queue yet");
                 continue;
@@ -86,6 +125,7 @@ pub async fn register_workers(
         };
         tracing::info!(%queue, concurrency = ctx.config.concurrency(queue), "worker started");
         handles.push(handle);
+        handles.push(spawn_promoter(ctx.clone(), queue, shutdown.clone()));
     }
     Ok(handles)
 }

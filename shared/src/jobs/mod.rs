@@ -3,6 +3,7 @@
 //! served by its own worker (see STACK-NOTES).
 
 pub mod enqueue;
+pub mod promote;
 pub mod send_notification;
 pub mod sweep_outbox;
 

@@ -8,6 +8,7 @@ mod email_delivery;
 mod ops;
 mod orders_create;
 mod orders_read;
+mod queues;
 mod scheduler;
 mod shipments;
 mod status_change;

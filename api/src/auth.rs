@@ -70,15 +70,9 @@ impl Principal {
 }
 
 fn bearer(req: &HttpRequest) -> Option<String> {
-    let value = req
-        .headers()
-        .get(actix_web::http::header::AUTHORIZATION)?
-        .to_str()
-        .ok()?;
+    let value = req.headers().get(actix_web::http::header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
-        .then(|| token.trim().to_owned())
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned())
 }
 
 impl FromRequest for Principal {
@@ -92,18 +86,11 @@ impl FromRequest for Principal {
             let state = state.ok_or_else(|| ApiError::Internal("app state missing".into()))?;
             let secret = secret.ok_or(ApiError::Unauthorized)?;
             let mut conn = state.conn().await?;
-            let token = ApiToken::authenticate(&mut conn, &secret)
-                .await?
-                .ok_or_else(|| {
-                    tracing::info!("rejected bearer token");
-                    ApiError::Unauthorized
-                })?;
-            Ok(Principal {
-                token_id: token.id,
-                role: token.role,
-                customer_id: token.customer_id,
-                label: token.label,
-            })
+            let token = ApiToken::authenticate(&mut conn, &secret).await?.ok_or_else(|| {
+                tracing::info!("rejected bearer token");
+                ApiError::Unauthorized
+            })?;
+            Ok(Principal { token_id: token.id, role: token.role, customer_id: token.customer_id, label: token.label })
         })
     }
 }

@@ -3,13 +3,11 @@
 
 use chrono::{Duration, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
-use ordertrack_shared::domain::{
-    Carrier, ChangeSource, Channel, Locale, NotificationEvent, OrderStatus, Role,
-};
+use ordertrack_shared::domain::{Carrier, ChangeSource, Locale, NotificationEvent, OrderStatus, Role};
 use ordertrack_shared::jobs::{Enqueuer, SendNotification};
-use ordertrack_shared::models::{
-    ApiToken, NewCustomer, NewNotification, NewOrder, NewShipment, NewStatusChange, Order,
-};
+use ordertrack_shared::models::order::new_tracking_code;
+use ordertrack_shared::models::{ApiToken, NewCustomer, NewOrder, NewShipment, NewStatusChange, Order, Preferences};
+use ordertrack_shared::notify::notify_order;
 use uuid::Uuid;
 
 struct DemoOrder {
@@ -78,14 +76,7 @@ fn orders() -> Vec<DemoOrder> {
             city: "Chișinău",
             postal_code: "MD-2001",
             country: "MD",
-            path: &[
-                Confirmed,
-                Processing,
-                Shipped,
-                InTransit,
-                OutForDelivery,
-                Delivered,
-            ],
+            path: &[Confirmed, Processing, Shipped, InTransit, OutForDelivery, Delivered],
             shipment: Some((Carrier::Ups, "1Z999AA10123456784")),
         },
     ]
@@ -98,10 +89,7 @@ pub struct DemoTokens {
     pub customer: String,
 }
 
-pub async fn seed(
-    conn: &mut AsyncPgConnection,
-    enqueuer: &Enqueuer,
-) -> Result<DemoTokens, diesel::result::Error> {
+pub async fn seed(conn: &mut AsyncPgConnection, enqueuer: &Enqueuer) -> Result<DemoTokens, diesel::result::Error> {
     let mut customer_ids = Vec::new();
     for (external_id, email, name, locale) in CUSTOMERS {
         let customer = NewCustomer {
@@ -123,54 +111,28 @@ pub async fn seed(
         }
         let customer_id = demo.customer.and_then(|i| customer_ids.get(i).copied());
         let notification = conn
-            .transaction::<_, diesel::result::Error, _>(async |conn| {
-                insert_order(conn, &demo, customer_id).await
-            })
+            .transaction::<_, diesel::result::Error, _>(async |conn| insert_order(conn, &demo, customer_id).await)
             .await?;
         queued.extend(notification);
     }
     for id in queued {
         let _ = enqueuer
-            .push(
-                ordertrack_shared::jobs::Queue::Notifications,
-                SendNotification {
-                    notification_id: id,
-                },
-                None,
-            )
+            .push(ordertrack_shared::jobs::Queue::Notifications, SendNotification { notification_id: id }, None)
             .await;
     }
-    let admin = ApiToken::mint(conn, Role::Admin, None, "demo admin", None)
-        .await?
-        .1;
-    let csr = ApiToken::mint(conn, Role::Csr, None, "demo csr", None)
-        .await?
-        .1;
-    let service = ApiToken::mint(conn, Role::Service, None, "demo storefront", None)
-        .await?
-        .1;
-    let customer = ApiToken::mint(
-        conn,
-        Role::Customer,
-        customer_ids.first().copied(),
-        "demo customer Ana",
-        None,
-    )
-    .await?
-    .1;
-    Ok(DemoTokens {
-        admin,
-        csr,
-        service,
-        customer,
-    })
+    let admin = ApiToken::mint(conn, Role::Admin, None, "demo admin", None).await?.1;
+    let csr = ApiToken::mint(conn, Role::Csr, None, "demo csr", None).await?.1;
+    let service = ApiToken::mint(conn, Role::Service, None, "demo storefront", None).await?.1;
+    let customer =
+        ApiToken::mint(conn, Role::Customer, customer_ids.first().copied(), "demo customer Ana", None).await?.1;
+    Ok(DemoTokens { admin, csr, service, customer })
 }
 
 async fn insert_order(
     conn: &mut AsyncPgConnection,
     demo: &DemoOrder,
     customer_id: Option<Uuid>,
-) -> Result<Option<Uuid>, diesel::result::Error> {
+) -> Result<Vec<Uuid>, diesel::result::Error> {
     let steps = demo.path.len() as i64;
     let placed_at = Utc::now() - Duration::hours(6 * steps);
     let status = *demo.path.last().unwrap_or(&OrderStatus::Confirmed);
@@ -192,6 +154,7 @@ async fn insert_order(
         ship_country: demo.country.into(),
         estimated_delivery_at: Some(placed_at + Duration::days(4)),
         created_at: placed_at,
+        tracking_code: new_tracking_code(),
     }
     .insert(conn)
     .await?;
@@ -201,11 +164,7 @@ async fn insert_order(
             order_id: order.id,
             from_status: from,
             to_status: *to,
-            source: if i == 0 {
-                ChangeSource::Storefront
-            } else {
-                ChangeSource::System
-            },
+            source: if i == 0 { ChangeSource::Storefront } else { ChangeSource::System },
             actor: "demo".into(),
             note: None,
             occurred_at: placed_at + Duration::hours(6 * i as i64),
@@ -215,23 +174,13 @@ async fn insert_order(
         from = Some(*to);
     }
     if let Some((carrier, number)) = demo.shipment {
-        NewShipment {
-            id: Uuid::now_v7(),
-            order_id: order.id,
-            carrier,
-            tracking_number: number.into(),
-        }
-        .insert(conn)
-        .await?;
+        NewShipment { id: Uuid::now_v7(), order_id: order.id, carrier, tracking_number: number.into() }
+            .insert(conn)
+            .await?;
     }
-    let notification = NewNotification::new(
-        order.id,
-        NotificationEvent::OrderConfirmed,
-        Channel::Email,
-        demo.email.into(),
-        demo.locale,
-    )
-    .insert_once(conn)
-    .await?;
-    Ok(notification.map(|n| n.id))
+    if let Some(customer_id) = customer_id {
+        Preferences::insert_defaults(conn, customer_id, demo.locale).await?;
+    }
+    let event = NotificationEvent::OrderConfirmed;
+    Ok(notify_order(conn, &order, event, "confirmed", serde_json::json!({})).await?.into_iter().map(|n| n.id).collect())
 }

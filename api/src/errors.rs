@@ -12,18 +12,10 @@ use serde_json::{Map, Value};
 pub enum ApiError {
     /// Malformed input: bad JSON, wrong type, unknown field, bad parameter.
     #[error("{message}")]
-    BadRequest {
-        code: &'static str,
-        message: String,
-        field: Option<String>,
-    },
+    BadRequest { code: &'static str, message: String, field: Option<String> },
     /// Well-formed but invalid: a value that breaks a rule.
     #[error("{message}")]
-    Invalid {
-        code: &'static str,
-        message: String,
-        field: Option<String>,
-    },
+    Invalid { code: &'static str, message: String, field: Option<String> },
     #[error("authentication required")]
     Unauthorized,
     #[error("this role may not do that")]
@@ -31,11 +23,7 @@ pub enum ApiError {
     #[error("{0} not found")]
     NotFound(&'static str),
     #[error("{message}")]
-    Conflict {
-        code: &'static str,
-        message: String,
-        details: Map<String, Value>,
-    },
+    Conflict { code: &'static str, message: String, details: Map<String, Value> },
     #[error("the order was changed by someone else (now at version {current_version})")]
     PreconditionFailed { current_version: i32 },
     #[error("request body exceeds {limit} bytes")]
@@ -49,39 +37,23 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    pub fn bad_request(
-        code: &'static str,
-        message: impl Into<String>,
-        field: Option<&str>,
-    ) -> Self {
-        ApiError::BadRequest {
-            code,
-            message: message.into(),
-            field: field.map(str::to_owned),
-        }
+    pub fn bad_request(code: &'static str, message: impl Into<String>, field: Option<&str>) -> Self {
+        ApiError::BadRequest { code, message: message.into(), field: field.map(str::to_owned) }
     }
 
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
-        ApiError::Invalid {
-            code: "invalid_field",
-            message: message.into(),
-            field: Some(field.to_owned()),
-        }
+        ApiError::Invalid { code: "invalid_field", message: message.into(), field: Some(field.to_owned()) }
     }
 
     pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
-        ApiError::Conflict {
-            code,
-            message: message.into(),
-            details: Map::new(),
-        }
+        ApiError::Conflict { code, message: message.into(), details: Map::new() }
     }
 
     fn code(&self) -> &'static str {
         match self {
-            ApiError::BadRequest { code, .. }
-            | ApiError::Invalid { code, .. }
-            | ApiError::Conflict { code, .. } => code,
+            ApiError::BadRequest { code, .. } | ApiError::Invalid { code, .. } | ApiError::Conflict { code, .. } => {
+                code
+            }
             ApiError::Unauthorized => "unauthorized",
             ApiError::Forbidden => "forbidden",
             ApiError::NotFound(_) => "not_found",
@@ -128,12 +100,7 @@ impl ResponseError for ApiError {
         body.insert("error".into(), self.code().into());
         body.insert("message".into(), self.to_string().into());
         match self {
-            ApiError::BadRequest {
-                field: Some(field), ..
-            }
-            | ApiError::Invalid {
-                field: Some(field), ..
-            } => {
+            ApiError::BadRequest { field: Some(field), .. } | ApiError::Invalid { field: Some(field), .. } => {
                 body.insert("field".into(), field.clone().into());
             }
             ApiError::Conflict { details, .. } => body.extend(details.clone()),
@@ -164,15 +131,10 @@ impl From<DieselError> for ApiError {
     fn from(e: DieselError) -> Self {
         match e {
             DieselError::NotFound => ApiError::NotFound("resource"),
-            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
-                ApiError::conflict(
-                    "already_exists",
-                    format!(
-                        "already exists ({})",
-                        info.constraint_name().unwrap_or("unique key")
-                    ),
-                )
-            }
+            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => ApiError::conflict(
+                "already_exists",
+                format!("already exists ({})", info.constraint_name().unwrap_or("unique key")),
+            ),
             other => ApiError::Internal(other.to_string()),
         }
     }

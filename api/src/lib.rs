@@ -35,10 +35,7 @@ pub enum StartError {
     #[error("redis: {0}")]
     Redis(String),
     #[error("cannot listen on {addr}: {source}")]
-    Bind {
-        addr: String,
-        source: std::io::Error,
-    },
+    Bind { addr: String, source: std::io::Error },
 }
 
 /// A running server and the port it listens on.
@@ -49,31 +46,16 @@ pub struct Running {
 
 pub fn state(config: ApiConfig) -> Result<AppState, StartError> {
     let db = db::pool(&config.store.database_url, config.store.database_pool_size)?;
-    let enqueuer = Enqueuer::new(
-        &config.store.redis_url,
-        &config.store.redis_namespace,
-        config.enqueue_timeout,
-    )
-    .map_err(|e| StartError::Redis(e.to_string()))?;
-    Ok(AppState {
-        rate_limiter: RateLimiter::new(enqueuer.clone()),
-        config,
-        db,
-        enqueuer,
-    })
+    let enqueuer = Enqueuer::new(&config.store.redis_url, &config.store.redis_namespace, config.enqueue_timeout)
+        .map_err(|e| StartError::Redis(e.to_string()))?;
+    Ok(AppState { rate_limiter: RateLimiter::new(enqueuer.clone()), config, db, enqueuer })
 }
 
 /// Binds and builds the server; the caller awaits (or spawns) `server`.
 pub fn start(config: ApiConfig) -> Result<Running, StartError> {
     let addr = format!("{}:{}", config.host, config.port);
-    let listener = TcpListener::bind(&addr).map_err(|source| StartError::Bind {
-        addr: addr.clone(),
-        source,
-    })?;
-    let port = listener
-        .local_addr()
-        .map_err(|source| StartError::Bind { addr, source })?
-        .port();
+    let listener = TcpListener::bind(&addr).map_err(|source| StartError::Bind { addr: addr.clone(), source })?;
+    let port = listener.local_addr().map_err(|source| StartError::Bind { addr, source })?.port();
     let workers = config.workers;
     let state = web::Data::new(state(config)?);
     let openapi = openapi::ApiDoc::openapi();
@@ -88,14 +70,9 @@ pub fn start(config: ApiConfig) -> Result<Running, StartError> {
                 let fut = srv.call(req);
                 async move {
                     let res = fut.await?;
-                    let route = res
-                        .request()
-                        .match_pattern()
-                        .unwrap_or_else(|| "unmatched".into());
+                    let route = res.request().match_pattern().unwrap_or_else(|| "unmatched".into());
                     let status = res.status().as_u16().to_string();
-                    HTTP_REQUESTS
-                        .with_label_values(&[&method, &route, &status])
-                        .inc();
+                    HTTP_REQUESTS.with_label_values(&[&method, &route, &status]).inc();
                     HTTP_DURATION
                         .with_label_values(&[&method, &route, &status])
                         .observe(started.elapsed().as_secs_f64());
@@ -103,20 +80,13 @@ pub fn start(config: ApiConfig) -> Result<Running, StartError> {
                 }
             })
             .configure(routes::configure)
-            .service(
-                SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", openapi.clone()),
-            )
-            .default_service(web::to(|| async {
-                Err::<HttpResponse, _>(ApiError::NotFound("endpoint"))
-            }))
+            .service(SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", openapi.clone()))
+            .default_service(web::to(|| async { Err::<HttpResponse, _>(ApiError::NotFound("endpoint")) }))
     })
     .workers(workers)
     .shutdown_timeout(10)
     .listen(listener)
-    .map_err(|source| StartError::Bind {
-        addr: "listener".into(),
-        source,
-    })?
+    .map_err(|source| StartError::Bind { addr: "listener".into(), source })?
     .run();
     Ok(Running { port, server })
 }

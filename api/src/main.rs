@@ -24,9 +24,7 @@ async fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         None | Some("serve") => serve().await,
         Some("migrate") => migrate().await,
-        Some("token") if args.get(1).map(String::as_str) == Some("create") => {
-            create_token(&args[2..]).await
-        }
+        Some("token") if args.get(1).map(String::as_str) == Some("create") => create_token(&args[2..]).await,
         Some("seed-demo") => seed_demo().await,
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
@@ -52,9 +50,7 @@ async fn serve() -> Result<(), String> {
 
 async fn migrate() -> Result<(), String> {
     let store = StoreConfig::from_env().map_err(|e| e.to_string())?;
-    let applied = db::run_migrations(&store.database_url)
-        .await
-        .map_err(|e| e.to_string())?;
+    let applied = db::run_migrations(&store.database_url).await.map_err(|e| e.to_string())?;
     println!("{} migration(s) applied", applied.len());
     for name in applied {
         println!("  {name}");
@@ -63,23 +59,15 @@ async fn migrate() -> Result<(), String> {
 }
 
 fn flag<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .map(String::as_str)
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).map(String::as_str)
 }
 
 async fn create_token(args: &[String]) -> Result<(), String> {
     use diesel_async::AsyncConnection;
-    let role: Role = flag(args, "--role")
-        .ok_or("--role is required")?
-        .parse()
-        .map_err(|e| format!("--role: {e}"))?;
+    let role: Role = flag(args, "--role").ok_or("--role is required")?.parse().map_err(|e| format!("--role: {e}"))?;
     let label = flag(args, "--label").unwrap_or("cli");
     let store = StoreConfig::from_env().map_err(|e| e.to_string())?;
-    let mut conn = diesel_async::AsyncPgConnection::establish(&store.database_url)
-        .await
-        .map_err(|e| e.to_string())?;
+    let mut conn = diesel_async::AsyncPgConnection::establish(&store.database_url).await.map_err(|e| e.to_string())?;
     let customer_id = match (role, flag(args, "--customer")) {
         (Role::Customer, Some(external_id)) => Some(
             Customer::find_by_external_id(&mut conn, external_id)
@@ -87,15 +75,11 @@ async fn create_token(args: &[String]) -> Result<(), String> {
                 .map_err(|e| format!("--customer {external_id}: {e}"))?
                 .id,
         ),
-        (Role::Customer, None) => {
-            return Err("a customer token needs --customer EXTERNAL_ID".into())
-        }
+        (Role::Customer, None) => return Err("a customer token needs --customer EXTERNAL_ID".into()),
         (_, Some(_)) => return Err("--customer only goes with --role customer".into()),
         (_, None) => None,
     };
-    let (_, secret) = ApiToken::mint(&mut conn, role, customer_id, label, None)
-        .await
-        .map_err(|e| e.to_string())?;
+    let (_, secret) = ApiToken::mint(&mut conn, role, customer_id, label, None).await.map_err(|e| e.to_string())?;
     println!("{secret}");
     Ok(())
 }
@@ -103,25 +87,14 @@ async fn create_token(args: &[String]) -> Result<(), String> {
 async fn seed_demo() -> Result<(), String> {
     use diesel_async::AsyncConnection;
     let store = StoreConfig::from_env().map_err(|e| e.to_string())?;
-    let mut conn = diesel_async::AsyncPgConnection::establish(&store.database_url)
-        .await
+    let mut conn = diesel_async::AsyncPgConnection::establish(&store.database_url).await.map_err(|e| e.to_string())?;
+    let enqueuer = Enqueuer::new(&store.redis_url, &store.redis_namespace, std::time::Duration::from_secs(1))
         .map_err(|e| e.to_string())?;
-    let enqueuer = Enqueuer::new(
-        &store.redis_url,
-        &store.redis_namespace,
-        std::time::Duration::from_secs(1),
-    )
-    .map_err(|e| e.to_string())?;
-    let tokens = ordertrack_api::demo::seed(&mut conn, &enqueuer)
-        .await
-        .map_err(|e| e.to_string())?;
+    let tokens = ordertrack_api::demo::seed(&mut conn, &enqueuer).await.map_err(|e| e.to_string())?;
     println!("demo data loaded. tokens (shown once):");
     println!("  admin:    {}", tokens.admin);
     println!("  csr:      {}", tokens.csr);
     println!("  service:  {}", tokens.service);
-    println!(
-        "  customer: {}   (Ana, owns DEMO-1001 and DEMO-1002)",
-        tokens.customer
-    );
+    println!("  customer: {}   (Ana, owns DEMO-1001 and DEMO-1002)", tokens.customer);
     Ok(())
 }

@@ -17,19 +17,10 @@ impl RateLimiter {
     }
 
     /// Counts one hit for `key`; refuses past `limit` per `window_secs`.
-    pub async fn check(
-        &self,
-        scope: &str,
-        key: &str,
-        limit: u32,
-        window_secs: u64,
-    ) -> Result<(), ApiError> {
+    pub async fn check(&self, scope: &str, key: &str, limit: u32, window_secs: u64) -> Result<(), ApiError> {
         let now = chrono::Utc::now().timestamp() as u64;
         let window = now / window_secs;
-        let redis_key = format!(
-            "{}:ratelimit:{scope}:{key}:{window}",
-            self.redis.namespace()
-        );
+        let redis_key = format!("{}:ratelimit:{scope}:{key}:{window}", self.redis.namespace());
         let count = async {
             let mut conn = self.redis.connection().await.ok()?;
             let (count,): (u64,) = redis::pipe()
@@ -46,10 +37,7 @@ impl RateLimiter {
             Ok(Some(count)) if count > u64::from(limit) => {
                 let retry_after = (window + 1) * window_secs - now;
                 tracing::info!(scope, "rate limit hit");
-                Err(ApiError::TooManyRequests {
-                    retry_after: retry_after.max(1),
-                    limit,
-                })
+                Err(ApiError::TooManyRequests { retry_after: retry_after.max(1), limit })
             }
             Ok(Some(_)) => Ok(()),
             _ => {

@@ -130,11 +130,7 @@ pub struct TimelineEntry {
 }
 
 /// Merges status history and shipments into one list, oldest first.
-pub fn timeline(
-    history: &[StatusChange],
-    shipments: &[Shipment],
-    show_internal: bool,
-) -> Vec<TimelineEntry> {
+pub fn timeline(history: &[StatusChange], shipments: &[Shipment], show_internal: bool) -> Vec<TimelineEntry> {
     let mut entries: Vec<TimelineEntry> = history
         .iter()
         .map(|h| TimelineEntry {
@@ -151,11 +147,7 @@ pub fn timeline(
         .chain(shipments.iter().map(|s| TimelineEntry {
             kind: TimelineKind::ShipmentAdded,
             occurred_at: s.created_at,
-            title: format!(
-                "Shipment created with {} ({})",
-                s.carrier.display_name(),
-                s.tracking_number
-            ),
+            title: format!("Shipment created with {} ({})", s.carrier.display_name(), s.tracking_number),
             status: None,
             from_status: None,
             source: None,

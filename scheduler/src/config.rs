@@ -14,10 +14,8 @@ pub struct SchedulerConfig {
 impl SchedulerConfig {
     pub fn from_env() -> Result<Self, ConfigError> {
         let sweep_schedule = config::string("SWEEP_SCHEDULE", "*/10 * * * * *");
-        crate::schedules::parse(&sweep_schedule).map_err(|e| ConfigError::Invalid {
-            name: "SWEEP_SCHEDULE",
-            reason: e.to_string(),
-        })?;
+        crate::schedules::parse(&sweep_schedule)
+            .map_err(|e| ConfigError::Invalid { name: "SWEEP_SCHEDULE", reason: e.to_string() })?;
         Ok(SchedulerConfig {
             store: StoreConfig::from_env()?,
             sweep_schedule,

@@ -17,11 +17,7 @@ pub struct TickLease {
 
 impl TickLease {
     pub fn new(redis: Enqueuer, ttl: Duration, instance: String) -> Self {
-        TickLease {
-            redis,
-            ttl,
-            instance,
-        }
+        TickLease { redis, ttl, instance }
     }
 
     /// True if this instance won the tick.

@@ -33,34 +33,19 @@ async fn stopped(mut shutdown: watch::Receiver<bool>) -> Result<(), std::io::Err
 }
 
 /// Runs the schedules until `shutdown` turns true.
-pub async fn run(
-    config: SchedulerConfig,
-    shutdown: watch::Receiver<bool>,
-) -> Result<(), SchedulerError> {
-    let enqueuer = Enqueuer::new(
-        &config.store.redis_url,
-        &config.store.redis_namespace,
-        Duration::from_secs(2),
-    )
-    .map_err(|e| SchedulerError::Redis(e.to_string()))?;
-    let instance = format!(
-        "scheduler-{}-{}",
-        std::process::id(),
-        uuid::Uuid::new_v4().simple()
-    );
+pub async fn run(config: SchedulerConfig, shutdown: watch::Receiver<bool>) -> Result<(), SchedulerError> {
+    let enqueuer = Enqueuer::new(&config.store.redis_url, &config.store.redis_namespace, Duration::from_secs(2))
+        .map_err(|e| SchedulerError::Redis(e.to_string()))?;
+    let instance = format!("scheduler-{}-{}", std::process::id(), uuid::Uuid::new_v4().simple());
     let ctx = Arc::new(SchedulerContext {
         lease: TickLease::new(enqueuer.clone(), config.tick_lease, instance.clone()),
         enqueuer,
     });
-    let schedule = schedules::parse(&config.sweep_schedule)
-        .map_err(|e| SchedulerError::Schedule(e.to_string()))?;
+    let schedule = schedules::parse(&config.sweep_schedule).map_err(|e| SchedulerError::Schedule(e.to_string()))?;
     let sweeper = WorkerBuilder::new(format!("{instance}:sweep_outbox"))
         .backend(CronScheduler::new(schedule))
         .data(ctx)
         .build(sweep_outbox_tick);
     tracing::info!(%instance, sweep = %config.sweep_schedule, "scheduler running");
-    sweeper
-        .run_until(stopped(shutdown))
-        .await
-        .map_err(|e| SchedulerError::Worker(e.to_string()))
+    sweeper.run_until(stopped(shutdown)).await.map_err(|e| SchedulerError::Worker(e.to_string()))
 }

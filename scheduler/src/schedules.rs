@@ -25,16 +25,10 @@ pub type SharedContext = Arc<SchedulerContext>;
 pub async fn sweep_outbox_tick(tick: Tick, ctx: Data<SharedContext>) -> Result<(), BoxDynError> {
     let at = tick.get_timestamp();
     if !ctx.lease.claim("sweep_outbox", at).await? {
-        SCHEDULER_TICKS
-            .with_label_values(&["sweep_outbox", "lost"])
-            .inc();
+        SCHEDULER_TICKS.with_label_values(&["sweep_outbox", "lost"]).inc();
         return Ok(());
     }
-    SCHEDULER_TICKS
-        .with_label_values(&["sweep_outbox", "won"])
-        .inc();
-    ctx.enqueuer
-        .push(Queue::Maintenance, SweepOutbox { tick: at as i64 }, None)
-        .await?;
+    SCHEDULER_TICKS.with_label_values(&["sweep_outbox", "won"]).inc();
+    ctx.enqueuer.push(Queue::Maintenance, SweepOutbox { tick: at as i64 }, None).await?;
     Ok(())
 }

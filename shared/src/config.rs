@@ -46,10 +46,7 @@ where
 {
     match raw(name) {
         None => Ok(default),
-        Some(v) => v.trim().parse().map_err(|e: T::Err| ConfigError::Invalid {
-            name,
-            reason: format!("'{v}': {e}"),
-        }),
+        Some(v) => v.trim().parse().map_err(|e: T::Err| ConfigError::Invalid { name, reason: format!("'{v}': {e}") }),
     }
 }
 
@@ -68,10 +65,22 @@ where
     if value > T::default() {
         Ok(value)
     } else {
-        Err(ConfigError::Invalid {
-            name,
-            reason: "must be greater than zero".into(),
-        })
+        Err(ConfigError::Invalid { name, reason: "must be greater than zero".into() })
+    }
+}
+
+/// `APP_SECRET`: signs links and hashes one-time codes. Defaults to a
+/// development value (with a warning) so the local run needs no setup.
+pub fn app_secret() -> Result<String, ConfigError> {
+    match optional("APP_SECRET") {
+        Some(secret) if secret.len() < 32 => {
+            Err(ConfigError::Invalid { name: "APP_SECRET", reason: "must be at least 32 characters".into() })
+        }
+        Some(secret) => Ok(secret),
+        None => {
+            tracing::warn!("APP_SECRET is not set: using the development secret");
+            Ok(crate::links::DEV_SECRET.to_owned())
+        }
     }
 }
 
@@ -93,24 +102,15 @@ impl StoreConfig {
     pub fn from_env() -> Result<Self, ConfigError> {
         let database_url = string("DATABASE_URL", DEFAULT_DATABASE_URL);
         if !database_url.starts_with("postgres://") && !database_url.starts_with("postgresql://") {
-            return Err(ConfigError::Invalid {
-                name: "DATABASE_URL",
-                reason: "must start with postgres://".into(),
-            });
+            return Err(ConfigError::Invalid { name: "DATABASE_URL", reason: "must start with postgres://".into() });
         }
         let redis_url = string("REDIS_URL", DEFAULT_REDIS_URL);
         if !redis_url.starts_with("redis://") && !redis_url.starts_with("rediss://") {
-            return Err(ConfigError::Invalid {
-                name: "REDIS_URL",
-                reason: "must start with redis://".into(),
-            });
+            return Err(ConfigError::Invalid { name: "REDIS_URL", reason: "must start with redis://".into() });
         }
         let redis_namespace = string("REDIS_NAMESPACE", "ordertrack");
         if redis_namespace.contains(char::is_whitespace) {
-            return Err(ConfigError::Invalid {
-                name: "REDIS_NAMESPACE",
-                reason: "must not contain spaces".into(),
-            });
+            return Err(ConfigError::Invalid { name: "REDIS_NAMESPACE", reason: "must not contain spaces".into() });
         }
         Ok(StoreConfig {
             database_url,
@@ -146,21 +146,10 @@ mod tests {
         assert_eq!(parse::<u16>("OT_TEST_PORT_OK", 1).unwrap(), 9000);
         assert_eq!(parse::<u16>("OT_TEST_PORT_UNSET", 8080).unwrap(), 8080);
         let err = parse::<u16>("OT_TEST_PORT_BAD", 1).unwrap_err().to_string();
-        assert!(
-            err.contains("OT_TEST_PORT_BAD") && err.contains("ninety"),
-            "{err}"
-        );
-        let err = positive::<usize>("OT_TEST_ZERO", 4)
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.contains("OT_TEST_ZERO") && err.contains("greater than zero"),
-            "{err}"
-        );
-        assert!(required("OT_TEST_REQUIRED_UNSET")
-            .unwrap_err()
-            .to_string()
-            .contains("OT_TEST_REQUIRED_UNSET"));
+        assert!(err.contains("OT_TEST_PORT_BAD") && err.contains("ninety"), "{err}");
+        let err = positive::<usize>("OT_TEST_ZERO", 4).unwrap_err().to_string();
+        assert!(err.contains("OT_TEST_ZERO") && err.contains("greater than zero"), "{err}");
+        assert!(required("OT_TEST_REQUIRED_UNSET").unwrap_err().to_string().contains("OT_TEST_REQUIRED_UNSET"));
     }
 
     #[test]

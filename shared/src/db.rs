@@ -35,13 +35,10 @@ pub fn pool(database_url: &str, size: usize) -> Result<DbPool, DbSetupError> {
 /// Applies pending migrations; returns the names of those applied.
 pub async fn run_migrations(database_url: &str) -> Result<Vec<String>, DbSetupError> {
     use diesel_async::AsyncConnection;
-    let conn = AsyncPgConnection::establish(database_url)
-        .await
-        .map_err(|e| DbSetupError::Connect(e.to_string()))?;
+    let conn = AsyncPgConnection::establish(database_url).await.map_err(|e| DbSetupError::Connect(e.to_string()))?;
     // The harness is synchronous: run it off the async threads.
     tokio::task::spawn_blocking(move || {
-        let mut wrapper: AsyncConnectionWrapper<AsyncPgConnection> =
-            AsyncConnectionWrapper::from(conn);
+        let mut wrapper: AsyncConnectionWrapper<AsyncPgConnection> = AsyncConnectionWrapper::from(conn);
         wrapper
             .run_pending_migrations(MIGRATIONS)
             .map(|applied| applied.iter().map(|m| m.to_string()).collect())

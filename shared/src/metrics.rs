@@ -12,31 +12,20 @@ pub static REGISTRY: LazyLock<Registry> = LazyLock::new(Registry::new);
 
 fn counter(name: &str, help: &str, labels: &[&str]) -> IntCounterVec {
     let metric = IntCounterVec::new(Opts::new(name, help), labels).expect("valid counter");
-    REGISTRY
-        .register(Box::new(metric.clone()))
-        .expect("unique counter");
+    REGISTRY.register(Box::new(metric.clone())).expect("unique counter");
     metric
 }
 
 fn histogram(name: &str, help: &str, labels: &[&str], buckets: Vec<f64>) -> HistogramVec {
-    let metric = HistogramVec::new(HistogramOpts::new(name, help).buckets(buckets), labels)
-        .expect("valid histogram");
-    REGISTRY
-        .register(Box::new(metric.clone()))
-        .expect("unique histogram");
+    let metric = HistogramVec::new(HistogramOpts::new(name, help).buckets(buckets), labels).expect("valid histogram");
+    REGISTRY.register(Box::new(metric.clone())).expect("unique histogram");
     metric
 }
 
-const LATENCY_BUCKETS: &[f64] = &[
-    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
-];
+const LATENCY_BUCKETS: &[f64] = &[0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
 
 pub static HTTP_REQUESTS: LazyLock<IntCounterVec> = LazyLock::new(|| {
-    counter(
-        "http_requests_total",
-        "HTTP requests by route and status",
-        &["method", "route", "status"],
-    )
+    counter("http_requests_total", "HTTP requests by route and status", &["method", "route", "status"])
 });
 
 pub static HTTP_DURATION: LazyLock<HistogramVec> = LazyLock::new(|| {
@@ -49,28 +38,15 @@ pub static HTTP_DURATION: LazyLock<HistogramVec> = LazyLock::new(|| {
 });
 
 pub static JOBS_ENQUEUED: LazyLock<IntCounterVec> = LazyLock::new(|| {
-    counter(
-        "jobs_enqueued_total",
-        "Jobs pushed to Redis by queue, job and result",
-        &["queue", "job", "result"],
-    )
+    counter("jobs_enqueued_total", "Jobs pushed to Redis by queue, job and result", &["queue", "job", "result"])
 });
 
 pub static JOBS_PROCESSED: LazyLock<IntCounterVec> = LazyLock::new(|| {
-    counter(
-        "jobs_processed_total",
-        "Jobs run by queue, job and outcome",
-        &["queue", "job", "outcome"],
-    )
+    counter("jobs_processed_total", "Jobs run by queue, job and outcome", &["queue", "job", "outcome"])
 });
 
 pub static JOB_DURATION: LazyLock<HistogramVec> = LazyLock::new(|| {
-    histogram(
-        "job_duration_seconds",
-        "Job run time by queue and job",
-        &["queue", "job"],
-        LATENCY_BUCKETS.to_vec(),
-    )
+    histogram("job_duration_seconds", "Job run time by queue and job", &["queue", "job"], LATENCY_BUCKETS.to_vec())
 });
 
 pub static NOTIFICATION_ATTEMPTS: LazyLock<IntCounterVec> = LazyLock::new(|| {
@@ -91,7 +67,5 @@ pub static SCHEDULER_TICKS: LazyLock<IntCounterVec> = LazyLock::new(|| {
 
 /// The registry in Prometheus text format.
 pub fn render() -> String {
-    TextEncoder::new()
-        .encode_to_string(&REGISTRY.gather())
-        .unwrap_or_default()
+    TextEncoder::new().encode_to_string(&REGISTRY.gather()).unwrap_or_default()
 }

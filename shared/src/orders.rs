@@ -5,9 +5,10 @@ use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
-use crate::domain::{ChangeSource, OrderStatus, Role, TransitionError};
+use crate::domain::{ChangeSource, NotificationEvent, OrderStatus, Role, TransitionError};
 use crate::models::transition::load_workflow;
-use crate::models::{NewStatusChange, Order, StatusChange};
+use crate::models::{NewStatusChange, Notification, Order, StatusChange};
+use crate::notify::notify_order;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StatusChangeError {
@@ -35,12 +36,31 @@ pub struct StatusChangeRequest {
     pub occurred_at: DateTime<Utc>,
 }
 
+/// What a status change wrote.
+#[derive(Debug)]
+pub struct StatusChanged {
+    pub order: Order,
+    pub change: StatusChange,
+    /// New outbox rows; enqueue them after commit.
+    pub notifications: Vec<Notification>,
+}
+
+/// The occasion of a status event: confirmation happens once per order;
+/// every other event once per history entry.
+pub fn occasion(event: NotificationEvent, change: &StatusChange) -> String {
+    match event {
+        NotificationEvent::OrderConfirmed => "confirmed".into(),
+        _ => format!("history-{}", change.id),
+    }
+}
+
 /// Applies a status change inside the caller's transaction: locks the order,
-/// checks version and workflow, updates it and appends history.
+/// checks version and workflow, updates it, appends history and writes the
+/// notifications the new status calls for.
 pub async fn change_status(
     conn: &mut AsyncPgConnection,
     request: &StatusChangeRequest,
-) -> Result<(Order, StatusChange), StatusChangeError> {
+) -> Result<StatusChanged, StatusChangeError> {
     let order = match Order::find_for_update(conn, request.order_id).await {
         Ok(order) => order,
         Err(diesel::result::Error::NotFound) => return Err(StatusChangeError::NotFound),
@@ -48,20 +68,14 @@ pub async fn change_status(
     };
     if let Some(expected) = request.expected_version {
         if expected != order.version {
-            return Err(StatusChangeError::StaleVersion {
-                current: order.version,
-            });
+            return Err(StatusChangeError::StaleVersion { current: order.version });
         }
     }
-    load_workflow(conn)
-        .await?
-        .check(order.status, request.to, request.role)?;
+    load_workflow(conn).await?.check(order.status, request.to, request.role)?;
     let updated = Order::set_status(conn, order.id, order.version, request.to)
         .await?
         // The row is locked, so the version cannot have moved.
-        .ok_or(StatusChangeError::StaleVersion {
-            current: order.version,
-        })?;
+        .ok_or(StatusChangeError::StaleVersion { current: order.version })?;
     let change = NewStatusChange {
         order_id: order.id,
         from_status: Some(order.status),
@@ -73,5 +87,12 @@ pub async fn change_status(
     }
     .insert(conn)
     .await?;
-    Ok((updated, change))
+    let notifications = match NotificationEvent::for_status(request.to) {
+        Some(event) => {
+            let payload = serde_json::json!({});
+            notify_order(conn, &updated, event, &occasion(event, &change), payload).await?
+        }
+        None => Vec::new(),
+    };
+    Ok(StatusChanged { order: updated, change, notifications })
 }

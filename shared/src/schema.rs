@@ -14,6 +14,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    channel_opt_outs (channel, recipient) {
+        channel -> Text,
+        recipient -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     customers (id) {
         id -> Uuid,
         external_id -> Text,
@@ -23,6 +31,18 @@ diesel::table! {
         locale -> Text,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        phone_verified_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    device_tokens (id) {
+        id -> Uuid,
+        customer_id -> Uuid,
+        token -> Text,
+        platform -> Text,
+        created_at -> Timestamptz,
+        invalidated_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -52,9 +72,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    notification_preferences (customer_id) {
+        customer_id -> Uuid,
+        locale -> Text,
+        time_zone -> Text,
+        quiet_hours_start -> Nullable<Time>,
+        quiet_hours_end -> Nullable<Time>,
+        channels -> Jsonb,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     notifications (id) {
         id -> Uuid,
-        order_id -> Uuid,
+        order_id -> Nullable<Uuid>,
         event -> Text,
         channel -> Text,
         recipient -> Text,
@@ -70,6 +102,12 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         sent_at -> Nullable<Timestamptz>,
+        customer_id -> Nullable<Uuid>,
+        device_token_id -> Nullable<Uuid>,
+        payload -> Jsonb,
+        replay_base_attempts -> Int4,
+        delivery_status -> Nullable<Text>,
+        delivered_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -108,6 +146,32 @@ diesel::table! {
         version -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        tracking_code -> Text,
+    }
+}
+
+diesel::table! {
+    phone_verifications (id) {
+        id -> Uuid,
+        customer_id -> Uuid,
+        phone -> Text,
+        code_hash -> Bytea,
+        expires_at -> Timestamptz,
+        failed_attempts -> Int4,
+        created_at -> Timestamptz,
+        verified_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    provider_events (id) {
+        id -> Int8,
+        provider -> Text,
+        provider_message_id -> Text,
+        status -> Text,
+        payload -> Jsonb,
+        received_at -> Timestamptz,
+        applied -> Bool,
     }
 }
 
@@ -132,21 +196,31 @@ diesel::table! {
 }
 
 diesel::joinable!(api_tokens -> customers (customer_id));
+diesel::joinable!(device_tokens -> customers (customer_id));
 diesel::joinable!(idempotency_keys -> api_tokens (token_id));
 diesel::joinable!(notification_attempts -> notifications (notification_id));
+diesel::joinable!(notification_preferences -> customers (customer_id));
+diesel::joinable!(notifications -> customers (customer_id));
+diesel::joinable!(notifications -> device_tokens (device_token_id));
 diesel::joinable!(notifications -> orders (order_id));
 diesel::joinable!(order_status_history -> orders (order_id));
 diesel::joinable!(orders -> customers (customer_id));
+diesel::joinable!(phone_verifications -> customers (customer_id));
 diesel::joinable!(shipments -> orders (order_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     api_tokens,
+    channel_opt_outs,
     customers,
+    device_tokens,
     idempotency_keys,
     notification_attempts,
+    notification_preferences,
     notifications,
     order_status_history,
     orders,
+    phone_verifications,
+    provider_events,
     shipments,
     status_transitions,
 );

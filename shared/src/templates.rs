@@ -32,53 +32,80 @@ pub struct RenderedEmail {
     pub text: String,
 }
 
-/// What templates may use. Every field is documented here and nowhere else.
-#[derive(Debug, Clone, Serialize)]
-pub struct OrderContext {
+/// What templates may use (documented in templates/README.md). Optional
+/// values are empty strings, so templates guard them with `{% if %}`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct MessageContext {
     pub order_number: String,
-    /// The shopper's name, or empty when unknown.
     pub customer_name: String,
     pub status: String,
-    /// The estimated delivery date written for the locale, or empty.
     pub estimated_delivery: String,
+    pub new_estimated_delivery: String,
     pub ship_city: String,
     pub ship_country: String,
-    /// Where the shopper can follow the order.
+    /// Our tracking page for the order (email).
     pub tracking_page_url: String,
+    /// The same page, short (SMS).
+    pub short_url: String,
+    pub carrier: String,
+    pub tracking_number: String,
+    pub carrier_tracking_url: String,
+    pub reason_code: String,
+    /// Custom messages from customer service.
+    pub message: String,
+    /// Verification codes.
+    pub code: String,
+    /// One-click unsubscribe (email).
+    pub unsubscribe_url: String,
 }
 
-impl OrderContext {
+impl MessageContext {
     pub fn for_order(order: &Order, locale: Locale, public_base_url: &str) -> Self {
-        OrderContext {
+        let link = format!("{}/t/{}", public_base_url.trim_end_matches('/'), order.tracking_code);
+        MessageContext {
             order_number: order.order_number.clone(),
             customer_name: order.contact_name.clone().unwrap_or_default(),
             status: order.status.to_string(),
-            estimated_delivery: order
-                .estimated_delivery_at
-                .map(|at| format_date(at, locale))
-                .unwrap_or_default(),
+            estimated_delivery: order.estimated_delivery_at.map(|at| format_date(at, locale)).unwrap_or_default(),
             ship_city: order.ship_city.clone(),
             ship_country: order.ship_country.clone(),
-            tracking_page_url: format!(
-                "{}/track/{}",
-                public_base_url.trim_end_matches('/'),
-                order.order_number
-            ),
+            tracking_page_url: link.clone(),
+            short_url: link,
+            ..MessageContext::default()
         }
+    }
+
+    /// Adds the parcel's carrier details.
+    pub fn with_shipment(mut self, shipment: &crate::models::Shipment) -> Self {
+        self.carrier = shipment.carrier.display_name().to_owned();
+        self.tracking_number = shipment.tracking_number.clone();
+        self.carrier_tracking_url = shipment.tracking_url();
+        self
+    }
+
+    /// Adds the event's own values (reason, new date, custom text, code).
+    pub fn with_payload(mut self, payload: &serde_json::Value, locale: Locale) -> Self {
+        let text = |key: &str| payload.get(key).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+        self.reason_code = text("reason_code");
+        self.message = text("message");
+        self.code = text("code");
+        if let Some(at) = payload
+            .get("new_estimated_delivery")
+            .and_then(|v| v.as_str())
+            .and_then(|v| DateTime::parse_from_rfc3339(v).ok())
+        {
+            self.new_estimated_delivery = format_date(at.with_timezone(&Utc), locale);
+        }
+        self
     }
 }
 
 /// A date as people of that language write it.
 pub fn format_date(at: DateTime<Utc>, locale: Locale) -> String {
-    const EN_MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
+    const EN_MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     let (d, m, y) = (at.day(), at.month(), at.year());
     match locale {
-        Locale::En => format!(
-            "{} {d}, {y}",
-            EN_MONTHS[(m as usize).saturating_sub(1) % 12]
-        ),
+        Locale::En => format!("{} {d}, {y}", EN_MONTHS[(m as usize).saturating_sub(1) % 12]),
         Locale::Es => format!("{d:02}/{m:02}/{y}"),
         Locale::Ro | Locale::Ru => format!("{d:02}.{m:02}.{y}"),
     }
@@ -91,15 +118,10 @@ pub struct Renderer {
 impl Renderer {
     pub fn from_dir(dir: &Path) -> Result<Self, TemplateError> {
         let glob = format!("{}/**/*", dir.display());
-        let tera = Tera::new(&glob).map_err(|e| TemplateError::Load {
-            dir: dir.display().to_string(),
-            reason: tera_error_chain(&e),
-        })?;
+        let tera = Tera::new(&glob)
+            .map_err(|e| TemplateError::Load { dir: dir.display().to_string(), reason: tera_error_chain(&e) })?;
         if tera.get_template_names().next().is_none() {
-            return Err(TemplateError::Load {
-                dir: dir.display().to_string(),
-                reason: "no templates found".into(),
-            });
+            return Err(TemplateError::Load { dir: dir.display().to_string(), reason: "no templates found".into() });
         }
         Ok(Renderer { tera })
     }
@@ -132,26 +154,45 @@ impl Renderer {
     fn render(&self, name: &str, context: &Context) -> Result<String, TemplateError> {
         self.tera
             .render(name, context)
-            .map_err(|e| TemplateError::Render {
-                name: name.to_owned(),
-                reason: tera_error_chain(&e),
-            })
+            .map_err(|e| TemplateError::Render { name: name.to_owned(), reason: tera_error_chain(&e) })
+    }
+
+    fn context(event: NotificationEvent, data: &MessageContext) -> Result<Context, TemplateError> {
+        Context::from_serialize(data)
+            .map_err(|e| TemplateError::Render { name: event.to_string(), reason: e.to_string() })
+    }
+
+    pub fn render_sms(
+        &self,
+        event: NotificationEvent,
+        locale: Locale,
+        data: &MessageContext,
+    ) -> Result<String, TemplateError> {
+        let context = Self::context(event, data)?;
+        Ok(self.render(&self.resolve(event, "sms", locale, "txt")?, &context)?.trim().to_owned())
+    }
+
+    /// Title and body of a push.
+    pub fn render_push(
+        &self,
+        event: NotificationEvent,
+        locale: Locale,
+        data: &MessageContext,
+    ) -> Result<(String, String), TemplateError> {
+        let context = Self::context(event, data)?;
+        let title = self.render(&self.resolve(event, "push", locale, "title.txt")?, &context)?;
+        let body = self.render(&self.resolve(event, "push", locale, "body.txt")?, &context)?;
+        Ok((title.trim().to_owned(), body.trim().to_owned()))
     }
 
     pub fn render_email(
         &self,
         event: NotificationEvent,
         locale: Locale,
-        data: &OrderContext,
+        data: &MessageContext,
     ) -> Result<RenderedEmail, TemplateError> {
-        let context = Context::from_serialize(data).map_err(|e| TemplateError::Render {
-            name: event.to_string(),
-            reason: e.to_string(),
-        })?;
-        let subject = self.render(
-            &self.resolve(event, "email", locale, "subject.txt")?,
-            &context,
-        )?;
+        let context = Self::context(event, data)?;
+        let subject = self.render(&self.resolve(event, "email", locale, "subject.txt")?, &context)?;
         Ok(RenderedEmail {
             subject: subject.trim().to_owned(),
             html: self.render(&self.resolve(event, "email", locale, "html")?, &context)?,

@@ -16,10 +16,7 @@ pub fn admin_url() -> String {
 
 pub fn url_for(database: &str) -> String {
     let admin = admin_url();
-    let base = admin
-        .rsplit_once('/')
-        .map(|(base, _)| base)
-        .unwrap_or(&admin);
+    let base = admin.rsplit_once('/').map(|(base, _)| base).unwrap_or(&admin);
     format!("{base}/{database}")
 }
 
@@ -33,14 +30,7 @@ fn template_name() -> String {
         hash.update(std::fs::read(&path).expect("read migration"));
     }
     let digest = hash.finalize();
-    format!(
-        "ot_tpl_{}",
-        digest
-            .iter()
-            .take(6)
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    )
+    format!("ot_tpl_{}", digest.iter().take(6).map(|b| format!("{b:02x}")).collect::<String>())
 }
 
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
@@ -57,9 +47,7 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 }
 
 async fn admin() -> AsyncPgConnection {
-    AsyncPgConnection::establish(&admin_url())
-        .await
-        .expect("connect as test admin (run scripts/services)")
+    AsyncPgConnection::establish(&admin_url()).await.expect("connect as test admin (run scripts/services)")
 }
 
 static TEMPLATE: OnceCell<String> = OnceCell::const_new();
@@ -87,33 +75,24 @@ async fn template() -> String {
             let name = template_name();
             let mut conn = admin().await;
             // Serialize template creation across test processes.
-            diesel::sql_query("SELECT pg_advisory_lock(7243001)")
-                .execute(&mut conn)
-                .await
-                .expect("lock");
+            diesel::sql_query("SELECT pg_advisory_lock(7243001)").execute(&mut conn).await.expect("lock");
             if !exists(&mut conn, &name).await {
                 let building = format!("{name}_building");
-                let _ =
-                    diesel::sql_query(format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)"))
-                        .execute(&mut conn)
-                        .await;
+                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)"))
+                    .execute(&mut conn)
+                    .await;
                 diesel::sql_query(format!("CREATE DATABASE {building}"))
                     .execute(&mut conn)
                     .await
                     .expect("create template");
-                ordertrack_shared::db::run_migrations(&url_for(&building))
-                    .await
-                    .expect("migrate template");
+                ordertrack_shared::db::run_migrations(&url_for(&building)).await.expect("migrate template");
                 diesel::sql_query(format!("ALTER DATABASE {building} RENAME TO {name}"))
                     .execute(&mut conn)
                     .await
                     .expect("rename template");
             }
             drop_leftovers(&mut conn).await;
-            diesel::sql_query("SELECT pg_advisory_unlock(7243001)")
-                .execute(&mut conn)
-                .await
-                .expect("unlock");
+            diesel::sql_query("SELECT pg_advisory_unlock(7243001)").execute(&mut conn).await.expect("unlock");
             name
         })
         .await
@@ -128,18 +107,15 @@ async fn drop_leftovers(conn: &mut AsyncPgConnection) {
         datname: String,
     }
     let prefix = format!("ot_t_{}_", std::process::id());
-    let names: Vec<Name> =
-        diesel::sql_query("SELECT datname FROM pg_database WHERE datname LIKE 'ot\\_t\\_%'")
-            .load(conn)
-            .await
-            .unwrap_or_default();
+    let names: Vec<Name> = diesel::sql_query("SELECT datname FROM pg_database WHERE datname LIKE 'ot\\_t\\_%'")
+        .load(conn)
+        .await
+        .unwrap_or_default();
     for Name { datname } in names {
         let pid: Option<u32> = datname.split('_').nth(2).and_then(|p| p.parse().ok());
         let alive = pid.is_some_and(|p| std::path::Path::new(&format!("/proc/{p}")).exists());
         if !datname.starts_with(&prefix) && !alive {
-            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {datname} WITH (FORCE)"))
-                .execute(conn)
-                .await;
+            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {datname} WITH (FORCE)")).execute(conn).await;
         }
     }
 }
@@ -147,22 +123,13 @@ async fn drop_leftovers(conn: &mut AsyncPgConnection) {
 /// A new, migrated, empty database; returns its URL.
 pub async fn create() -> (String, String) {
     let template = template().await;
-    let name = format!(
-        "ot_t_{}_{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::SeqCst)
-    );
+    let name = format!("ot_t_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
     let mut conn = admin().await;
     // CREATE DATABASE refuses while another session copies the same template: retry.
     for attempt in 0..50 {
-        match diesel::sql_query(format!("CREATE DATABASE {name} TEMPLATE {template}"))
-            .execute(&mut conn)
-            .await
-        {
+        match diesel::sql_query(format!("CREATE DATABASE {name} TEMPLATE {template}")).execute(&mut conn).await {
             Ok(_) => return (name.clone(), url_for(&name)),
-            Err(e)
-                if attempt < 49 && e.to_string().contains("is being accessed by other users") =>
-            {
+            Err(e) if attempt < 49 && e.to_string().contains("is being accessed by other users") => {
                 tokio::time::sleep(std::time::Duration::from_millis(50)).await;
             }
             Err(e) => panic!("create test database: {e}"),
@@ -173,7 +140,5 @@ pub async fn create() -> (String, String) {
 
 pub async fn drop_database(name: &str) {
     let mut conn = admin().await;
-    let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        .execute(&mut conn)
-        .await;
+    let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn).await;
 }

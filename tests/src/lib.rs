@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod db;
+pub mod providers;
 pub mod smtp_sink;
 
 use std::future::Future;
@@ -11,6 +12,8 @@ use std::time::Duration;
 
 use ordertrack_api::config::ApiConfig;
 use ordertrack_scheduler::config::SchedulerConfig;
+use ordertrack_shared::channels::push::PushConfig;
+use ordertrack_shared::channels::sms::SmsConfig;
 use ordertrack_shared::channels::{EmailConfig, SmtpTls};
 use ordertrack_shared::config::StoreConfig;
 use ordertrack_shared::db::DbPool;
@@ -23,9 +26,14 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use uuid::Uuid;
 
+pub use providers::FakeProviders;
 pub use smtp_sink::{Refusal, SmtpSink};
 
 pub const REDIS_URL: &str = "redis://127.0.0.1:6379";
+/// What links in messages start with (the api is reached at `base_url`).
+pub const PUBLIC_BASE_URL: &str = "https://track.example.test";
+pub const APP_SECRET: &str = "test-app-secret-that-is-long-enough-0123456789";
+
 /// Nothing listens here: a Redis that is down.
 pub const DEAD_REDIS_URL: &str = "redis://127.0.0.1:1";
 
@@ -63,6 +71,7 @@ pub struct TestApp {
     pub db: DbPool,
     pub namespace: String,
     pub smtp: SmtpSink,
+    pub providers: FakeProviders,
     pub http: reqwest::Client,
     pub admin_token: String,
     pub csr_token: String,
@@ -92,6 +101,7 @@ impl TestApp {
         let (database, database_url) = db::create().await;
         let namespace = format!("test-{}", Uuid::new_v4().simple());
         let smtp = SmtpSink::start().await;
+        let providers = FakeProviders::start().await;
 
         let api_config = ApiConfig {
             store: store(&database_url, &options.api_redis_url, &namespace),
@@ -100,7 +110,7 @@ impl TestApp {
             workers: 1,
             max_body_bytes: 16 * 1024,
             enqueue_timeout: Duration::from_millis(300),
-            public_base_url: "https://track.example.test".into(),
+            public_base_url: PUBLIC_BASE_URL.into(),
             tracking_rate_per_minute: options.tracking_rate_per_minute,
         };
         let running = ordertrack_api::start(api_config).expect("start api");
@@ -134,8 +144,23 @@ impl TestApp {
                 timeout: Duration::from_secs(5),
                 from: "ordertrack <no-reply@ordertrack.test>".into(),
             },
+            sms: SmsConfig::Twilio {
+                base_url: providers.twilio.uri(),
+                account_sid: providers::TWILIO_SID.into(),
+                auth_token: providers::TWILIO_TOKEN.into(),
+                from: providers::TWILIO_FROM.into(),
+                status_callback: Some(format!("{PUBLIC_BASE_URL}/webhooks/twilio/status")),
+                timeout: Duration::from_secs(5),
+            },
+            push: PushConfig::Fcm {
+                base_url: providers.fcm.uri(),
+                project_id: providers::FCM_PROJECT.into(),
+                service_account_file: providers.service_account_file.clone(),
+                timeout: Duration::from_secs(5),
+            },
+            app_secret: APP_SECRET.into(),
             templates_dir: ordertrack_shared::templates::DEFAULT_TEMPLATES_DIR.into(),
-            public_base_url: "https://track.example.test".into(),
+            public_base_url: PUBLIC_BASE_URL.into(),
             metrics_port: None,
         };
         let (stop, shutdown) = watch::channel(false);
@@ -143,9 +168,7 @@ impl TestApp {
             let config = worker_config.clone();
             let shutdown = shutdown.clone();
             tasks.push(tokio::spawn(async move {
-                ordertrack_worker::run(config, shutdown)
-                    .await
-                    .expect("worker runs");
+                ordertrack_worker::run(config, shutdown).await.expect("worker runs");
             }));
         }
         for _ in 0..options.schedulers {
@@ -156,26 +179,15 @@ impl TestApp {
             };
             let shutdown = shutdown.clone();
             tasks.push(tokio::spawn(async move {
-                ordertrack_scheduler::run(config, shutdown)
-                    .await
-                    .expect("scheduler runs");
+                ordertrack_scheduler::run(config, shutdown).await.expect("scheduler runs");
             }));
         }
 
         let db = ordertrack_shared::db::pool(&database_url, 4).expect("pool");
         let mut conn = db.get().await.expect("db");
-        let admin_token = ApiToken::mint(&mut conn, Role::Admin, None, "test admin", None)
-            .await
-            .unwrap()
-            .1;
-        let csr_token = ApiToken::mint(&mut conn, Role::Csr, None, "test csr", None)
-            .await
-            .unwrap()
-            .1;
-        let service_token = ApiToken::mint(&mut conn, Role::Service, None, "test storefront", None)
-            .await
-            .unwrap()
-            .1;
+        let admin_token = ApiToken::mint(&mut conn, Role::Admin, None, "test admin", None).await.unwrap().1;
+        let csr_token = ApiToken::mint(&mut conn, Role::Csr, None, "test csr", None).await.unwrap().1;
+        let service_token = ApiToken::mint(&mut conn, Role::Service, None, "test storefront", None).await.unwrap().1;
         drop(conn);
 
         TestApp {
@@ -185,6 +197,7 @@ impl TestApp {
             db,
             namespace,
             smtp,
+            providers,
             http: reqwest::Client::new(),
             admin_token,
             csr_token,
@@ -201,52 +214,25 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str, token: &str) -> reqwest::Response {
-        self.http
-            .get(self.url(path))
-            .bearer_auth(token)
-            .send()
-            .await
-            .expect("GET")
+        self.http.get(self.url(path)).bearer_auth(token).send().await.expect("GET")
     }
 
     pub async fn post(&self, path: &str, token: &str, body: &Value) -> reqwest::Response {
-        self.http
-            .post(self.url(path))
-            .bearer_auth(token)
-            .json(body)
-            .send()
-            .await
-            .expect("POST")
+        self.http.post(self.url(path)).bearer_auth(token).json(body).send().await.expect("POST")
     }
 
     /// Creates an order as the storefront and returns its JSON.
     pub async fn create_order(&self, body: &Value) -> Value {
         let res = self.post("/api/v1/orders", &self.service_token, body).await;
-        assert_eq!(
-            res.status(),
-            201,
-            "create order: {}",
-            res.text().await.unwrap_or_default()
-        );
+        assert_eq!(res.status(), 201, "create order: {}", res.text().await.unwrap_or_default());
         res.json().await.unwrap()
     }
 
     /// A token for the customer the storefront knows as `external_id`.
     pub async fn customer_token(&self, external_id: &str) -> String {
         let mut conn = self.db.get().await.unwrap();
-        let customer = Customer::find_by_external_id(&mut conn, external_id)
-            .await
-            .expect("customer exists");
-        ApiToken::mint(
-            &mut conn,
-            Role::Customer,
-            Some(customer.id),
-            "test customer",
-            None,
-        )
-        .await
-        .unwrap()
-        .1
+        let customer = Customer::find_by_external_id(&mut conn, external_id).await.expect("customer exists");
+        ApiToken::mint(&mut conn, Role::Customer, Some(customer.id), "test customer", None).await.unwrap().1
     }
 
     pub async fn notifications(&self, order_id: Uuid) -> Vec<Notification> {
@@ -256,9 +242,7 @@ impl TestApp {
 
     pub async fn attempts(&self, notification_id: Uuid) -> Vec<NotificationAttempt> {
         let mut conn = self.db.get().await.unwrap();
-        NotificationAttempt::for_notification(&mut conn, notification_id)
-            .await
-            .unwrap()
+        NotificationAttempt::for_notification(&mut conn, notification_id).await.unwrap()
     }
 
     /// Stops every process, then drops the database and the Redis keys.

@@ -33,10 +33,7 @@ impl ReceivedMail {
     pub fn parts(&self) -> Vec<(String, String)> {
         fn walk(part: &mailparse::ParsedMail<'_>, out: &mut Vec<(String, String)>) {
             if part.subparts.is_empty() {
-                out.push((
-                    part.ctype.mimetype.clone(),
-                    part.get_body().unwrap_or_default(),
-                ));
+                out.push((part.ctype.mimetype.clone(), part.get_body().unwrap_or_default()));
             }
             for sub in &part.subparts {
                 walk(sub, out);
@@ -48,10 +45,7 @@ impl ReceivedMail {
     }
 
     pub fn part(&self, mimetype: &str) -> Option<String> {
-        self.parts()
-            .into_iter()
-            .find(|(t, _)| t == mimetype)
-            .map(|(_, body)| body)
+        self.parts().into_iter().find(|(t, _)| t == mimetype).map(|(_, body)| body)
     }
 }
 
@@ -79,9 +73,7 @@ pub struct SmtpSink {
 
 impl SmtpSink {
     pub async fn start() -> SmtpSink {
-        let listener = TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind smtp sink");
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind smtp sink");
         let port = listener.local_addr().expect("addr").port();
         let state = Arc::new(Mutex::new(State::default()));
         let shared = state.clone();
@@ -141,10 +133,7 @@ async fn session(socket: tokio::net::TcpStream, state: Arc<Mutex<State>>) {
                     break;
                 }
                 // Undo dot-stuffing.
-                let chunk = chunk
-                    .strip_prefix('.')
-                    .filter(|_| chunk.starts_with(".."))
-                    .unwrap_or(&chunk);
+                let chunk = chunk.strip_prefix('.').filter(|_| chunk.starts_with("..")).unwrap_or(&chunk);
                 data.extend_from_slice(chunk.as_bytes());
             }
             let mut state = state.lock().expect("sink lock");
@@ -155,11 +144,7 @@ async fn session(socket: tokio::net::TcpStream, state: Arc<Mutex<State>>) {
                     _ => b"451 4.3.0 try again later\r\n",
                 }
             } else {
-                state.received.push(ReceivedMail {
-                    from: from.clone(),
-                    to: to.clone(),
-                    data,
-                });
+                state.received.push(ReceivedMail { from: from.clone(), to: to.clone(), data });
                 b"250 2.0.0 queued\r\n"
             }
         } else if upper == "RSET" || upper == "NOOP" {

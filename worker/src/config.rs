@@ -1,6 +1,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use ordertrack_shared::channels::push::PushConfig;
+use ordertrack_shared::channels::sms::SmsConfig;
 use ordertrack_shared::channels::EmailConfig;
 use ordertrack_shared::config::{self, ConfigError, StoreConfig};
 use ordertrack_shared::jobs::Queue;
@@ -32,6 +34,10 @@ pub struct WorkerConfig {
     pub sweep_grace: Duration,
     pub sweep_batch: i64,
     pub email: EmailConfig,
+    pub sms: SmsConfig,
+    pub push: PushConfig,
+    /// Signs unsubscribe links (`APP_SECRET`, shared with the api).
+    pub app_secret: String,
     pub templates_dir: PathBuf,
     pub public_base_url: String,
     /// Port of this worker's /metrics; 0 picks one, unset disables.
@@ -42,12 +48,12 @@ impl WorkerConfig {
     pub fn from_env() -> Result<Self, ConfigError> {
         let queues = match config::optional("WORKER_QUEUES") {
             None => Queue::ALL.to_vec(),
-            Some(list) => parse_queues(&list).map_err(|reason| ConfigError::Invalid {
-                name: "WORKER_QUEUES",
-                reason,
-            })?,
+            Some(list) => {
+                parse_queues(&list).map_err(|reason| ConfigError::Invalid { name: "WORKER_QUEUES", reason })?
+            }
         };
         let max_attempts: i32 = config::positive("NOTIFY_MAX_ATTEMPTS", 5)?;
+        let public_base_url = config::string("PUBLIC_BASE_URL", "http://localhost:8080");
         Ok(WorkerConfig {
             store: StoreConfig::from_env()?,
             queues,
@@ -64,14 +70,14 @@ impl WorkerConfig {
             sweep_grace: config::millis("SWEEP_GRACE_MS", 30_000)?,
             sweep_batch: config::positive("SWEEP_BATCH", 500)?,
             email: EmailConfig::from_env()?,
+            sms: SmsConfig::from_env(&public_base_url)?,
+            push: PushConfig::from_env()?,
+            app_secret: config::app_secret()?,
             templates_dir: config::string("TEMPLATES_DIR", DEFAULT_TEMPLATES_DIR).into(),
-            public_base_url: config::string("PUBLIC_BASE_URL", "http://localhost:8080"),
+            public_base_url,
             metrics_port: config::optional("WORKER_METRICS_PORT")
                 .map(|p| {
-                    p.parse().map_err(|e| ConfigError::Invalid {
-                        name: "WORKER_METRICS_PORT",
-                        reason: format!("{e}"),
-                    })
+                    p.parse().map_err(|e| ConfigError::Invalid { name: "WORKER_METRICS_PORT", reason: format!("{e}") })
                 })
                 .transpose()?,
         })

@@ -1,8 +1,11 @@
 use std::sync::Arc;
 
+use ordertrack_shared::channels::push::PushSender;
+use ordertrack_shared::channels::sms::SmsSender;
 use ordertrack_shared::channels::EmailSender;
 use ordertrack_shared::db::DbPool;
 use ordertrack_shared::jobs::Enqueuer;
+use ordertrack_shared::links::Signer;
 use ordertrack_shared::templates::Renderer;
 
 use crate::config::WorkerConfig;
@@ -13,7 +16,10 @@ pub struct JobContext {
     pub db: DbPool,
     pub enqueuer: Enqueuer,
     pub email: EmailSender,
+    pub sms: SmsSender,
+    pub push: PushSender,
     pub renderer: Renderer,
+    pub signer: Signer,
 }
 
 pub type SharedContext = Arc<JobContext>;

@@ -9,9 +9,12 @@ pub mod retry;
 use std::sync::Arc;
 
 use actix_web::{get, App, HttpResponse, HttpServer};
+use ordertrack_shared::channels::push::PushSender;
+use ordertrack_shared::channels::sms::SmsSender;
 use ordertrack_shared::channels::EmailSender;
 use ordertrack_shared::db;
 use ordertrack_shared::jobs::Enqueuer;
+use ordertrack_shared::links::Signer;
 use ordertrack_shared::templates::Renderer;
 use tokio::sync::watch;
 
@@ -26,6 +29,8 @@ pub enum WorkerStartError {
     Redis(String),
     #[error("email: {0}")]
     Email(String),
+    #[error("push: {0}")]
+    Push(String),
     #[error(transparent)]
     Templates(#[from] ordertrack_shared::templates::TemplateError),
     #[error("metrics listener: {0}")]
@@ -34,39 +39,26 @@ pub enum WorkerStartError {
 
 pub fn context(config: WorkerConfig) -> Result<Arc<JobContext>, WorkerStartError> {
     let db = db::pool(&config.store.database_url, config.store.database_pool_size)?;
-    let enqueuer = Enqueuer::new(
-        &config.store.redis_url,
-        &config.store.redis_namespace,
-        std::time::Duration::from_secs(2),
-    )
-    .map_err(|e| WorkerStartError::Redis(e.to_string()))?;
-    let email =
-        EmailSender::new(&config.email).map_err(|e| WorkerStartError::Email(e.to_string()))?;
+    let enqueuer =
+        Enqueuer::new(&config.store.redis_url, &config.store.redis_namespace, std::time::Duration::from_secs(2))
+            .map_err(|e| WorkerStartError::Redis(e.to_string()))?;
+    let email = EmailSender::new(&config.email).map_err(|e| WorkerStartError::Email(e.to_string()))?;
+    let sms = SmsSender::new(config.sms.clone()).map_err(|e| WorkerStartError::Email(e.to_string()))?;
+    let push = PushSender::new(&config.push).map_err(WorkerStartError::Push)?;
     let renderer = Renderer::from_dir(&config.templates_dir)?;
-    Ok(Arc::new(JobContext {
-        config,
-        db,
-        enqueuer,
-        email,
-        renderer,
-    }))
+    let signer = Signer::new(&config.app_secret);
+    Ok(Arc::new(JobContext { config, db, enqueuer, email, sms, push, renderer, signer }))
 }
 
 /// A unique worker instance name: the configured name, host process and a
 /// random suffix, so a restarted replica is never refused as a duplicate.
 pub fn instance_name(base: &str) -> String {
-    format!(
-        "{base}-{}-{}",
-        std::process::id(),
-        &uuid::Uuid::new_v4().simple().to_string()[..8]
-    )
+    format!("{base}-{}-{}", std::process::id(), &uuid::Uuid::new_v4().simple().to_string()[..8])
 }
 
 #[get("/metrics")]
 async fn metrics() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/plain; version=0.0.4")
-        .body(ordertrack_shared::metrics::render())
+    HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(ordertrack_shared::metrics::render())
 }
 
 #[get("/healthz")]
@@ -76,10 +68,7 @@ async fn healthz() -> HttpResponse {
 
 /// Runs the workers until `shutdown` turns true; in-flight jobs finish first.
 /// Returns once every worker has stopped.
-pub async fn run(
-    config: WorkerConfig,
-    shutdown: watch::Receiver<bool>,
-) -> Result<(), WorkerStartError> {
+pub async fn run(config: WorkerConfig, shutdown: watch::Receiver<bool>) -> Result<(), WorkerStartError> {
     let metrics_port = config.metrics_port;
     let instance = instance_name(&config.name);
     let ctx = context(config)?;

@@ -25,14 +25,10 @@ async fn run() -> Result<(), String> {
     let mut i = 0;
     while i < args.len() {
         match (args[i].as_str(), args.get(i + 1)) {
-            ("--queues", Some(list)) => {
-                config.queues = parse_queues(list).map_err(|e| format!("--queues: {e}"))?
-            }
+            ("--queues", Some(list)) => config.queues = parse_queues(list).map_err(|e| format!("--queues: {e}"))?,
             ("--name", Some(name)) => config.name = name.clone(),
             (other, _) => {
-                return Err(format!(
-                    "unknown argument '{other}'; usage: worker [--queues a,b] [--name NAME]"
-                ))
+                return Err(format!("unknown argument '{other}'; usage: worker [--queues a,b] [--name NAME]"))
             }
         }
         i += 2;
@@ -43,7 +39,5 @@ async fn run() -> Result<(), String> {
         tracing::info!("shutting down: finishing in-flight jobs");
         let _ = stop.send(true);
     });
-    ordertrack_worker::run(config, shutdown)
-        .await
-        .map_err(|e| e.to_string())
+    ordertrack_worker::run(config, shutdown).await.map_err(|e| e.to_string())
 }

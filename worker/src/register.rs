@@ -67,11 +67,7 @@ macro_rules! spawn_worker {
 
 /// Keeps the queue's delayed jobs promoted in bounded chunks (see
 /// `jobs::promote`), every poll interval until shutdown.
-fn spawn_promoter(
-    ctx: SharedContext,
-    queue: Queue,
-    mut shutdown: watch::Receiver<bool>,
-) -> JoinHandle<()> {
+fn spawn_promoter(ctx: SharedContext, queue: Queue, mut shutdown: watch::Receiver<bool>) -> JoinHandle<()> {
     tokio::spawn(async move {
         loop {
             if let Ok(mut conn) = ctx.enqueuer.connection().await {
@@ -106,14 +102,7 @@ pub async fn register_workers(
     for &queue in &ctx.config.queues {
         let handle = match queue {
             Queue::NotificationsCritical | Queue::Notifications | Queue::NotificationsBulk => {
-                spawn_worker!(
-                    ctx,
-                    queue,
-                    instance,
-                    shutdown,
-                    SendNotification,
-                    send_notification
-                )
+                spawn_worker!(ctx, queue, instance, shutdown, SendNotification, send_notification)
             }
             Queue::Maintenance => {
                 spawn_worker!(ctx, queue, instance, shutdown, SweepOutbox, sweep_outbox)

@@ -2,14 +2,13 @@ use actix_web::http::header;
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncConnection;
-use ordertrack_shared::domain::{
-    ChangeSource, Channel, EmailAddress, Locale, NotificationEvent, OrderStatus, PhoneNumber,
-};
-use ordertrack_shared::jobs::SendNotification;
-use ordertrack_shared::models::{
-    IdempotentResponse, NewCustomer, NewNotification, NewOrder, NewStatusChange, Notification,
-};
+use ordertrack_shared::domain::{ChangeSource, EmailAddress, Locale, NotificationEvent, OrderStatus, PhoneNumber};
+use ordertrack_shared::models::order::new_tracking_code;
+use ordertrack_shared::models::Preferences;
+use ordertrack_shared::models::{IdempotentResponse, NewCustomer, NewOrder, NewStatusChange};
+use ordertrack_shared::notify::notify_order;
 use serde::Deserialize;
+use serde_json::json;
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -80,37 +79,22 @@ struct Contact {
 fn text(field: &str, value: &str, max: usize) -> Result<String, ApiError> {
     let value = value.trim();
     if value.is_empty() {
-        return Err(ApiError::invalid(
-            field,
-            format!("{field} must not be empty"),
-        ));
+        return Err(ApiError::invalid(field, format!("{field} must not be empty")));
     }
     if value.chars().count() > max {
-        return Err(ApiError::invalid(
-            field,
-            format!("{field} must be at most {max} characters"),
-        ));
+        return Err(ApiError::invalid(field, format!("{field} must be at most {max} characters")));
     }
     Ok(value.to_owned())
 }
 
-fn optional_text(
-    field: &str,
-    value: Option<&String>,
-    max: usize,
-) -> Result<Option<String>, ApiError> {
-    value
-        .filter(|v| !v.trim().is_empty())
-        .map(|v| text(field, v, max))
-        .transpose()
+fn optional_text(field: &str, value: Option<&String>, max: usize) -> Result<Option<String>, ApiError> {
+    value.filter(|v| !v.trim().is_empty()).map(|v| text(field, v, max)).transpose()
 }
 
 fn email(field: &str, value: Option<&String>) -> Result<Option<String>, ApiError> {
     value
         .map(|v| {
-            EmailAddress::parse(v)
-                .map(EmailAddress::into_inner)
-                .map_err(|e| ApiError::invalid(field, e.to_string()))
+            EmailAddress::parse(v).map(EmailAddress::into_inner).map_err(|e| ApiError::invalid(field, e.to_string()))
         })
         .transpose()
 }
@@ -118,25 +102,17 @@ fn email(field: &str, value: Option<&String>) -> Result<Option<String>, ApiError
 fn phone(field: &str, value: Option<&String>) -> Result<Option<String>, ApiError> {
     value
         .map(|v| {
-            PhoneNumber::parse(v)
-                .map(PhoneNumber::into_inner)
-                .map_err(|e| ApiError::invalid(field, e.to_string()))
+            PhoneNumber::parse(v).map(PhoneNumber::into_inner).map_err(|e| ApiError::invalid(field, e.to_string()))
         })
         .transpose()
 }
 
 fn validate_order_number(value: &str) -> Result<String, ApiError> {
     let number = text("order_number", value, 64)?;
-    if number
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || "-_#./".contains(c))
-    {
+    if number.chars().all(|c| c.is_ascii_alphanumeric() || "-_#./".contains(c)) {
         Ok(number)
     } else {
-        Err(ApiError::invalid(
-            "order_number",
-            "order_number may use letters, digits and - _ # . / only",
-        ))
+        Err(ApiError::invalid("order_number", "order_number may use letters, digits and - _ # . / only"))
     }
 }
 
@@ -167,62 +143,32 @@ fn validate_contact(req: &CreateOrderRequest, locale: Locale) -> Result<Contact,
             phone: phone("guest.phone", g.phone.as_ref())?,
             name: optional_text("guest.name", g.name.as_ref(), 200)?,
         },
-        (Some(_), Some(_)) => {
-            return Err(ApiError::invalid(
-                "guest",
-                "give either customer or guest, not both",
-            ))
-        }
-        (None, None) => {
-            return Err(ApiError::invalid(
-                "customer",
-                "give a customer or a guest contact",
-            ))
-        }
+        (Some(_), Some(_)) => return Err(ApiError::invalid("guest", "give either customer or guest, not both")),
+        (None, None) => return Err(ApiError::invalid("customer", "give a customer or a guest contact")),
     };
     if contact.email.is_none() && contact.phone.is_none() {
-        let field = if req.customer.is_some() {
-            "customer.email"
-        } else {
-            "guest.email"
-        };
-        return Err(ApiError::invalid(
-            field,
-            "an email or a phone number is required to keep the shopper informed",
-        ));
+        let field = if req.customer.is_some() { "customer.email" } else { "guest.email" };
+        return Err(ApiError::invalid(field, "an email or a phone number is required to keep the shopper informed"));
     }
     Ok(contact)
 }
 
-fn validate(
-    req: &CreateOrderRequest,
-    now: DateTime<Utc>,
-) -> Result<(NewOrder, Option<NewCustomer>), ApiError> {
+fn validate(req: &CreateOrderRequest, now: DateTime<Utc>) -> Result<(NewOrder, Option<NewCustomer>), ApiError> {
     let order_number = validate_order_number(&req.order_number)?;
     let locale = match &req.locale {
         None => Locale::En,
-        Some(tag) => Locale::from_tag(tag).ok_or_else(|| {
-            ApiError::invalid(
-                "locale",
-                format!("unsupported locale '{tag}': use en, es, ro or ru"),
-            )
-        })?,
+        Some(tag) => Locale::from_tag(tag)
+            .ok_or_else(|| ApiError::invalid("locale", format!("unsupported locale '{tag}': use en, es, ro or ru")))?,
     };
     let status = req.status.unwrap_or(OrderStatus::Confirmed);
     if !matches!(status, OrderStatus::Pending | OrderStatus::Confirmed) {
-        return Err(ApiError::invalid(
-            "status",
-            "a new order starts as pending or confirmed",
-        ));
+        return Err(ApiError::invalid("status", "a new order starts as pending or confirmed"));
     }
     let contact = validate_contact(req, locale)?;
     let a = &req.shipping_address;
     let country = text("shipping_address.country", &a.country, 2)?.to_ascii_uppercase();
     if country.len() != 2 || !country.chars().all(|c| c.is_ascii_alphabetic()) {
-        return Err(ApiError::invalid(
-            "shipping_address.country",
-            "country must be an ISO 3166-1 alpha-2 code",
-        ));
+        return Err(ApiError::invalid("shipping_address.country", "country must be an ISO 3166-1 alpha-2 code"));
     }
     let placed_at = req.placed_at.unwrap_or(now);
     if placed_at > now + chrono::Duration::minutes(5) {
@@ -254,6 +200,7 @@ fn validate(
         ship_country: country,
         estimated_delivery_at: req.estimated_delivery_at,
         created_at: placed_at,
+        tracking_code: new_tracking_code(),
     };
     Ok((order, contact.customer))
 }
@@ -263,11 +210,7 @@ fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiError> {
         return Ok(None);
     };
     let key = value.to_str().map_err(|_| {
-        ApiError::bad_request(
-            "invalid_header",
-            "Idempotency-Key must be ASCII",
-            Some("Idempotency-Key"),
-        )
+        ApiError::bad_request("invalid_header", "Idempotency-Key must be ASCII", Some("Idempotency-Key"))
     })?;
     if key.is_empty() || key.len() > 255 {
         return Err(ApiError::bad_request(
@@ -289,9 +232,7 @@ fn replay(stored: IdempotentResponse, request_hash: &[u8]) -> Result<HttpRespons
     }
     let status = actix_web::http::StatusCode::from_u16(stored.response_status as u16)
         .map_err(|e| ApiError::Internal(e.to_string()))?;
-    Ok(HttpResponse::build(status)
-        .insert_header(("Idempotent-Replayed", "true"))
-        .json(stored.response_body))
+    Ok(HttpResponse::build(status).insert_header(("Idempotent-Replayed", "true")).json(stored.response_body))
 }
 
 /// Record a new order (storefront). Writes, in one transaction, the order, its
@@ -331,21 +272,18 @@ pub async fn create_order(
         }
     }
     let actor = principal.actor();
-    let (token_id, stored_key, stored_hash) =
-        (principal.token_id, key.clone(), request_hash.clone());
+    let (token_id, stored_key, stored_hash) = (principal.token_id, key.clone(), request_hash.clone());
     let outcome = conn
         .transaction::<_, ApiError, _>(async move |conn| {
             if let Some(customer) = &new_customer {
-                new_order.customer_id = Some(customer.upsert(conn).await?.id);
+                let customer = customer.upsert(conn).await?;
+                Preferences::insert_defaults(conn, customer.id, customer.locale).await?;
+                new_order.customer_id = Some(customer.id);
             }
             let order = new_order.insert(conn).await.map_err(|e| match e {
-                diesel::result::Error::DatabaseError(
-                    diesel::result::DatabaseErrorKind::UniqueViolation,
-                    _,
-                ) => ApiError::conflict(
-                    "order_exists",
-                    format!("order {} already exists", new_order.order_number),
-                ),
+                diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
+                    ApiError::conflict("order_exists", format!("order {} already exists", new_order.order_number))
+                }
                 other => other.into(),
             })?;
             NewStatusChange {
@@ -359,19 +297,9 @@ pub async fn create_order(
             }
             .insert(conn)
             .await?;
-            let mut queued: Vec<Notification> = Vec::new();
-            if let Some(email) = &order.contact_email {
-                let notification = NewNotification::new(
-                    order.id,
-                    NotificationEvent::OrderConfirmed,
-                    Channel::Email,
-                    email.clone(),
-                    order.locale,
-                );
-                queued.extend(notification.insert_once(conn).await?);
-            }
-            let body = serde_json::to_value(OrderView::new(&order, &[]))
-                .map_err(|e| ApiError::Internal(e.to_string()))?;
+            let queued = notify_order(conn, &order, NotificationEvent::OrderConfirmed, "confirmed", json!({})).await?;
+            let body =
+                serde_json::to_value(OrderView::new(&order, &[])).map_err(|e| ApiError::Internal(e.to_string()))?;
             if let Some(key) = stored_key {
                 IdempotentResponse {
                     token_id,
@@ -401,19 +329,8 @@ pub async fn create_order(
         Err(e) => return Err(e),
     };
     drop(conn);
-    for n in queued {
-        // Best effort: on failure the outbox sweeper re-enqueues the row.
-        let _ = state
-            .enqueuer
-            .push(
-                n.queue,
-                SendNotification {
-                    notification_id: n.id,
-                },
-                None,
-            )
-            .await;
-    }
+    // Best effort: on failure the outbox sweeper re-enqueues the rows.
+    state.enqueuer.push_notifications(&queued).await;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/orders/{}", order.id)))
         .insert_header((header::ETAG, format!("\"{}\"", order.version)))

@@ -51,24 +51,15 @@ pub async fn create_shipment(
         Err(diesel::result::Error::NotFound) => return Err(ApiError::NotFound("order")),
         Err(e) => return Err(e.into()),
     };
-    let shipment = NewShipment {
-        id: Uuid::now_v7(),
-        order_id: order.id,
-        carrier: body.carrier,
-        tracking_number,
-    }
-    .insert(&mut conn)
-    .await
-    .map_err(|e| match e {
-        diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        ) => ApiError::conflict(
-            "shipment_exists",
-            "this carrier and tracking number are already registered",
-        ),
-        other => other.into(),
-    })?;
+    let shipment = NewShipment { id: Uuid::now_v7(), order_id: order.id, carrier: body.carrier, tracking_number }
+        .insert(&mut conn)
+        .await
+        .map_err(|e| match e {
+            diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
+                ApiError::conflict("shipment_exists", "this carrier and tracking number are already registered")
+            }
+            other => other.into(),
+        })?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/orders/{}", order.id)))
         .json(ShipmentView::from(&shipment)))

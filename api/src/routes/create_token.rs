@@ -53,51 +53,31 @@ pub async fn create_token(
     let body: CreateTokenRequest = json::body(payload, state.config.max_body_bytes).await?;
     let label = body.label.trim();
     if label.is_empty() || label.chars().count() > 100 {
-        return Err(ApiError::invalid(
-            "label",
-            "label must be 1 to 100 characters",
-        ));
+        return Err(ApiError::invalid("label", "label must be 1 to 100 characters"));
     }
     let expires_at = match body.expires_in_days {
-        Some(0) => {
-            return Err(ApiError::invalid(
-                "expires_in_days",
-                "expires_in_days must be positive",
-            ))
-        }
+        Some(0) => return Err(ApiError::invalid("expires_in_days", "expires_in_days must be positive")),
         Some(days) => Some(Utc::now() + chrono::Duration::days(i64::from(days))),
         None => None,
     };
     let mut conn = state.conn().await?;
     let customer_id = match (body.role, body.customer_external_id.as_deref()) {
-        (Role::Customer, Some(external_id)) => {
-            match Customer::find_by_external_id(&mut conn, external_id).await {
-                Ok(customer) => Some(customer.id),
-                Err(diesel::result::Error::NotFound) => {
-                    return Err(ApiError::invalid(
-                        "customer_external_id",
-                        "no customer with this external id",
-                    ))
-                }
-                Err(e) => return Err(e.into()),
+        (Role::Customer, Some(external_id)) => match Customer::find_by_external_id(&mut conn, external_id).await {
+            Ok(customer) => Some(customer.id),
+            Err(diesel::result::Error::NotFound) => {
+                return Err(ApiError::invalid("customer_external_id", "no customer with this external id"))
             }
-        }
+            Err(e) => return Err(e.into()),
+        },
         (Role::Customer, None) => {
-            return Err(ApiError::invalid(
-                "customer_external_id",
-                "a customer token needs customer_external_id",
-            ))
+            return Err(ApiError::invalid("customer_external_id", "a customer token needs customer_external_id"))
         }
         (_, Some(_)) => {
-            return Err(ApiError::invalid(
-                "customer_external_id",
-                "only customer tokens belong to a customer",
-            ))
+            return Err(ApiError::invalid("customer_external_id", "only customer tokens belong to a customer"))
         }
         (_, None) => None,
     };
-    let (token, secret) =
-        ApiToken::mint(&mut conn, body.role, customer_id, label, expires_at).await?;
+    let (token, secret) = ApiToken::mint(&mut conn, body.role, customer_id, label, expires_at).await?;
     tracing::info!(by = %principal.token_id, token = %token.id, role = %token.role, "token minted");
     Ok(HttpResponse::Created().json(CreatedToken {
         id: token.id,

@@ -22,11 +22,7 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
         let mut conn = state.db.get().await.ok()?;
         diesel::sql_query("SELECT 1").execute(&mut conn).await.ok()
     };
-    let postgres = tokio::time::timeout(std::time::Duration::from_secs(2), postgres)
-        .await
-        .ok()
-        .flatten()
-        .is_some();
+    let postgres = tokio::time::timeout(std::time::Duration::from_secs(2), postgres).await.ok().flatten().is_some();
     let redis = state.enqueuer.ping().await;
     let body = json!({
         "postgres": if postgres { "ok" } else { "down" },
@@ -43,7 +39,5 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
 #[utoipa::path(get, path = "/metrics", tag = "ops", responses((status = 200, description = "Metrics")))]
 #[get("/metrics")]
 pub async fn metrics() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/plain; version=0.0.4")
-        .body(ordertrack_shared::metrics::render())
+    HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(ordertrack_shared::metrics::render())
 }

@@ -49,16 +49,8 @@ fn encode_cursor(order: &Order) -> String {
 }
 
 fn decode_cursor(cursor: &str) -> Result<(DateTime<Utc>, Uuid), ApiError> {
-    let bad = || {
-        ApiError::bad_request(
-            "invalid_cursor",
-            "cursor is not one this API issued",
-            Some("cursor"),
-        )
-    };
-    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(cursor)
-        .map_err(|_| bad())?;
+    let bad = || ApiError::bad_request("invalid_cursor", "cursor is not one this API issued", Some("cursor"));
+    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(cursor).map_err(|_| bad())?;
     let raw = String::from_utf8(raw).map_err(|_| bad())?;
     let (micros, id) = raw.split_once('|').ok_or_else(bad)?;
     let at = DateTime::from_timestamp_micros(micros.parse().map_err(|_| bad())?).ok_or_else(bad)?;
@@ -85,11 +77,7 @@ pub async fn list_orders(
     principal.require(Permission::ListOrders)?;
     let limit = query.limit.unwrap_or(20);
     if !(1..=100).contains(&limit) {
-        return Err(ApiError::bad_request(
-            "invalid_query",
-            "limit must be between 1 and 100",
-            Some("limit"),
-        ));
+        return Err(ApiError::bad_request("invalid_query", "limit must be between 1 and 100", Some("limit")));
     }
     let filter = OrderFilter {
         customer_id: if principal.role.sees_all_orders() {
@@ -119,16 +107,9 @@ pub async fn list_orders(
     let orders = orders
         .iter()
         .map(|o| {
-            let own: Vec<Shipment> = shipments
-                .iter()
-                .filter(|s| s.order_id == o.id)
-                .cloned()
-                .collect();
+            let own: Vec<Shipment> = shipments.iter().filter(|s| s.order_id == o.id).cloned().collect();
             OrderView::new(o, &own)
         })
         .collect();
-    Ok(HttpResponse::Ok().json(OrderPage {
-        orders,
-        next_cursor,
-    }))
+    Ok(HttpResponse::Ok().json(OrderPage { orders, next_cursor }))
 }

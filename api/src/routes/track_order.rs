@@ -32,22 +32,14 @@ pub struct TrackingView {
 }
 
 fn normalize_postal_code(code: &str) -> String {
-    code.chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .collect::<String>()
-        .to_ascii_uppercase()
+    code.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_uppercase()
 }
 
 /// Whether the proof the guest gave matches the order.
 fn proves_ownership(order: &Order, req: &TrackOrderRequest) -> bool {
     let email_ok = req.email.as_deref().is_some_and(|given| {
-        let given = EmailAddress::parse(given)
-            .map(EmailAddress::into_inner)
-            .unwrap_or_default();
-        order
-            .contact_email
-            .as_deref()
-            .is_some_and(|known| known.eq_ignore_ascii_case(&given))
+        let given = EmailAddress::parse(given).map(EmailAddress::into_inner).unwrap_or_default();
+        order.contact_email.as_deref().is_some_and(|known| known.eq_ignore_ascii_case(&given))
     });
     let postal_ok = req.postal_code.as_deref().is_some_and(|given| {
         let given = normalize_postal_code(given);
@@ -74,20 +66,11 @@ pub async fn track_order(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let ip = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_default();
-    state
-        .rate_limiter
-        .check("tracking", &ip, state.config.tracking_rate_per_minute, 60)
-        .await?;
+    let ip = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
+    state.rate_limiter.check("tracking", &ip, state.config.tracking_rate_per_minute, 60).await?;
     let request: TrackOrderRequest = json::body(payload, state.config.max_body_bytes).await?;
     if request.email.is_none() && request.postal_code.is_none() {
-        return Err(ApiError::invalid(
-            "email",
-            "give the order's email or its postal code",
-        ));
+        return Err(ApiError::invalid("email", "give the order's email or its postal code"));
     }
     let mut conn = state.conn().await?;
     let order = match Order::find_by_number(&mut conn, request.order_number.trim()).await {

@@ -33,13 +33,8 @@ fn if_match(req: &HttpRequest) -> Result<Option<i32>, ApiError> {
     let Some(value) = req.headers().get(header::IF_MATCH) else {
         return Ok(None);
     };
-    let bad = || {
-        ApiError::bad_request(
-            "invalid_header",
-            "If-Match must be the order's ETag, e.g. \"3\"",
-            Some("If-Match"),
-        )
-    };
+    let bad =
+        || ApiError::bad_request("invalid_header", "If-Match must be the order's ETag, e.g. \"3\"", Some("If-Match"));
     let text = value.to_str().map_err(|_| bad())?.trim();
     let text = text.strip_prefix("W/").unwrap_or(text).trim_matches('"');
     text.parse().map(Some).map_err(|_| bad())
@@ -57,9 +52,7 @@ impl From<StatusChangeError> for ApiError {
     fn from(e: StatusChangeError) -> Self {
         match e {
             StatusChangeError::NotFound => ApiError::NotFound("order"),
-            StatusChangeError::StaleVersion { current } => ApiError::PreconditionFailed {
-                current_version: current,
-            },
+            StatusChangeError::StaleVersion { current } => ApiError::PreconditionFailed { current_version: current },
             StatusChangeError::Refused(TransitionError::NotAllowed { from, to, allowed }) => {
                 let mut details = Map::new();
                 details.insert("current_status".into(), json!(from));
@@ -70,13 +63,11 @@ impl From<StatusChangeError> for ApiError {
                     details,
                 }
             }
-            StatusChangeError::Refused(refused @ TransitionError::RoleRefused { .. }) => {
-                ApiError::Conflict {
-                    code: "transition_not_permitted",
-                    message: refused.to_string(),
-                    details: Map::new(),
-                }
-            }
+            StatusChangeError::Refused(refused @ TransitionError::RoleRefused { .. }) => ApiError::Conflict {
+                code: "transition_not_permitted",
+                message: refused.to_string(),
+                details: Map::new(),
+            },
             StatusChangeError::Db(e) => e.into(),
         }
     }
@@ -112,23 +103,12 @@ pub async fn update_order_status(
     let header_version = if_match(&req)?;
     if let (Some(h), Some(b)) = (header_version, body.version) {
         if h != b {
-            return Err(ApiError::invalid(
-                "version",
-                "version and If-Match disagree",
-            ));
+            return Err(ApiError::invalid("version", "version and If-Match disagree"));
         }
     }
-    let note = body
-        .note
-        .as_deref()
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-        .map(str::to_owned);
+    let note = body.note.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned);
     if note.as_ref().is_some_and(|n| n.chars().count() > 1000) {
-        return Err(ApiError::invalid(
-            "note",
-            "note must be at most 1000 characters",
-        ));
+        return Err(ApiError::invalid("note", "note must be at most 1000 characters"));
     }
     let change = StatusChangeRequest {
         order_id: *id,
@@ -141,9 +121,9 @@ pub async fn update_order_status(
         occurred_at: body.occurred_at.unwrap_or_else(Utc::now),
     };
     let mut conn = state.conn().await?;
-    let order = conn
-        .transaction::<_, ApiError, _>(async |conn| Ok(change_status(conn, &change).await?.0))
-        .await?;
+    let changed = conn.transaction::<_, ApiError, _>(async |conn| Ok(change_status(conn, &change).await?)).await?;
+    state.enqueuer.push_notifications(&changed.notifications).await;
+    let order = changed.order;
     let shipments = Shipment::for_order(&mut conn, order.id).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, format!("\"{}\"", order.version)))

@@ -46,13 +46,7 @@ pub enum EmailConfig {
 impl std::fmt::Debug for EmailConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            EmailConfig::Smtp {
-                host,
-                port,
-                tls,
-                username,
-                ..
-            } => f
+            EmailConfig::Smtp { host, port, tls, username, .. } => f
                 .debug_struct("Smtp")
                 .field("host", host)
                 .field("port", port)
@@ -70,15 +64,9 @@ impl EmailConfig {
     /// `EMAIL_TRANSPORT` = file (default) | smtp | log, and the settings each needs.
     pub fn from_env() -> Result<Self, ConfigError> {
         let from = config::string("EMAIL_FROM", "ordertrack <no-reply@ordertrack.localhost>");
-        from.parse::<Mailbox>().map_err(|e| ConfigError::Invalid {
-            name: "EMAIL_FROM",
-            reason: e.to_string(),
-        })?;
+        from.parse::<Mailbox>().map_err(|e| ConfigError::Invalid { name: "EMAIL_FROM", reason: e.to_string() })?;
         match config::string("EMAIL_TRANSPORT", "file").as_str() {
-            "file" => Ok(EmailConfig::File {
-                dir: config::string("EMAIL_FILE_DIR", "var/mail").into(),
-                from,
-            }),
+            "file" => Ok(EmailConfig::File { dir: config::string("EMAIL_FILE_DIR", "var/mail").into(), from }),
             "log" => Ok(EmailConfig::Log { from }),
             "smtp" => {
                 let tls = match config::string("SMTP_TLS", "starttls").as_str() {
@@ -134,15 +122,7 @@ pub type ExtraHeaders = Vec<(&'static str, String)>;
 impl EmailSender {
     pub fn new(config: &EmailConfig) -> Result<Self, SendError> {
         let (transport, from) = match config {
-            EmailConfig::Smtp {
-                host,
-                port,
-                tls,
-                username,
-                password,
-                timeout,
-                from,
-            } => {
+            EmailConfig::Smtp { host, port, tls, username, password, timeout, from } => {
                 let builder = match tls {
                     SmtpTls::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host),
                     SmtpTls::StartTls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(host)
@@ -157,22 +137,16 @@ impl EmailSender {
                 (Transport::Smtp(builder.build()), from)
             }
             EmailConfig::File { dir, from } => {
-                std::fs::create_dir_all(dir).map_err(|e| {
-                    SendError::Permanent(format!("cannot create {}: {e}", dir.display()))
-                })?;
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| SendError::Permanent(format!("cannot create {}: {e}", dir.display())))?;
                 (Transport::File(AsyncFileTransport::new(dir)), from)
             }
             EmailConfig::Log { from } => (Transport::Log, from),
         };
-        let from: Mailbox = from
-            .parse()
-            .map_err(|e: lettre::address::AddressError| SendError::Permanent(e.to_string()))?;
+        let from: Mailbox =
+            from.parse().map_err(|e: lettre::address::AddressError| SendError::Permanent(e.to_string()))?;
         let id_domain = from.email.domain().to_owned();
-        Ok(EmailSender {
-            transport,
-            from,
-            id_domain,
-        })
+        Ok(EmailSender { transport, from, id_domain })
     }
 
     pub fn provider(&self) -> &'static str {
@@ -192,9 +166,7 @@ impl EmailSender {
         email: &RenderedEmail,
         headers: ExtraHeaders,
     ) -> Result<SendReceipt, SendError> {
-        let to: Mailbox = to
-            .parse()
-            .map_err(|e| SendError::Permanent(format!("invalid recipient address: {e}")))?;
+        let to: Mailbox = to.parse().map_err(|e| SendError::Permanent(format!("invalid recipient address: {e}")))?;
         let message_id = format!("<{message_key}@{}>", self.id_domain);
         let mut builder = Message::builder()
             .from(self.from.clone())
@@ -202,46 +174,26 @@ impl EmailSender {
             .subject(email.subject.clone())
             .message_id(Some(message_id.clone()));
         for (name, value) in headers {
-            builder = builder.raw_header(HeaderValue::new(
-                HeaderName::new_from_ascii_str(name),
-                value,
-            ));
+            builder = builder.raw_header(HeaderValue::new(HeaderName::new_from_ascii_str(name), value));
         }
         let message = builder
             .multipart(
                 MultiPart::alternative()
-                    .singlepart(
-                        SinglePart::builder()
-                            .header(ContentType::TEXT_PLAIN)
-                            .body(email.text.clone()),
-                    )
-                    .singlepart(
-                        SinglePart::builder()
-                            .header(ContentType::TEXT_HTML)
-                            .body(email.html.clone()),
-                    ),
+                    .singlepart(SinglePart::builder().header(ContentType::TEXT_PLAIN).body(email.text.clone()))
+                    .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(email.html.clone())),
             )
             .map_err(|e| SendError::Permanent(format!("cannot build message: {e}")))?;
         match &self.transport {
-            Transport::Smtp(smtp) => smtp
-                .send(message)
-                .await
-                .map(|_| ())
-                .map_err(classify_smtp_error)?,
-            Transport::File(file) => file
-                .send(message)
-                .await
-                .map(|_| ())
-                .map_err(|e| SendError::Transient(format!("file sink: {e}")))?,
+            Transport::Smtp(smtp) => smtp.send(message).await.map(|_| ()).map_err(classify_smtp_error)?,
+            Transport::File(file) => {
+                file.send(message).await.map(|_| ()).map_err(|e| SendError::Transient(format!("file sink: {e}")))?
+            }
             Transport::Log => {
                 tracing::info!(to = %message.envelope().to().iter().map(ToString::to_string).collect::<Vec<_>>().join(","),
                     subject = %email.subject, "email (log transport)");
             }
         }
-        Ok(SendReceipt {
-            provider: self.provider(),
-            provider_message_id: Some(message_id),
-        })
+        Ok(SendReceipt { provider: self.provider(), provider_message_id: Some(message_id) })
     }
 }
 

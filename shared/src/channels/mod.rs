@@ -2,6 +2,11 @@
 //! failure is worth retrying.
 
 pub mod email;
+pub mod fcm_errors;
+pub mod push;
+pub mod sms;
+pub mod sms_segments;
+pub mod twilio_signature;
 
 pub use email::{EmailConfig, EmailSender, SmtpTls};
 
@@ -14,6 +19,10 @@ pub enum SendError {
     /// Invalid address, hard bounce, rejected content: never retry.
     #[error("{0}")]
     Permanent(String),
+    /// The recipient (a push token) no longer exists: never retry, and stop
+    /// using it.
+    #[error("{0}")]
+    InvalidRecipient(String),
 }
 
 /// What the provider told us about an accepted message.

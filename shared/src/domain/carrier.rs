@@ -42,37 +42,23 @@ impl Carrier {
     /// number's shape: FedEx 12–34 digits; UPS `1Z` + 16 letters/digits or a
     /// 9–26 character mail-innovations number; DHL 10–39 letters/digits.
     pub fn parse_tracking_number(self, raw: &str) -> Result<String, InvalidTrackingNumber> {
-        let number: String = raw
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect::<String>()
-            .to_ascii_uppercase();
+        let number: String = raw.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase();
         let alnum = !number.is_empty() && number.chars().all(|c| c.is_ascii_alphanumeric());
         let digits = !number.is_empty() && number.chars().all(|c| c.is_ascii_digit());
         let (ok, rule) = match self {
-            Carrier::Fedex => (
-                digits && (12..=34).contains(&number.len()),
-                "12 to 34 digits",
-            ),
+            Carrier::Fedex => (digits && (12..=34).contains(&number.len()), "12 to 34 digits"),
             Carrier::Ups => (
                 alnum
                     && ((number.starts_with("1Z") && number.len() == 18)
                         || (!number.starts_with("1Z") && (9..=26).contains(&number.len()))),
                 "1Z followed by 16 letters or digits, or 9 to 26 letters or digits",
             ),
-            Carrier::Dhl => (
-                alnum && (10..=39).contains(&number.len()),
-                "10 to 39 letters or digits",
-            ),
+            Carrier::Dhl => (alnum && (10..=39).contains(&number.len()), "10 to 39 letters or digits"),
         };
         if ok {
             Ok(number)
         } else {
-            Err(InvalidTrackingNumber {
-                carrier: self,
-                number: raw.to_owned(),
-                rule,
-            })
+            Err(InvalidTrackingNumber { carrier: self, number: raw.to_owned(), rule })
         }
     }
 }
@@ -87,36 +73,18 @@ mod tests {
             Carrier::Fedex.tracking_url("123456789012"),
             "https://www.fedex.com/fedextrack/?trknbr=123456789012"
         );
-        assert!(Carrier::Ups
-            .tracking_url("1Z999AA10123456784")
-            .ends_with("tracknum=1Z999AA10123456784"));
-        assert!(Carrier::Dhl
-            .tracking_url("1234567890")
-            .ends_with("tracking-id=1234567890"));
+        assert!(Carrier::Ups.tracking_url("1Z999AA10123456784").ends_with("tracknum=1Z999AA10123456784"));
+        assert!(Carrier::Dhl.tracking_url("1234567890").ends_with("tracking-id=1234567890"));
     }
 
     #[test]
     fn tracking_numbers_are_normalized_and_checked() {
-        assert_eq!(
-            Carrier::Ups
-                .parse_tracking_number(" 1z999aa1 0123456784")
-                .unwrap(),
-            "1Z999AA10123456784"
-        );
-        assert_eq!(
-            Carrier::Fedex
-                .parse_tracking_number("1234 5678 9012")
-                .unwrap(),
-            "123456789012"
-        );
+        assert_eq!(Carrier::Ups.parse_tracking_number(" 1z999aa1 0123456784").unwrap(), "1Z999AA10123456784");
+        assert_eq!(Carrier::Fedex.parse_tracking_number("1234 5678 9012").unwrap(), "123456789012");
         assert!(Carrier::Fedex.parse_tracking_number("12345").is_err());
-        assert!(Carrier::Fedex
-            .parse_tracking_number("ABCDEFGHIJKL")
-            .is_err());
+        assert!(Carrier::Fedex.parse_tracking_number("ABCDEFGHIJKL").is_err());
         assert!(Carrier::Ups.parse_tracking_number("1Z123").is_err());
         assert!(Carrier::Dhl.parse_tracking_number("12345-67890").is_err());
-        assert!(Carrier::Dhl
-            .parse_tracking_number("JD014600006281230704")
-            .is_ok());
+        assert!(Carrier::Dhl.parse_tracking_number("JD014600006281230704").is_ok());
     }
 }

@@ -24,9 +24,7 @@ impl EmailAddress {
         let (local, domain) = raw.rsplit_once('@').ok_or(ContactError::Email)?;
         let local_ok = !local.is_empty()
             && local.len() <= 64
-            && !local
-                .chars()
-                .any(|c| c.is_whitespace() || c.is_control() || c == '@');
+            && !local.chars().any(|c| c.is_whitespace() || c.is_control() || c == '@');
         let labels_ok = domain.split('.').count() >= 2
             && domain.split('.').all(|label| {
                 !label.is_empty()
@@ -93,40 +91,17 @@ mod tests {
 
     #[test]
     fn emails() {
-        assert_eq!(
-            EmailAddress::parse(" Ana@Example.COM ").unwrap().as_str(),
-            "Ana@example.com"
-        );
-        for bad in [
-            "",
-            "ana",
-            "ana@",
-            "@example.com",
-            "ana@example",
-            "a b@example.com",
-            "ana@-x.com",
-        ] {
+        assert_eq!(EmailAddress::parse(" Ana@Example.COM ").unwrap().as_str(), "Ana@example.com");
+        for bad in ["", "ana", "ana@", "@example.com", "ana@example", "a b@example.com", "ana@-x.com"] {
             assert!(EmailAddress::parse(bad).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn phones_normalize_to_e164() {
-        assert_eq!(
-            PhoneNumber::parse("+1 (415) 555-0123").unwrap().as_str(),
-            "+14155550123"
-        );
-        assert_eq!(
-            PhoneNumber::parse("0040 721 234 567").unwrap().as_str(),
-            "+40721234567"
-        );
-        for bad in [
-            "4155550123",
-            "+0123456789",
-            "+12",
-            "+1415555012345678",
-            "+1 415 CALL NOW",
-        ] {
+        assert_eq!(PhoneNumber::parse("+1 (415) 555-0123").unwrap().as_str(), "+14155550123");
+        assert_eq!(PhoneNumber::parse("0040 721 234 567").unwrap().as_str(), "+40721234567");
+        for bad in ["4155550123", "+0123456789", "+12", "+1415555012345678", "+1 415 CALL NOW"] {
             assert!(PhoneNumber::parse(bad).is_err(), "{bad}");
         }
     }

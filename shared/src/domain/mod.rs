@@ -5,14 +5,13 @@ pub mod contact;
 pub mod locale;
 pub mod notification;
 pub mod order_status;
+pub mod preferences;
 pub mod role;
 pub mod text_enum;
 
 pub use carrier::Carrier;
 pub use contact::{EmailAddress, PhoneNumber};
 pub use locale::Locale;
-pub use notification::{
-    AttemptOutcome, ChangeSource, Channel, NotificationEvent, NotificationStatus,
-};
+pub use notification::{AttemptOutcome, ChangeSource, Channel, NotificationEvent, NotificationStatus, Platform};
 pub use order_status::{OrderStatus, Transition, TransitionError, Workflow};
 pub use role::Role;

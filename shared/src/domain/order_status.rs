@@ -61,17 +61,9 @@ pub struct Transition {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TransitionError {
     #[error("cannot move an order from {from} to {to}")]
-    NotAllowed {
-        from: OrderStatus,
-        to: OrderStatus,
-        allowed: Vec<OrderStatus>,
-    },
+    NotAllowed { from: OrderStatus, to: OrderStatus, allowed: Vec<OrderStatus> },
     #[error("the {role} role may not move an order from {from} to {to}")]
-    RoleRefused {
-        from: OrderStatus,
-        to: OrderStatus,
-        role: Role,
-    },
+    RoleRefused { from: OrderStatus, to: OrderStatus, role: Role },
 }
 
 /// The configured workflow: the allowed transitions, keyed by origin.
@@ -94,28 +86,16 @@ impl Workflow {
 
     /// The statuses an order in `from` may move to, in a stable order.
     pub fn allowed_from(&self, from: OrderStatus) -> Vec<OrderStatus> {
-        self.next
-            .get(&from)
-            .map(|steps| steps.iter().map(|t| t.to).collect())
-            .unwrap_or_default()
+        self.next.get(&from).map(|steps| steps.iter().map(|t| t.to).collect()).unwrap_or_default()
     }
 
     /// Checks that `role` may move an order from `from` to `to`.
-    pub fn check(
-        &self,
-        from: OrderStatus,
-        to: OrderStatus,
-        role: Role,
-    ) -> Result<(), TransitionError> {
+    pub fn check(&self, from: OrderStatus, to: OrderStatus, role: Role) -> Result<(), TransitionError> {
         let step = self
             .next
             .get(&from)
             .and_then(|steps| steps.iter().find(|t| t.to == to))
-            .ok_or_else(|| TransitionError::NotAllowed {
-                from,
-                to,
-                allowed: self.allowed_from(from),
-            })?;
+            .ok_or_else(|| TransitionError::NotAllowed { from, to, allowed: self.allowed_from(from) })?;
         if step.roles.contains(&role) {
             Ok(())
         } else {
@@ -184,28 +164,15 @@ mod tests {
 
     #[test]
     fn refusal_lists_the_allowed_next_states() {
-        let err = workflow()
-            .check(Delivered, Pending, Role::Admin)
-            .unwrap_err();
-        assert_eq!(
-            err,
-            TransitionError::NotAllowed {
-                from: Delivered,
-                to: Pending,
-                allowed: vec![Returned]
-            }
-        );
+        let err = workflow().check(Delivered, Pending, Role::Admin).unwrap_err();
+        assert_eq!(err, TransitionError::NotAllowed { from: Delivered, to: Pending, allowed: vec![Returned] });
     }
 
     #[test]
     fn terminal_statuses_have_no_way_forward() {
         let wf = workflow();
         for &status in OrderStatus::ALL {
-            assert_eq!(
-                status.is_terminal(),
-                wf.allowed_from(status).is_empty(),
-                "{status}"
-            );
+            assert_eq!(status.is_terminal(), wf.allowed_from(status).is_empty(), "{status}");
         }
     }
 
@@ -213,10 +180,7 @@ mod tests {
     fn customers_cannot_take_any_default_step() {
         let wf = workflow();
         for &(from, to) in ALLOWED {
-            assert!(matches!(
-                wf.check(from, to, Role::Customer),
-                Err(TransitionError::RoleRefused { .. })
-            ));
+            assert!(matches!(wf.check(from, to, Role::Customer), Err(TransitionError::RoleRefused { .. })));
         }
     }
 

@@ -34,14 +34,8 @@ pub struct Enqueuer {
 
 impl Enqueuer {
     pub fn new(redis_url: &str, namespace: &str, timeout: Duration) -> Result<Self, EnqueueError> {
-        let client =
-            redis::Client::open(redis_url).map_err(|e| EnqueueError::Unavailable(e.to_string()))?;
-        Ok(Enqueuer {
-            client,
-            conn: Arc::new(Mutex::new(None)),
-            namespace: namespace.to_owned(),
-            timeout,
-        })
+        let client = redis::Client::open(redis_url).map_err(|e| EnqueueError::Unavailable(e.to_string()))?;
+        Ok(Enqueuer { client, conn: Arc::new(Mutex::new(None)), namespace: namespace.to_owned(), timeout })
     }
 
     pub fn namespace(&self) -> &str {
@@ -64,17 +58,11 @@ impl Enqueuer {
 
     /// The apalis storage for a queue of this namespace.
     pub fn storage<J: Job>(&self, conn: ConnectionManager, queue: Queue) -> RedisStorage<J> {
-        RedisStorage::new(conn)
-            .with_config(RedisQueueConfig::default().queue(queue.redis_name(&self.namespace)))
+        RedisStorage::new(conn).with_config(RedisQueueConfig::default().queue(queue.redis_name(&self.namespace)))
     }
 
     /// Pushes a job, to run now or after `delay` (1 s resolution in Redis).
-    pub async fn push<J: Job>(
-        &self,
-        queue: Queue,
-        job: J,
-        delay: Option<Duration>,
-    ) -> Result<(), EnqueueError> {
+    pub async fn push<J: Job>(&self, queue: Queue, job: J, delay: Option<Duration>) -> Result<(), EnqueueError> {
         let push = async {
             let conn = self.connection().await?;
             let mut storage = self.storage::<J>(conn, queue);
@@ -82,36 +70,33 @@ impl Enqueuer {
             if let Some(delay) = delay {
                 task = task.run_after(delay);
             }
-            storage
-                .push_task(task.build())
-                .await
-                .map_err(|e| EnqueueError::Push(e.to_string()))
+            storage.push_task(task.build()).await.map_err(|e| EnqueueError::Push(e.to_string()))
         };
-        let result = tokio::time::timeout(self.timeout, push)
-            .await
-            .map_err(|_| EnqueueError::Timeout(self.timeout))?;
+        let result = tokio::time::timeout(self.timeout, push).await.map_err(|_| EnqueueError::Timeout(self.timeout))?;
         match &result {
-            Ok(()) => crate::metrics::JOBS_ENQUEUED
-                .with_label_values(&[queue.as_str(), J::NAME, "ok"])
-                .inc(),
+            Ok(()) => crate::metrics::JOBS_ENQUEUED.with_label_values(&[queue.as_str(), J::NAME, "ok"]).inc(),
             Err(e) => {
-                crate::metrics::JOBS_ENQUEUED
-                    .with_label_values(&[queue.as_str(), J::NAME, "error"])
-                    .inc();
+                crate::metrics::JOBS_ENQUEUED.with_label_values(&[queue.as_str(), J::NAME, "error"]).inc();
                 tracing::warn!(queue = queue.as_str(), job = J::NAME, error = %e, "enqueue failed; the outbox sweeper will retry");
             }
         }
         result
     }
 
+    /// Queues a job per notification, delayed until its `next_attempt_at`.
+    /// Failures are logged and left to the outbox sweeper.
+    pub async fn push_notifications(&self, notifications: &[crate::models::Notification]) {
+        for n in notifications {
+            let delay = (n.next_attempt_at - chrono::Utc::now()).to_std().ok().filter(|d| !d.is_zero());
+            let _ = self.push(n.queue, super::SendNotification { notification_id: n.id }, delay).await;
+        }
+    }
+
     /// Answers whether Redis responds to PING within the timeout.
     pub async fn ping(&self) -> bool {
         let check = async {
             let mut conn = self.connection().await.ok()?;
-            redis::cmd("PING")
-                .query_async::<String>(&mut conn)
-                .await
-                .ok()
+            redis::cmd("PING").query_async::<String>(&mut conn).await.ok()
         };
         matches!(tokio::time::timeout(self.timeout, check).await, Ok(Some(_)))
     }

@@ -34,7 +34,9 @@ impl Queue {
     /// Which queue a notification event's sends belong on.
     pub fn for_event(event: NotificationEvent) -> Queue {
         match event {
-            NotificationEvent::OrderConfirmed => Queue::Notifications,
+            e if e.is_critical() => Queue::NotificationsCritical,
+            NotificationEvent::Custom => Queue::NotificationsBulk,
+            _ => Queue::Notifications,
         }
     }
 
@@ -45,9 +47,7 @@ impl Queue {
 }
 
 /// What every job payload declares: its queue.
-pub trait Job:
-    serde::Serialize + serde::de::DeserializeOwned + Send + Sync + Unpin + 'static
-{
+pub trait Job: serde::Serialize + serde::de::DeserializeOwned + Send + Sync + Unpin + 'static {
     /// The job's name in logs and metrics.
     const NAME: &'static str;
 }

@@ -24,11 +24,7 @@ return #ids
 "#;
 
 /// Promotes every due job of `queue`; returns how many moved.
-pub async fn promote_due(
-    conn: &mut ConnectionManager,
-    namespace: &str,
-    queue: Queue,
-) -> redis::RedisResult<usize> {
+pub async fn promote_due(conn: &mut ConnectionManager, namespace: &str, queue: Queue) -> redis::RedisResult<usize> {
     let config = RedisQueueConfig::default().queue(queue.redis_name(namespace));
     let script = redis::Script::new(PROMOTE);
     let mut moved = 0;

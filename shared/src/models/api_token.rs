@@ -45,10 +45,7 @@ pub fn hash_secret(secret: &str) -> Vec<u8> {
 fn new_secret() -> String {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
-    format!(
-        "{TOKEN_PREFIX}{}",
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-    )
+    format!("{TOKEN_PREFIX}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
 }
 
 impl ApiToken {
@@ -77,21 +74,14 @@ impl ApiToken {
     }
 
     /// The live token for a presented secret, if any.
-    pub async fn authenticate(
-        conn: &mut AsyncPgConnection,
-        secret: &str,
-    ) -> QueryResult<Option<ApiToken>> {
+    pub async fn authenticate(conn: &mut AsyncPgConnection, secret: &str) -> QueryResult<Option<ApiToken>> {
         if !secret.starts_with(TOKEN_PREFIX) {
             return Ok(None);
         }
         api_tokens::table
             .filter(api_tokens::token_hash.eq(hash_secret(secret)))
             .filter(api_tokens::revoked_at.is_null())
-            .filter(
-                api_tokens::expires_at
-                    .is_null()
-                    .or(api_tokens::expires_at.gt(diesel::dsl::now)),
-            )
+            .filter(api_tokens::expires_at.is_null().or(api_tokens::expires_at.gt(diesel::dsl::now)))
             .select(ApiToken::as_select())
             .first(conn)
             .await

@@ -17,11 +17,7 @@ pub struct IdempotentResponse {
 }
 
 impl IdempotentResponse {
-    pub async fn find(
-        conn: &mut AsyncPgConnection,
-        token_id: Uuid,
-        key: &str,
-    ) -> QueryResult<Option<Self>> {
+    pub async fn find(conn: &mut AsyncPgConnection, token_id: Uuid, key: &str) -> QueryResult<Option<Self>> {
         idempotency_keys::table
             .find((token_id, key))
             .select(IdempotentResponse::as_select())
@@ -33,10 +29,6 @@ impl IdempotentResponse {
     /// Stores the response; a concurrent request with the same key waits on
     /// the primary key and then fails with a unique violation.
     pub async fn insert(&self, conn: &mut AsyncPgConnection) -> QueryResult<()> {
-        diesel::insert_into(idempotency_keys::table)
-            .values(self)
-            .execute(conn)
-            .await
-            .map(|_| ())
+        diesel::insert_into(idempotency_keys::table).values(self).execute(conn).await.map(|_| ())
     }
 }

@@ -3,20 +3,30 @@
 
 pub mod api_token;
 pub mod customer;
+pub mod device_token;
 pub mod idempotency;
 pub mod notification;
 pub mod notification_attempt;
+pub mod opt_out;
 pub mod order;
+pub mod phone_verification;
+pub mod preferences;
+pub mod provider_event;
 pub mod shipment;
 pub mod status_history;
 pub mod transition;
 
 pub use api_token::ApiToken;
 pub use customer::{Customer, NewCustomer};
+pub use device_token::DeviceToken;
 pub use idempotency::IdempotentResponse;
 pub use notification::{DueNotification, NewNotification, Notification};
 pub use notification_attempt::{NewNotificationAttempt, NotificationAttempt};
+pub use opt_out::OptOut;
 pub use order::{NewOrder, Order, OrderFilter, SortOrder};
+pub use phone_verification::PhoneVerification;
+pub use preferences::Preferences;
+pub use provider_event::NewProviderEvent;
 pub use shipment::{NewShipment, Shipment};
 pub use status_history::{NewStatusChange, StatusChange};
 pub use transition::StatusTransition;

@@ -14,7 +14,7 @@ use crate::schema::notifications;
 #[diesel(table_name = notifications)]
 pub struct Notification {
     pub id: Uuid,
-    pub order_id: Uuid,
+    pub order_id: Option<Uuid>,
     pub event: NotificationEvent,
     pub channel: Channel,
     pub recipient: String,
@@ -30,24 +30,38 @@ pub struct Notification {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
+    pub customer_id: Option<Uuid>,
+    pub device_token_id: Option<Uuid>,
+    pub payload: serde_json::Value,
+    pub replay_base_attempts: i32,
+    pub delivery_status: Option<String>,
+    pub delivered_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = notifications)]
 pub struct NewNotification {
     pub id: Uuid,
-    pub order_id: Uuid,
+    pub order_id: Option<Uuid>,
+    pub customer_id: Option<Uuid>,
+    pub device_token_id: Option<Uuid>,
     pub event: NotificationEvent,
     pub channel: Channel,
     pub recipient: String,
     pub locale: Locale,
     pub queue: Queue,
     pub dedupe_key: String,
+    pub payload: serde_json::Value,
+    pub next_attempt_at: DateTime<Utc>,
 }
 
 impl NewNotification {
-    pub fn new(
+    /// A message about an order. `occasion` tells apart two legitimate
+    /// messages of one event (e.g. the history entry or delay that caused
+    /// it); replays of the same occasion collapse on the dedupe key.
+    pub fn for_order(
         order_id: Uuid,
+        occasion: &str,
         event: NotificationEvent,
         channel: Channel,
         recipient: String,
@@ -55,22 +69,44 @@ impl NewNotification {
     ) -> Self {
         NewNotification {
             id: Uuid::now_v7(),
-            order_id,
+            order_id: Some(order_id),
+            customer_id: None,
+            device_token_id: None,
             event,
             channel,
-            dedupe_key: format!("{order_id}:{event}:{channel}:{recipient}"),
+            dedupe_key: format!("{order_id}:{event}:{channel}:{recipient}:{occasion}"),
             recipient,
             locale,
             queue: Queue::for_event(event),
+            payload: serde_json::Value::Object(Default::default()),
+            next_attempt_at: Utc::now(),
         }
+    }
+
+    pub fn customer(mut self, customer_id: Option<Uuid>) -> Self {
+        self.customer_id = customer_id;
+        self
+    }
+
+    pub fn device(mut self, device_token_id: Uuid) -> Self {
+        self.device_token_id = Some(device_token_id);
+        self
+    }
+
+    pub fn payload(mut self, payload: serde_json::Value) -> Self {
+        self.payload = payload;
+        self
+    }
+
+    /// Hold the message until `at` (quiet hours).
+    pub fn not_before(mut self, at: DateTime<Utc>) -> Self {
+        self.next_attempt_at = at;
+        self
     }
 
     /// Inserts unless the same (order, event, channel, recipient) exists;
     /// returns the row only when it is new.
-    pub async fn insert_once(
-        &self,
-        conn: &mut AsyncPgConnection,
-    ) -> QueryResult<Option<Notification>> {
+    pub async fn insert_once(&self, conn: &mut AsyncPgConnection) -> QueryResult<Option<Notification>> {
         diesel::insert_into(notifications::table)
             .values(self)
             .on_conflict(notifications::dedupe_key)
@@ -91,17 +127,10 @@ pub struct DueNotification {
 
 impl Notification {
     pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Notification> {
-        notifications::table
-            .find(id)
-            .select(Notification::as_select())
-            .first(conn)
-            .await
+        notifications::table.find(id).select(Notification::as_select()).first(conn).await
     }
 
-    pub async fn for_order(
-        conn: &mut AsyncPgConnection,
-        order_id: Uuid,
-    ) -> QueryResult<Vec<Notification>> {
+    pub async fn for_order(conn: &mut AsyncPgConnection, order_id: Uuid) -> QueryResult<Vec<Notification>> {
         notifications::table
             .filter(notifications::order_id.eq(order_id))
             .order((notifications::created_at.asc(), notifications::id.asc()))
@@ -118,21 +147,17 @@ impl Notification {
         lease: std::time::Duration,
     ) -> QueryResult<Option<Notification>> {
         let lease = chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::minutes(5));
-        diesel::update(
-            notifications::table
-                .find(id)
-                .filter(notifications::status.eq(NotificationStatus::Pending)),
-        )
-        .set((
-            notifications::status.eq(NotificationStatus::Sending),
-            notifications::attempts.eq(notifications::attempts + 1),
-            notifications::locked_until.eq(Utc::now() + lease),
-            notifications::updated_at.eq(diesel::dsl::now),
-        ))
-        .returning(Notification::as_returning())
-        .get_result(conn)
-        .await
-        .optional()
+        diesel::update(notifications::table.find(id).filter(notifications::status.eq(NotificationStatus::Pending)))
+            .set((
+                notifications::status.eq(NotificationStatus::Sending),
+                notifications::attempts.eq(notifications::attempts + 1),
+                notifications::locked_until.eq(Utc::now() + lease),
+                notifications::updated_at.eq(diesel::dsl::now),
+            ))
+            .returning(Notification::as_returning())
+            .get_result(conn)
+            .await
+            .optional()
     }
 
     pub async fn mark_sent(
@@ -140,21 +165,17 @@ impl Notification {
         id: Uuid,
         provider_message_id: Option<&str>,
     ) -> QueryResult<usize> {
-        diesel::update(
-            notifications::table
-                .find(id)
-                .filter(notifications::status.eq(NotificationStatus::Sending)),
-        )
-        .set((
-            notifications::status.eq(NotificationStatus::Sent),
-            notifications::provider_message_id.eq(provider_message_id),
-            notifications::sent_at.eq(diesel::dsl::now),
-            notifications::locked_until.eq(None::<DateTime<Utc>>),
-            notifications::last_error.eq(None::<String>),
-            notifications::updated_at.eq(diesel::dsl::now),
-        ))
-        .execute(conn)
-        .await
+        diesel::update(notifications::table.find(id).filter(notifications::status.eq(NotificationStatus::Sending)))
+            .set((
+                notifications::status.eq(NotificationStatus::Sent),
+                notifications::provider_message_id.eq(provider_message_id),
+                notifications::sent_at.eq(diesel::dsl::now),
+                notifications::locked_until.eq(None::<DateTime<Utc>>),
+                notifications::last_error.eq(None::<String>),
+                notifications::updated_at.eq(diesel::dsl::now),
+            ))
+            .execute(conn)
+            .await
     }
 
     /// Puts the row back in line for another attempt at `next_attempt_at`.
@@ -164,41 +185,42 @@ impl Notification {
         error: &str,
         next_attempt_at: DateTime<Utc>,
     ) -> QueryResult<usize> {
-        diesel::update(
-            notifications::table
-                .find(id)
-                .filter(notifications::status.eq(NotificationStatus::Sending)),
-        )
-        .set((
-            notifications::status.eq(NotificationStatus::Pending),
-            notifications::next_attempt_at.eq(next_attempt_at),
-            notifications::locked_until.eq(None::<DateTime<Utc>>),
-            notifications::last_error.eq(error),
-            notifications::updated_at.eq(diesel::dsl::now),
-        ))
-        .execute(conn)
-        .await
+        diesel::update(notifications::table.find(id).filter(notifications::status.eq(NotificationStatus::Sending)))
+            .set((
+                notifications::status.eq(NotificationStatus::Pending),
+                notifications::next_attempt_at.eq(next_attempt_at),
+                notifications::locked_until.eq(None::<DateTime<Utc>>),
+                notifications::last_error.eq(error),
+                notifications::updated_at.eq(diesel::dsl::now),
+            ))
+            .execute(conn)
+            .await
+    }
+
+    /// Forgets a secret (a verification code) once the message is final.
+    pub async fn wipe_payload(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<usize> {
+        diesel::update(notifications::table.find(id))
+            .set(notifications::payload.eq(serde_json::json!({})))
+            .execute(conn)
+            .await
+    }
+
+    /// Attempts counted against the retry budget since the last replay.
+    pub fn budget_used(&self) -> i32 {
+        self.attempts - self.replay_base_attempts
     }
 
     /// Gives up: the row stays visible with its last error (dead letter).
-    pub async fn mark_failed(
-        conn: &mut AsyncPgConnection,
-        id: Uuid,
-        error: &str,
-    ) -> QueryResult<usize> {
-        diesel::update(
-            notifications::table
-                .find(id)
-                .filter(notifications::status.eq(NotificationStatus::Sending)),
-        )
-        .set((
-            notifications::status.eq(NotificationStatus::Failed),
-            notifications::locked_until.eq(None::<DateTime<Utc>>),
-            notifications::last_error.eq(error),
-            notifications::updated_at.eq(diesel::dsl::now),
-        ))
-        .execute(conn)
-        .await
+    pub async fn mark_failed(conn: &mut AsyncPgConnection, id: Uuid, error: &str) -> QueryResult<usize> {
+        diesel::update(notifications::table.find(id).filter(notifications::status.eq(NotificationStatus::Sending)))
+            .set((
+                notifications::status.eq(NotificationStatus::Failed),
+                notifications::locked_until.eq(None::<DateTime<Utc>>),
+                notifications::last_error.eq(error),
+                notifications::updated_at.eq(diesel::dsl::now),
+            ))
+            .execute(conn)
+            .await
     }
 
     /// The outbox sweep: rows still pending `grace` after they were due (their

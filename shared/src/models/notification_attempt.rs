@@ -35,10 +35,7 @@ pub struct NewNotificationAttempt {
 
 impl NewNotificationAttempt {
     pub async fn insert(&self, conn: &mut AsyncPgConnection) -> QueryResult<usize> {
-        diesel::insert_into(notification_attempts::table)
-            .values(self)
-            .execute(conn)
-            .await
+        diesel::insert_into(notification_attempts::table).values(self).execute(conn).await
     }
 }
 

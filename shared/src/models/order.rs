@@ -28,6 +28,8 @@ pub struct Order {
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The capability in the short public tracking link (`/t/{code}`).
+    pub tracking_code: String,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -50,6 +52,15 @@ pub struct NewOrder {
     pub ship_country: String,
     pub estimated_delivery_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    pub tracking_code: String,
+}
+
+/// A fresh tracking code: 12 random base62 characters (~71 bits).
+pub fn new_tracking_code() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    let mut rng = rand::rng();
+    (0..12).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect()
 }
 
 /// Newest or oldest first; ties broken by id so pages never overlap.
@@ -73,46 +84,30 @@ pub struct OrderFilter {
 
 impl NewOrder {
     pub async fn insert(&self, conn: &mut AsyncPgConnection) -> QueryResult<Order> {
-        diesel::insert_into(orders::table)
-            .values(self)
-            .returning(Order::as_returning())
-            .get_result(conn)
-            .await
+        diesel::insert_into(orders::table).values(self).returning(Order::as_returning()).get_result(conn).await
     }
 }
 
 impl Order {
     pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Order> {
-        orders::table
-            .find(id)
-            .select(Order::as_select())
-            .first(conn)
-            .await
+        orders::table.find(id).select(Order::as_select()).first(conn).await
     }
 
     /// Locks the row for the rest of the transaction.
     pub async fn find_for_update(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Order> {
-        orders::table
-            .find(id)
-            .select(Order::as_select())
-            .for_update()
-            .first(conn)
-            .await
+        orders::table.find(id).select(Order::as_select()).for_update().first(conn).await
+    }
+
+    pub async fn find_by_tracking_code(conn: &mut AsyncPgConnection, code: &str) -> QueryResult<Order> {
+        orders::table.filter(orders::tracking_code.eq(code)).select(Order::as_select()).first(conn).await
     }
 
     pub async fn find_by_number(conn: &mut AsyncPgConnection, number: &str) -> QueryResult<Order> {
-        orders::table
-            .filter(orders::order_number.eq(number))
-            .select(Order::as_select())
-            .first(conn)
-            .await
+        orders::table.filter(orders::order_number.eq(number)).select(Order::as_select()).first(conn).await
     }
 
     /// One page of orders, keyset paginated on (created_at, id).
-    pub async fn list(
-        conn: &mut AsyncPgConnection,
-        filter: &OrderFilter,
-    ) -> QueryResult<Vec<Order>> {
+    pub async fn list(conn: &mut AsyncPgConnection, filter: &OrderFilter) -> QueryResult<Vec<Order>> {
         let mut query = orders::table.select(Order::as_select()).into_boxed();
         if let Some(customer_id) = filter.customer_id {
             query = query.filter(orders::customer_id.eq(customer_id));
@@ -121,16 +116,12 @@ impl Order {
             query = query.filter(orders::status.eq(status));
         }
         query = match (filter.sort, filter.after) {
-            (SortOrder::NewestFirst, Some((at, id))) => query.filter(
-                orders::created_at
-                    .lt(at)
-                    .or(orders::created_at.eq(at).and(orders::id.lt(id))),
-            ),
-            (SortOrder::OldestFirst, Some((at, id))) => query.filter(
-                orders::created_at
-                    .gt(at)
-                    .or(orders::created_at.eq(at).and(orders::id.gt(id))),
-            ),
+            (SortOrder::NewestFirst, Some((at, id))) => {
+                query.filter(orders::created_at.lt(at).or(orders::created_at.eq(at).and(orders::id.lt(id))))
+            }
+            (SortOrder::OldestFirst, Some((at, id))) => {
+                query.filter(orders::created_at.gt(at).or(orders::created_at.eq(at).and(orders::id.gt(id))))
+            }
             (_, None) => query,
         };
         query = match filter.sort {
@@ -148,19 +139,15 @@ impl Order {
         expected_version: i32,
         status: OrderStatus,
     ) -> QueryResult<Option<Order>> {
-        diesel::update(
-            orders::table
-                .find(id)
-                .filter(orders::version.eq(expected_version)),
-        )
-        .set((
-            orders::status.eq(status),
-            orders::version.eq(orders::version + 1),
-            orders::updated_at.eq(diesel::dsl::now),
-        ))
-        .returning(Order::as_returning())
-        .get_result(conn)
-        .await
-        .optional()
+        diesel::update(orders::table.find(id).filter(orders::version.eq(expected_version)))
+            .set((
+                orders::status.eq(status),
+                orders::version.eq(orders::version + 1),
+                orders::updated_at.eq(diesel::dsl::now),
+            ))
+            .returning(Order::as_returning())
+            .get_result(conn)
+            .await
+            .optional()
     }
 }

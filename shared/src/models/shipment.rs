@@ -29,19 +29,12 @@ pub struct NewShipment {
 
 impl NewShipment {
     pub async fn insert(&self, conn: &mut AsyncPgConnection) -> QueryResult<Shipment> {
-        diesel::insert_into(shipments::table)
-            .values(self)
-            .returning(Shipment::as_returning())
-            .get_result(conn)
-            .await
+        diesel::insert_into(shipments::table).values(self).returning(Shipment::as_returning()).get_result(conn).await
     }
 }
 
 impl Shipment {
-    pub async fn for_order(
-        conn: &mut AsyncPgConnection,
-        order_id: Uuid,
-    ) -> QueryResult<Vec<Shipment>> {
+    pub async fn for_order(conn: &mut AsyncPgConnection, order_id: Uuid) -> QueryResult<Vec<Shipment>> {
         shipments::table
             .filter(shipments::order_id.eq(order_id))
             .order((shipments::created_at.asc(), shipments::id.asc()))
@@ -51,10 +44,7 @@ impl Shipment {
     }
 
     /// Shipments of several orders in one query (for list pages).
-    pub async fn for_orders(
-        conn: &mut AsyncPgConnection,
-        order_ids: &[Uuid],
-    ) -> QueryResult<Vec<Shipment>> {
+    pub async fn for_orders(conn: &mut AsyncPgConnection, order_ids: &[Uuid]) -> QueryResult<Vec<Shipment>> {
         shipments::table
             .filter(shipments::order_id.eq_any(order_ids))
             .order((shipments::created_at.asc(), shipments::id.asc()))

@@ -18,10 +18,7 @@ impl StatusTransition {
     pub async fn all(conn: &mut AsyncPgConnection) -> QueryResult<Vec<StatusTransition>> {
         status_transitions::table
             .select(StatusTransition::as_select())
-            .order((
-                status_transitions::from_status,
-                status_transitions::to_status,
-            ))
+            .order((status_transitions::from_status, status_transitions::to_status))
             .load(conn)
             .await
     }
@@ -31,12 +28,7 @@ impl StatusTransition {
             from: self.from_status,
             to: self.to_status,
             // Unknown role names (from a newer release) grant nothing.
-            roles: self
-                .roles
-                .iter()
-                .flatten()
-                .filter_map(|r| r.parse().ok())
-                .collect(),
+            roles: self.roles.iter().flatten().filter_map(|r| r.parse().ok()).collect(),
         }
     }
 }
@@ -44,12 +36,7 @@ impl StatusTransition {
 /// The workflow as configured right now. Read per request: the table is tiny
 /// and this keeps every api replica current without a cache to invalidate.
 pub async fn load_workflow(conn: &mut AsyncPgConnection) -> QueryResult<Workflow> {
-    Ok(Workflow::new(
-        StatusTransition::all(conn)
-            .await?
-            .into_iter()
-            .map(StatusTransition::into_transition),
-    ))
+    Ok(Workflow::new(StatusTransition::all(conn).await?.into_iter().map(StatusTransition::into_transition)))
 }
 
 /// The steps the first migration seeds, for tests and for the docs.
@@ -61,25 +48,13 @@ pub fn default_transitions() -> Vec<Transition> {
         (Confirmed, &[Processing, Shipped, OnHold, Cancelled]),
         (Processing, &[Shipped, OnHold, Cancelled]),
         (OnHold, &[Confirmed, Processing, Cancelled]),
-        (
-            Shipped,
-            &[InTransit, OutForDelivery, Delivered, Exception, Returned],
-        ),
+        (Shipped, &[InTransit, OutForDelivery, Delivered, Exception, Returned]),
         (InTransit, &[OutForDelivery, Delivered, Exception, Returned]),
         (OutForDelivery, &[Delivered, InTransit, Exception, Returned]),
-        (
-            Exception,
-            &[InTransit, OutForDelivery, Delivered, Returned, Cancelled],
-        ),
+        (Exception, &[InTransit, OutForDelivery, Delivered, Returned, Cancelled]),
         (Delivered, &[Returned]),
     ]
     .iter()
-    .flat_map(|(from, tos)| {
-        tos.iter().map(|to| Transition {
-            from: *from,
-            to: *to,
-            roles: staff.clone(),
-        })
-    })
+    .flat_map(|(from, tos)| tos.iter().map(|to| Transition { from: *from, to: *to, roles: staff.clone() }))
     .collect()
 }

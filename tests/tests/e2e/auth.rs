@@ -17,15 +17,7 @@ async fn admins_mint_tokens_that_work_and_others_cannot() {
     let minted: Value = res.json().await.unwrap();
     let token = minted["token"].as_str().unwrap();
     assert!(token.starts_with("otk_"));
-    assert_eq!(
-        app.get(
-            &format!("/api/v1/orders/{}", order["id"].as_str().unwrap()),
-            token
-        )
-        .await
-        .status(),
-        200
-    );
+    assert_eq!(app.get(&format!("/api/v1/orders/{}", order["id"].as_str().unwrap()), token).await.status(), 200);
 
     // Only the hash is stored.
     let mut conn = app.db.get().await.unwrap();
@@ -36,33 +28,15 @@ async fn admins_mint_tokens_that_work_and_others_cannot() {
         .load(&mut conn)
         .await
         .unwrap();
-    assert!(hashes
-        .iter()
-        .all(|h| h.len() == 32 && h.as_slice() != token.as_bytes()));
+    assert!(hashes.iter().all(|h| h.len() == 32 && h.as_slice() != token.as_bytes()));
     drop(conn);
 
     for (token, body, status) in [
         (&app.csr_token, json!({"role": "admin", "label": "x"}), 403),
-        (
-            &app.service_token,
-            json!({"role": "admin", "label": "x"}),
-            403,
-        ),
-        (
-            &app.admin_token,
-            json!({"role": "customer", "label": "x"}),
-            422,
-        ),
-        (
-            &app.admin_token,
-            json!({"role": "customer", "customer_external_id": "nobody", "label": "x"}),
-            422,
-        ),
-        (
-            &app.admin_token,
-            json!({"role": "csr", "customer_external_id": "frank", "label": "x"}),
-            422,
-        ),
+        (&app.service_token, json!({"role": "admin", "label": "x"}), 403),
+        (&app.admin_token, json!({"role": "customer", "label": "x"}), 422),
+        (&app.admin_token, json!({"role": "customer", "customer_external_id": "nobody", "label": "x"}), 422),
+        (&app.admin_token, json!({"role": "csr", "customer_external_id": "frank", "label": "x"}), 422),
         (&app.admin_token, json!({"role": "root", "label": "x"}), 400),
         (&app.admin_token, json!({"role": "csr", "label": ""}), 422),
     ] {
@@ -71,13 +45,8 @@ async fn admins_mint_tokens_that_work_and_others_cannot() {
     }
     let res = app.get("/api/v1/orders", token).await;
     assert_eq!(res.status(), 200);
-    let res = app
-        .http
-        .get(app.url("/api/v1/orders"))
-        .header("Authorization", format!("Basic {token}"))
-        .send()
-        .await
-        .unwrap();
+    let res =
+        app.http.get(app.url("/api/v1/orders")).header("Authorization", format!("Basic {token}")).send().await.unwrap();
     assert_eq!(res.status(), 401);
     app.stop().await;
 }

@@ -13,37 +13,19 @@ fn order_id(order: &serde_json::Value) -> Uuid {
 #[tokio::test]
 async fn a_new_order_gets_a_confirmation_email_in_its_language() {
     let app = TestApp::spawn().await;
-    let order = app
-        .create_order(&guest_order("SO-1", "ana@example.com", "es-ES"))
-        .await;
-    assert!(
-        eventually(Duration::from_secs(10), || async {
-            app.smtp.received().len() == 1
-        })
-        .await,
-        "no email arrived"
-    );
+    let order = app.create_order(&guest_order("SO-1", "ana@example.com", "es-ES")).await;
+    assert!(eventually(Duration::from_secs(10), || async { app.smtp.received().len() == 1 }).await, "no email arrived");
 
     let mail = &app.smtp.received()[0];
     assert_eq!(mail.to, ["ana@example.com"]);
     assert_eq!(mail.subject(), "Pedido SO-1 confirmado");
-    assert!(
-        mail.parsed().ctype.mimetype == "multipart/alternative",
-        "{:?}",
-        mail.parsed().ctype
-    );
+    assert!(mail.parsed().ctype.mimetype == "multipart/alternative", "{:?}", mail.parsed().ctype);
     let text = mail.part("text/plain").expect("text part");
     let html = mail.part("text/html").expect("html part");
     assert!(text.contains("¡Gracias por tu pedido!"), "{text}");
     assert!(text.contains("Entrega estimada: 10/01/2030"), "{text}");
-    assert!(
-        text.contains("https://track.example.test/track/SO-1"),
-        "{text}"
-    );
-    assert!(
-        html.contains("<strong>SO-1</strong>") && html.contains("lang=\"es\""),
-        "{html}"
-    );
+    assert!(text.contains("https://track.example.test/t/"), "{text}");
+    assert!(html.contains("<strong>SO-1</strong>") && html.contains("lang=\"es\""), "{html}");
 
     let notifications = app.notifications(order_id(&order)).await;
     assert_eq!(notifications.len(), 1);
@@ -54,46 +36,25 @@ async fn a_new_order_gets_a_confirmation_email_in_its_language() {
         })
         .await
     );
-    let n = app
-        .notifications(order_id(&order))
-        .await
-        .into_iter()
-        .find(|x| x.id == n.id)
-        .unwrap();
+    let n = app.notifications(order_id(&order)).await.into_iter().find(|x| x.id == n.id).unwrap();
     assert_eq!(n.attempts, 1);
-    assert_eq!(
-        n.provider_message_id.as_deref(),
-        mail.header("Message-ID").as_deref()
-    );
+    assert_eq!(n.provider_message_id.as_deref(), mail.header("Message-ID").as_deref());
     let attempts = app.attempts(n.id).await;
     assert_eq!(attempts.len(), 1);
-    assert_eq!(
-        (attempts[0].outcome, attempts[0].provider.as_str()),
-        (AttemptOutcome::Sent, "smtp")
-    );
+    assert_eq!((attempts[0].outcome, attempts[0].provider.as_str()), (AttemptOutcome::Sent, "smtp"));
     app.stop().await;
 }
 
 #[tokio::test]
 async fn russian_and_romanian_orders_are_written_in_their_language() {
     let app = TestApp::spawn().await;
-    app.create_order(&guest_order("SO-RU", "olga@example.com", "ru"))
-        .await;
-    app.create_order(&guest_order("SO-RO", "ion@example.com", "ro"))
-        .await;
-    assert!(
-        eventually(Duration::from_secs(10), || async {
-            app.smtp.received().len() == 2
-        })
-        .await
-    );
+    app.create_order(&guest_order("SO-RU", "olga@example.com", "ru")).await;
+    app.create_order(&guest_order("SO-RO", "ion@example.com", "ro")).await;
+    assert!(eventually(Duration::from_secs(10), || async { app.smtp.received().len() == 2 }).await);
     let mails = app.smtp.received();
     let ru = mails.iter().find(|m| m.to == ["olga@example.com"]).unwrap();
     assert_eq!(ru.subject(), "Заказ SO-RU подтверждён");
-    assert!(ru
-        .part("text/plain")
-        .unwrap()
-        .contains("Ожидаемая доставка: 10.01.2030"));
+    assert!(ru.part("text/plain").unwrap().contains("Ожидаемая доставка: 10.01.2030"));
     let ro = mails.iter().find(|m| m.to == ["ion@example.com"]).unwrap();
     assert_eq!(ro.subject(), "Comanda SO-RO a fost confirmată");
     app.stop().await;
@@ -103,9 +64,7 @@ async fn russian_and_romanian_orders_are_written_in_their_language() {
 async fn a_relay_failing_twice_then_accepting_sends_once_after_three_attempts() {
     let app = TestApp::spawn().await;
     app.smtp.refuse_next(2, Refusal::Transient);
-    let order = app
-        .create_order(&guest_order("SO-1", "a@example.com", "en"))
-        .await;
+    let order = app.create_order(&guest_order("SO-1", "a@example.com", "en")).await;
     let id = order_id(&order);
     assert!(
         eventually(Duration::from_secs(15), || async {
@@ -115,16 +74,8 @@ async fn a_relay_failing_twice_then_accepting_sends_once_after_three_attempts() 
     );
     let n = &app.notifications(id).await[0];
     assert_eq!(n.attempts, 3);
-    let outcomes: Vec<AttemptOutcome> =
-        app.attempts(n.id).await.iter().map(|a| a.outcome).collect();
-    assert_eq!(
-        outcomes,
-        [
-            AttemptOutcome::TransientError,
-            AttemptOutcome::TransientError,
-            AttemptOutcome::Sent
-        ]
-    );
+    let outcomes: Vec<AttemptOutcome> = app.attempts(n.id).await.iter().map(|a| a.outcome).collect();
+    assert_eq!(outcomes, [AttemptOutcome::TransientError, AttemptOutcome::TransientError, AttemptOutcome::Sent]);
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(app.smtp.received().len(), 1);
     app.stop().await;
@@ -134,9 +85,7 @@ async fn a_relay_failing_twice_then_accepting_sends_once_after_three_attempts() 
 async fn a_relay_that_keeps_failing_dead_letters_after_the_maximum() {
     let app = TestApp::spawn().await; // NOTIFY_MAX_ATTEMPTS = 3 in tests
     app.smtp.refuse_next(100, Refusal::Transient);
-    let order = app
-        .create_order(&guest_order("SO-1", "a@example.com", "en"))
-        .await;
+    let order = app.create_order(&guest_order("SO-1", "a@example.com", "en")).await;
     let id = order_id(&order);
     assert!(
         eventually(Duration::from_secs(15), || async {
@@ -146,26 +95,11 @@ async fn a_relay_that_keeps_failing_dead_letters_after_the_maximum() {
     );
     let n = &app.notifications(id).await[0];
     assert_eq!(n.attempts, 3);
-    assert!(
-        n.last_error
-            .as_deref()
-            .unwrap()
-            .contains("gave up after 3 attempts"),
-        "{:?}",
-        n.last_error
-    );
-    assert!(
-        n.last_error.as_deref().unwrap().contains("451"),
-        "{:?}",
-        n.last_error
-    );
+    assert!(n.last_error.as_deref().unwrap().contains("gave up after 3 attempts"), "{:?}", n.last_error);
+    assert!(n.last_error.as_deref().unwrap().contains("451"), "{:?}", n.last_error);
     assert_eq!(app.attempts(n.id).await.len(), 3);
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(
-        app.notifications(id).await[0].attempts,
-        3,
-        "no attempt after dead-lettering"
-    );
+    assert_eq!(app.notifications(id).await[0].attempts, 3, "no attempt after dead-lettering");
     assert!(app.smtp.received().is_empty());
     app.stop().await;
 }
@@ -174,9 +108,7 @@ async fn a_relay_that_keeps_failing_dead_letters_after_the_maximum() {
 async fn a_permanent_refusal_fails_at_once() {
     let app = TestApp::spawn().await;
     app.smtp.refuse_next(1, Refusal::Permanent);
-    let order = app
-        .create_order(&guest_order("SO-1", "gone@example.com", "en"))
-        .await;
+    let order = app.create_order(&guest_order("SO-1", "gone@example.com", "en")).await;
     let id = order_id(&order);
     assert!(
         eventually(Duration::from_secs(10), || async {
@@ -195,27 +127,13 @@ async fn a_permanent_refusal_fails_at_once() {
 #[tokio::test]
 async fn duplicate_jobs_never_send_twice() {
     let app = TestApp::spawn().await;
-    let order = app
-        .create_order(&guest_order("SO-1", "a@example.com", "en"))
-        .await;
+    let order = app.create_order(&guest_order("SO-1", "a@example.com", "en")).await;
     let id = order_id(&order);
-    assert!(
-        eventually(Duration::from_secs(10), || async {
-            app.smtp.received().len() == 1
-        })
-        .await
-    );
+    assert!(eventually(Duration::from_secs(10), || async { app.smtp.received().len() == 1 }).await);
     let notification_id = app.notifications(id).await[0].id;
     let enqueuer = Enqueuer::new(REDIS_URL, &app.namespace, Duration::from_secs(1)).unwrap();
     for _ in 0..5 {
-        enqueuer
-            .push(
-                Queue::Notifications,
-                SendNotification { notification_id },
-                None,
-            )
-            .await
-            .unwrap();
+        enqueuer.push(Queue::Notifications, SendNotification { notification_id }, None).await.unwrap();
     }
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(app.smtp.received().len(), 1);

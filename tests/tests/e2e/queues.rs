@@ -14,27 +14,17 @@ async fn a_worker_serves_only_its_queues() {
         ..Options::default()
     })
     .await;
-    let order = app
-        .create_order(&guest_order("SO-1", "a@example.com", "en"))
-        .await;
+    let order = app.create_order(&guest_order("SO-1", "a@example.com", "en")).await;
     let id = order["id"].as_str().unwrap().parse().unwrap();
     tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(
-        app.notifications(id).await[0].status,
-        NotificationStatus::Pending
-    );
+    assert_eq!(app.notifications(id).await[0].status, NotificationStatus::Pending);
     assert!(app.smtp.received().is_empty());
 
     let mut config = app.worker_config.clone();
     config.queues = parse_queues("notifications").unwrap();
     let (_stop, shutdown) = tokio::sync::watch::channel(false);
     tokio::spawn(ordertrack_worker::run(config, shutdown));
-    assert!(
-        eventually(Duration::from_secs(10), || async {
-            app.smtp.received().len() == 1
-        })
-        .await
-    );
+    assert!(eventually(Duration::from_secs(10), || async { app.smtp.received().len() == 1 }).await);
     app.stop().await;
 }
 
@@ -44,9 +34,7 @@ fn queue_lists_are_parsed_strictly() {
         parse_queues("notifications-critical, maintenance").unwrap(),
         [Queue::NotificationsCritical, Queue::Maintenance]
     );
-    assert!(parse_queues("notifications,urgent")
-        .unwrap_err()
-        .contains("urgent"));
+    assert!(parse_queues("notifications,urgent").unwrap_err().contains("urgent"));
     assert!(parse_queues(" , ").is_err());
 }
 
@@ -56,35 +44,17 @@ fn queue_lists_are_parsed_strictly() {
 #[tokio::test]
 async fn a_backlog_of_thousands_of_due_jobs_is_drained() {
     use ordertrack_shared::jobs::{Enqueuer, SendNotification};
-    let app = TestApp::spawn_with(Options {
-        worker: false,
-        ..Options::default()
-    })
-    .await;
-    let enqueuer = Enqueuer::new(
-        ordertrack_tests::REDIS_URL,
-        &app.namespace,
-        Duration::from_secs(5),
-    )
-    .unwrap();
+    let app = TestApp::spawn_with(Options { worker: false, ..Options::default() }).await;
+    let enqueuer = Enqueuer::new(ordertrack_tests::REDIS_URL, &app.namespace, Duration::from_secs(5)).unwrap();
     for _ in 0..9000 {
-        let job = SendNotification {
-            notification_id: uuid::Uuid::now_v7(),
-        };
-        enqueuer
-            .push(Queue::Notifications, job, None)
-            .await
-            .unwrap();
+        let job = SendNotification { notification_id: uuid::Uuid::now_v7() };
+        enqueuer.push(Queue::Notifications, job, None).await.unwrap();
     }
-    app.create_order(&guest_order("SO-1", "a@example.com", "en"))
-        .await;
+    app.create_order(&guest_order("SO-1", "a@example.com", "en")).await;
     let (_stop, shutdown) = tokio::sync::watch::channel(false);
     tokio::spawn(ordertrack_worker::run(app.worker_config.clone(), shutdown));
     assert!(
-        eventually(Duration::from_secs(60), || async {
-            app.smtp.received().len() == 1
-        })
-        .await,
+        eventually(Duration::from_secs(60), || async { app.smtp.received().len() == 1 }).await,
         "the backlog stalled the worker"
     );
     app.stop().await;

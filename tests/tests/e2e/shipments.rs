@@ -4,12 +4,7 @@ use serde_json::{json, Value};
 #[tokio::test]
 async fn a_shipment_answers_with_the_carriers_tracking_url() {
     let app = TestApp::spawn().await;
-    let id = app
-        .create_order(&guest_order("SO-1", "a@example.com", "en"))
-        .await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = app.create_order(&guest_order("SO-1", "a@example.com", "en")).await["id"].as_str().unwrap().to_owned();
     let path = format!("/api/v1/orders/{id}/shipments");
     for (carrier, number, url) in [
         ("fedex", "1234 5678 9012", "https://www.fedex.com/fedextrack/?trknbr=123456789012"),
@@ -26,12 +21,7 @@ async fn a_shipment_answers_with_the_carriers_tracking_url() {
         assert_eq!(shipment["tracking_url"], url);
         assert_eq!(shipment["tracking_status"], "pre_transit");
     }
-    let order: Value = app
-        .get(&format!("/api/v1/orders/{id}"), &app.admin_token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let order: Value = app.get(&format!("/api/v1/orders/{id}"), &app.admin_token).await.json().await.unwrap();
     assert_eq!(order["shipments"].as_array().unwrap().len(), 3);
     app.stop().await;
 }
@@ -39,56 +29,27 @@ async fn a_shipment_answers_with_the_carriers_tracking_url() {
 #[tokio::test]
 async fn bad_or_duplicate_tracking_numbers_are_refused() {
     let app = TestApp::spawn().await;
-    let id = app
-        .create_order(&guest_order("SO-1", "a@example.com", "en"))
-        .await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = app.create_order(&guest_order("SO-1", "a@example.com", "en")).await["id"].as_str().unwrap().to_owned();
     let path = format!("/api/v1/orders/{id}/shipments");
-    let res = app
-        .post(
-            &path,
-            &app.service_token,
-            &json!({"carrier": "fedex", "tracking_number": "ABC"}),
-        )
-        .await;
+    let res = app.post(&path, &app.service_token, &json!({"carrier": "fedex", "tracking_number": "ABC"})).await;
     assert_eq!(res.status(), 422);
-    assert_eq!(
-        res.json::<Value>().await.unwrap()["field"],
-        "tracking_number"
-    );
-    let res = app
-        .post(
-            &path,
-            &app.service_token,
-            &json!({"carrier": "royal-mail", "tracking_number": "1234567890"}),
-        )
-        .await;
+    assert_eq!(res.json::<Value>().await.unwrap()["field"], "tracking_number");
+    let res =
+        app.post(&path, &app.service_token, &json!({"carrier": "royal-mail", "tracking_number": "1234567890"})).await;
     assert_eq!(res.status(), 400);
     assert_eq!(res.json::<Value>().await.unwrap()["field"], "carrier");
 
     let body = json!({"carrier": "dhl", "tracking_number": "1234567890"});
-    assert_eq!(
-        app.post(&path, &app.service_token, &body).await.status(),
-        201
-    );
+    assert_eq!(app.post(&path, &app.service_token, &body).await.status(), 201);
     let res = app.post(&path, &app.service_token, &body).await;
     assert_eq!(res.status(), 409);
-    assert_eq!(
-        res.json::<Value>().await.unwrap()["error"],
-        "shipment_exists"
-    );
+    assert_eq!(res.json::<Value>().await.unwrap()["error"], "shipment_exists");
 
     let missing = format!("/api/v1/orders/{}/shipments", uuid::Uuid::now_v7());
     assert_eq!(
-        app.post(
-            &missing,
-            &app.service_token,
-            &json!({"carrier": "dhl", "tracking_number": "9999999999"})
-        )
-        .await
-        .status(),
+        app.post(&missing, &app.service_token, &json!({"carrier": "dhl", "tracking_number": "9999999999"}))
+            .await
+            .status(),
         404
     );
     app.stop().await;

@@ -2,11 +2,7 @@ use ordertrack_tests::{guest_order, TestApp};
 use serde_json::{json, Value};
 
 async fn order_id(app: &TestApp) -> String {
-    app.create_order(&guest_order("SO-1", "a@example.com", "en"))
-        .await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
+    app.create_order(&guest_order("SO-1", "a@example.com", "en")).await["id"].as_str().unwrap().to_owned()
 }
 
 #[tokio::test]
@@ -14,28 +10,14 @@ async fn a_valid_transition_bumps_the_version_and_appends_history() {
     let app = TestApp::spawn().await;
     let id = order_id(&app).await;
     let res = app
-        .post(
-            &format!("/api/v1/orders/{id}/status"),
-            &app.csr_token,
-            &json!({"status": "processing", "version": 1}),
-        )
+        .post(&format!("/api/v1/orders/{id}/status"), &app.csr_token, &json!({"status": "processing", "version": 1}))
         .await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["etag"], "\"2\"");
     let order: Value = res.json().await.unwrap();
-    assert_eq!(
-        (
-            order["status"].as_str().unwrap(),
-            order["version"].as_i64().unwrap()
-        ),
-        ("processing", 2)
-    );
-    let timeline: Vec<Value> = app
-        .get(&format!("/api/v1/orders/{id}/timeline"), &app.admin_token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    assert_eq!((order["status"].as_str().unwrap(), order["version"].as_i64().unwrap()), ("processing", 2));
+    let timeline: Vec<Value> =
+        app.get(&format!("/api/v1/orders/{id}/timeline"), &app.admin_token).await.json().await.unwrap();
     assert_eq!(timeline.last().unwrap()["source"], "csr");
     app.stop().await;
 }
@@ -44,34 +26,14 @@ async fn a_valid_transition_bumps_the_version_and_appends_history() {
 async fn an_invalid_transition_is_409_with_the_allowed_next_states() {
     let app = TestApp::spawn().await;
     let id = order_id(&app).await;
-    let res = app
-        .post(
-            &format!("/api/v1/orders/{id}/status"),
-            &app.admin_token,
-            &json!({"status": "delivered"}),
-        )
-        .await;
+    let res = app.post(&format!("/api/v1/orders/{id}/status"), &app.admin_token, &json!({"status": "delivered"})).await;
     assert_eq!(res.status(), 409);
     let err: Value = res.json().await.unwrap();
     assert_eq!(err["error"], "invalid_transition");
     assert_eq!(err["current_status"], "confirmed");
-    assert_eq!(
-        err["allowed"],
-        json!(["processing", "on_hold", "shipped", "cancelled"])
-    );
-    let order: Value = app
-        .get(&format!("/api/v1/orders/{id}"), &app.admin_token)
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(
-        (
-            order["status"].as_str().unwrap(),
-            order["version"].as_i64().unwrap()
-        ),
-        ("confirmed", 1)
-    );
+    assert_eq!(err["allowed"], json!(["processing", "on_hold", "shipped", "cancelled"]));
+    let order: Value = app.get(&format!("/api/v1/orders/{id}"), &app.admin_token).await.json().await.unwrap();
+    assert_eq!((order["status"].as_str().unwrap(), order["version"].as_i64().unwrap()), ("confirmed", 1));
     app.stop().await;
 }
 
@@ -80,33 +42,12 @@ async fn a_stale_version_is_412_whether_in_the_body_or_if_match() {
     let app = TestApp::spawn().await;
     let id = order_id(&app).await;
     let path = format!("/api/v1/orders/{id}/status");
-    assert_eq!(
-        app.post(
-            &path,
-            &app.admin_token,
-            &json!({"status": "processing", "version": 1})
-        )
-        .await
-        .status(),
-        200
-    );
+    assert_eq!(app.post(&path, &app.admin_token, &json!({"status": "processing", "version": 1})).await.status(), 200);
 
-    let res = app
-        .post(
-            &path,
-            &app.admin_token,
-            &json!({"status": "shipped", "version": 1}),
-        )
-        .await;
+    let res = app.post(&path, &app.admin_token, &json!({"status": "shipped", "version": 1})).await;
     assert_eq!(res.status(), 412);
     let err: Value = res.json().await.unwrap();
-    assert_eq!(
-        (
-            err["error"].as_str().unwrap(),
-            err["current_version"].as_i64().unwrap()
-        ),
-        ("version_mismatch", 2)
-    );
+    assert_eq!((err["error"].as_str().unwrap(), err["current_version"].as_i64().unwrap()), ("version_mismatch", 2));
 
     let res = app
         .http
@@ -136,19 +77,10 @@ async fn concurrent_edits_of_one_version_let_exactly_one_win() {
     let app = TestApp::spawn().await;
     let id = order_id(&app).await;
     let path = format!("/api/v1/orders/{id}/status");
-    let results = futures::future::join_all(["processing", "on_hold", "cancelled", "shipped"].map(
-        |status| {
-            let (app, path) = (&app, &path);
-            async move {
-                app.post(
-                    path,
-                    &app.admin_token,
-                    &json!({"status": status, "version": 1}),
-                )
-                .await
-            }
-        },
-    ))
+    let results = futures::future::join_all(["processing", "on_hold", "cancelled", "shipped"].map(|status| {
+        let (app, path) = (&app, &path);
+        async move { app.post(path, &app.admin_token, &json!({"status": status, "version": 1})).await }
+    }))
     .await;
     let mut codes: Vec<u16> = results.iter().map(|r| r.status().as_u16()).collect();
     codes.sort();
@@ -161,28 +93,15 @@ async fn unknown_orders_customers_and_bad_bodies_are_refused() {
     let app = TestApp::spawn().await;
     let id = order_id(&app).await;
     let missing = format!("/api/v1/orders/{}/status", uuid::Uuid::now_v7());
-    assert_eq!(
-        app.post(&missing, &app.admin_token, &json!({"status": "processing"}))
-            .await
-            .status(),
-        404
-    );
+    assert_eq!(app.post(&missing, &app.admin_token, &json!({"status": "processing"})).await.status(), 404);
 
     let path = format!("/api/v1/orders/{id}/status");
-    let res = app
-        .post(&path, &app.admin_token, &json!({"status": "teleported"}))
-        .await;
+    let res = app.post(&path, &app.admin_token, &json!({"status": "teleported"})).await;
     assert_eq!(res.status(), 400);
     assert_eq!(res.json::<Value>().await.unwrap()["field"], "status");
 
-    app.create_order(&ordertrack_tests::customer_order("SO-E", "eve"))
-        .await;
+    app.create_order(&ordertrack_tests::customer_order("SO-E", "eve")).await;
     let customer_token = app.customer_token("eve").await;
-    assert_eq!(
-        app.post(&path, &customer_token, &json!({"status": "cancelled"}))
-            .await
-            .status(),
-        403
-    );
+    assert_eq!(app.post(&path, &customer_token, &json!({"status": "cancelled"})).await.status(), 403);
     app.stop().await;
 }

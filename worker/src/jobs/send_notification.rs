@@ -7,13 +7,14 @@ use std::time::{Duration, Instant};
 use apalis::prelude::{BoxDynError, Data};
 use chrono::Utc;
 use diesel_async::AsyncPgConnection;
+use ordertrack_shared::channels::push::PushMessage;
 use ordertrack_shared::channels::{SendError, SendReceipt};
 use ordertrack_shared::db;
 use ordertrack_shared::domain::{AttemptOutcome, Channel};
 use ordertrack_shared::jobs::{Job, Queue, SendNotification};
 use ordertrack_shared::metrics::{JOBS_PROCESSED, JOB_DURATION, NOTIFICATION_ATTEMPTS};
-use ordertrack_shared::models::{NewNotificationAttempt, Notification, Order};
-use ordertrack_shared::templates::OrderContext;
+use ordertrack_shared::models::{DeviceToken, NewNotificationAttempt, Notification, Order, Shipment};
+use ordertrack_shared::templates::{MessageContext, TemplateError};
 use tracing::Instrument;
 
 use crate::context::{JobContext, SharedContext};
@@ -37,9 +38,7 @@ pub async fn send_notification(
     let labels = [queue.as_str(), SendNotification::NAME];
     let timer = JOB_DURATION.with_label_values(&labels).start_timer();
     let result = deliver(&ctx, job.notification_id)
-        .instrument(
-            tracing::info_span!("send_notification", notification_id = %job.notification_id),
-        )
+        .instrument(tracing::info_span!("send_notification", notification_id = %job.notification_id))
         .await;
     timer.observe_duration();
     let outcome = match &result {
@@ -49,16 +48,13 @@ pub async fn send_notification(
         Ok(Delivery::DeadLettered) => "dead_lettered",
         Err(_) => "error",
     };
-    JOBS_PROCESSED
-        .with_label_values(&[labels[0], labels[1], outcome])
-        .inc();
+    JOBS_PROCESSED.with_label_values(&[labels[0], labels[1], outcome]).inc();
     result.map(|_| ())
 }
 
 pub async fn deliver(ctx: &JobContext, id: uuid::Uuid) -> Result<Delivery, BoxDynError> {
     let mut conn = ctx.db.get().await?;
-    let Some(notification) = Notification::claim(&mut conn, id, ctx.config.claim_lease).await?
-    else {
+    let Some(notification) = Notification::claim(&mut conn, id, ctx.config.claim_lease).await? else {
         return Ok(Delivery::Skipped);
     };
     let started_at = Utc::now();
@@ -66,47 +62,32 @@ pub async fn deliver(ctx: &JobContext, id: uuid::Uuid) -> Result<Delivery, BoxDy
     let result = send(ctx, &mut conn, &notification).await;
     let duration_ms = clock.elapsed().as_millis().min(i32::MAX as u128) as i32;
     let channel = notification.channel.as_str();
-    let attempt =
-        |outcome, receipt: Option<&SendReceipt>, error: Option<String>| NewNotificationAttempt {
-            notification_id: notification.id,
-            attempt: notification.attempts,
-            outcome,
-            provider: receipt.map_or_else(
-                || ctx.email.provider().to_owned(),
-                |r| r.provider.to_owned(),
-            ),
-            provider_message_id: receipt.and_then(|r| r.provider_message_id.clone()),
-            error,
-            started_at,
-            duration_ms,
-        };
-    match result {
+    let attempt = |outcome, receipt: Option<&SendReceipt>, error: Option<String>| NewNotificationAttempt {
+        notification_id: notification.id,
+        attempt: notification.attempts,
+        outcome,
+        provider: receipt.map_or_else(|| provider(ctx, notification.channel).to_owned(), |r| r.provider.to_owned()),
+        provider_message_id: receipt.and_then(|r| r.provider_message_id.clone()),
+        error,
+        started_at,
+        duration_ms,
+    };
+    let delivery = match result {
         Ok(receipt) => {
             let record = attempt(AttemptOutcome::Sent, Some(&receipt), None);
             db::begin(&mut conn).await?;
             let result = async {
                 record.insert(&mut conn).await?;
-                Notification::mark_sent(
-                    &mut conn,
-                    notification.id,
-                    receipt.provider_message_id.as_deref(),
-                )
-                .await
+                Notification::mark_sent(&mut conn, notification.id, receipt.provider_message_id.as_deref()).await
             }
             .await;
             db::finish(&mut conn, result).await?;
-            NOTIFICATION_ATTEMPTS
-                .with_label_values(&[channel, "sent"])
-                .inc();
+            NOTIFICATION_ATTEMPTS.with_label_values(&[channel, "sent"]).inc();
             tracing::info!(attempt = notification.attempts, "notification sent");
-            Ok(Delivery::Sent)
+            Delivery::Sent
         }
-        Err(SendError::Transient(error)) if notification.attempts < ctx.config.max_attempts => {
-            let delay = backoff(
-                notification.attempts,
-                ctx.config.retry_base,
-                ctx.config.retry_max,
-            );
+        Err(SendError::Transient(error)) if notification.budget_used() < ctx.config.max_attempts => {
+            let delay = backoff(notification.budget_used(), ctx.config.retry_base, ctx.config.retry_max);
             let next_at = Utc::now() + chrono::Duration::from_std(delay).unwrap_or_default();
             let record = attempt(AttemptOutcome::TransientError, None, Some(error.clone()));
             db::begin(&mut conn).await?;
@@ -117,19 +98,23 @@ pub async fn deliver(ctx: &JobContext, id: uuid::Uuid) -> Result<Delivery, BoxDy
             .await;
             db::finish(&mut conn, result).await?;
             drop(conn);
-            NOTIFICATION_ATTEMPTS
-                .with_label_values(&[channel, "transient_error"])
-                .inc();
+            NOTIFICATION_ATTEMPTS.with_label_values(&[channel, "transient_error"]).inc();
             tracing::warn!(attempt = notification.attempts, ?delay, %error, "send failed, will retry");
             schedule_retry(ctx, &notification, delay).await;
-            Ok(Delivery::RetryScheduled)
+            return Ok(Delivery::RetryScheduled);
         }
         Err(failure) => {
             let (outcome, error) = match failure {
                 SendError::Permanent(e) => (AttemptOutcome::PermanentError, e),
+                SendError::InvalidRecipient(e) => {
+                    if let Some(device_id) = notification.device_token_id {
+                        DeviceToken::invalidate(&mut conn, device_id).await?;
+                    }
+                    (AttemptOutcome::PermanentError, format!("invalid recipient: {e}"))
+                }
                 SendError::Transient(e) => (
                     AttemptOutcome::TransientError,
-                    format!("gave up after {} attempts: {e}", notification.attempts),
+                    format!("gave up after {} attempts: {e}", notification.budget_used()),
                 ),
             };
             let record = attempt(outcome, None, Some(error.clone()));
@@ -140,30 +125,27 @@ pub async fn deliver(ctx: &JobContext, id: uuid::Uuid) -> Result<Delivery, BoxDy
             }
             .await;
             db::finish(&mut conn, result).await?;
-            NOTIFICATION_ATTEMPTS
-                .with_label_values(&[channel, outcome.as_str()])
-                .inc();
+            NOTIFICATION_ATTEMPTS.with_label_values(&[channel, outcome.as_str()]).inc();
             tracing::error!(attempt = notification.attempts, %error, "notification dead-lettered");
-            Ok(Delivery::DeadLettered)
+            Delivery::DeadLettered
         }
+    };
+    if notification.event.is_sensitive() {
+        Notification::wipe_payload(&mut conn, notification.id).await?;
     }
+    Ok(delivery)
 }
 
 /// Short waits are slept here (Redis schedules in whole seconds); long ones
 /// are scheduled in Redis so they do not hold a worker slot. If the push
 /// fails, the sweeper picks the row up once it is overdue.
 async fn schedule_retry(ctx: &JobContext, notification: &Notification, delay: Duration) {
-    let job = SendNotification {
-        notification_id: notification.id,
-    };
+    let job = SendNotification { notification_id: notification.id };
     if delay < Duration::from_secs(1) {
         tokio::time::sleep(delay).await;
         let _ = ctx.enqueuer.push(notification.queue, job, None).await;
     } else {
-        let _ = ctx
-            .enqueuer
-            .push(notification.queue, job, Some(delay))
-            .await;
+        let _ = ctx.enqueuer.push(notification.queue, job, Some(delay)).await;
     }
 }
 
@@ -172,28 +154,64 @@ async fn send(
     conn: &mut AsyncPgConnection,
     notification: &Notification,
 ) -> Result<SendReceipt, SendError> {
-    let order = Order::find(conn, notification.order_id)
-        .await
-        .map_err(|e| SendError::Transient(format!("cannot load order: {e}")))?;
-    let data = OrderContext::for_order(&order, notification.locale, &ctx.config.public_base_url);
+    let base_url = ctx.config.public_base_url.trim_end_matches('/');
+    let mut data = MessageContext::default();
+    if let Some(order_id) = notification.order_id {
+        let order =
+            Order::find(conn, order_id).await.map_err(|e| SendError::Transient(format!("cannot load order: {e}")))?;
+        data = MessageContext::for_order(&order, notification.locale, base_url);
+        let shipments = Shipment::for_order(conn, order.id)
+            .await
+            .map_err(|e| SendError::Transient(format!("cannot load shipments: {e}")))?;
+        if let Some(latest) = shipments.last() {
+            data = data.with_shipment(latest);
+        }
+    }
+    let data = data.with_payload(&notification.payload, notification.locale);
+    let (event, locale) = (notification.event, notification.locale);
+    let template_error = |e: TemplateError| SendError::Permanent(e.to_string());
     match notification.channel {
         Channel::Email => {
-            let email = ctx
-                .renderer
-                .render_email(notification.event, notification.locale, &data)
-                .map_err(|e| SendError::Permanent(e.to_string()))?;
-            ctx.email
-                .send(
-                    &notification.recipient,
-                    &notification.id.to_string(),
-                    &email,
-                    Vec::new(),
-                )
-                .await
+            let token = ctx.signer.unsubscribe_token(Channel::Email, &notification.recipient);
+            let unsubscribe_url = format!("{base_url}/u/{token}");
+            let data = MessageContext { unsubscribe_url: unsubscribe_url.clone(), ..data };
+            let email = ctx.renderer.render_email(event, locale, &data).map_err(template_error)?;
+            // RFC 8058 one-click unsubscribe.
+            let headers = vec![
+                ("List-Unsubscribe", format!("<{unsubscribe_url}>")),
+                ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click".to_owned()),
+            ];
+            ctx.email.send(&notification.recipient, &notification.id.to_string(), &email, headers).await
         }
-        Channel::Sms | Channel::Push => Err(SendError::Permanent(format!(
-            "no {} provider is configured",
-            notification.channel
-        ))),
+        Channel::Sms => {
+            let body = ctx.renderer.render_sms(event, locale, &data).map_err(template_error)?;
+            ctx.sms.send(&notification.recipient, &body).await
+        }
+        Channel::Push => {
+            let device_id = notification
+                .device_token_id
+                .ok_or_else(|| SendError::Permanent("push notification without a device".into()))?;
+            let device = DeviceToken::find(conn, device_id)
+                .await
+                .map_err(|e| SendError::Transient(format!("cannot load device: {e}")))?;
+            if device.invalidated_at.is_some() {
+                return Err(SendError::Permanent("the device token is no longer valid".into()));
+            }
+            let (title, body) = ctx.renderer.render_push(event, locale, &data).map_err(template_error)?;
+            let mut extra = vec![("event".to_owned(), event.to_string())];
+            if !data.order_number.is_empty() {
+                extra.push(("order_number".to_owned(), data.order_number.clone()));
+            }
+            ctx.push.send(&device.token, &PushMessage { title, body, data: extra }).await
+        }
+    }
+}
+
+/// The provider a channel goes through, for attempt rows.
+fn provider(ctx: &JobContext, channel: Channel) -> &'static str {
+    match channel {
+        Channel::Email => ctx.email.provider(),
+        Channel::Sms => ctx.sms.provider(),
+        Channel::Push => ctx.push.provider(),
     }
 }

@@ -9,29 +9,15 @@ use ordertrack_shared::models::Notification;
 
 use crate::context::{JobContext, SharedContext};
 
-pub async fn sweep_outbox(
-    job: SweepOutbox,
-    ctx: Data<SharedContext>,
-    queue: Data<Queue>,
-) -> Result<(), BoxDynError> {
+pub async fn sweep_outbox(job: SweepOutbox, ctx: Data<SharedContext>, queue: Data<Queue>) -> Result<(), BoxDynError> {
     let labels = [queue.as_str(), SweepOutbox::NAME];
     let timer = JOB_DURATION.with_label_values(&labels).start_timer();
     let result = sweep(&ctx).await;
     timer.observe_duration();
-    JOBS_PROCESSED
-        .with_label_values(&[
-            labels[0],
-            labels[1],
-            if result.is_ok() { "ok" } else { "error" },
-        ])
-        .inc();
+    JOBS_PROCESSED.with_label_values(&[labels[0], labels[1], if result.is_ok() { "ok" } else { "error" }]).inc();
     let swept = result?;
     if swept > 0 {
-        tracing::info!(
-            tick = job.tick,
-            swept,
-            "outbox sweep re-enqueued notifications"
-        );
+        tracing::info!(tick = job.tick, swept, "outbox sweep re-enqueued notifications");
     }
     Ok(())
 }
@@ -46,16 +32,7 @@ pub async fn sweep(ctx: &JobContext) -> Result<usize, BoxDynError> {
     drop(conn);
     for n in &due {
         // A failure leaves the row pending; the next sweep tries again.
-        let _ = ctx
-            .enqueuer
-            .push(
-                n.queue,
-                SendNotification {
-                    notification_id: n.id,
-                },
-                None,
-            )
-            .await;
+        let _ = ctx.enqueuer.push(n.queue, SendNotification { notification_id: n.id }, None).await;
     }
     Ok(due.len())
 }

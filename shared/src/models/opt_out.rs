@@ -1,0 +1,44 @@
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+use crate::domain::Channel;
+use crate::schema::channel_opt_outs;
+
+/// Hard opt-outs (one-click unsubscribe): never bypassed, for customers and guests.
+pub struct OptOut;
+
+impl OptOut {
+    pub async fn record(conn: &mut AsyncPgConnection, channel: Channel, recipient: &str) -> QueryResult<()> {
+        diesel::insert_into(channel_opt_outs::table)
+            .values((channel_opt_outs::channel.eq(channel), channel_opt_outs::recipient.eq(recipient)))
+            .on_conflict_do_nothing()
+            .execute(conn)
+            .await
+            .map(|_| ())
+    }
+
+    pub async fn clear(conn: &mut AsyncPgConnection, channel: Channel, recipient: &str) -> QueryResult<()> {
+        diesel::delete(
+            channel_opt_outs::table
+                .filter(channel_opt_outs::channel.eq(channel))
+                .filter(channel_opt_outs::recipient.eq(recipient)),
+        )
+        .execute(conn)
+        .await
+        .map(|_| ())
+    }
+
+    /// Which of `recipients` opted out of `channel`.
+    pub async fn among(
+        conn: &mut AsyncPgConnection,
+        channel: Channel,
+        recipients: &[String],
+    ) -> QueryResult<Vec<String>> {
+        channel_opt_outs::table
+            .filter(channel_opt_outs::channel.eq(channel))
+            .filter(channel_opt_outs::recipient.eq_any(recipients))
+            .select(channel_opt_outs::recipient)
+            .load(conn)
+            .await
+    }
+}

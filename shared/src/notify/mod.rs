@@ -1,0 +1,130 @@
+//! Fan-out: which messages an order event causes. Called inside the
+//! transaction of the change, so the outbox rows commit with it.
+//!
+//! Customers: the channels their preferences allow for the event (SMS only to
+//! a verified phone, push to each live device), in their language, with SMS
+//! and push held until quiet hours end unless the event is critical.
+//! Guests: email for every event, SMS to the checkout phone for the events in
+//! `DEFAULT_SMS_EVENTS`, in the order's language. A hard opt-out (one-click
+//! unsubscribe) always wins.
+
+use chrono::Utc;
+use diesel::QueryResult;
+use diesel_async::AsyncPgConnection;
+
+use crate::domain::preferences::{parse_time_zone, DEFAULT_SMS_EVENTS};
+use crate::domain::{Channel, NotificationEvent};
+use crate::models::{Customer, DeviceToken, NewNotification, Notification, OptOut, Order, Preferences};
+
+/// Writes the rows for `event` on `order`; returns the ones that are new.
+/// `occasion` distinguishes two real occurrences of one event (e.g. the
+/// history entry that caused it); the same occasion never notifies twice.
+pub async fn notify_order(
+    conn: &mut AsyncPgConnection,
+    order: &Order,
+    event: NotificationEvent,
+    occasion: &str,
+    payload: serde_json::Value,
+) -> QueryResult<Vec<Notification>> {
+    let planned = match order.customer_id {
+        Some(customer_id) => plan_for_customer(conn, order, customer_id, event, occasion).await?,
+        None => plan_for_guest(order, event, occasion),
+    };
+    let mut written = Vec::new();
+    for channel in Channel::ALL {
+        let recipients: Vec<String> =
+            planned.iter().filter(|n| n.channel == *channel).map(|n| n.recipient.clone()).collect();
+        if recipients.is_empty() {
+            continue;
+        }
+        let opted_out = OptOut::among(conn, *channel, &recipients).await?;
+        for notification in planned.iter().filter(|n| n.channel == *channel) {
+            if opted_out.contains(&notification.recipient) {
+                continue;
+            }
+            let row = notification.clone().payload(payload.clone());
+            written.extend(row.insert_once(conn).await?);
+        }
+    }
+    Ok(written)
+}
+
+async fn plan_for_customer(
+    conn: &mut AsyncPgConnection,
+    order: &Order,
+    customer_id: uuid::Uuid,
+    event: NotificationEvent,
+    occasion: &str,
+) -> QueryResult<Vec<NewNotification>> {
+    let customer = Customer::find(conn, customer_id).await?;
+    let prefs = Preferences::load(conn, customer_id)
+        .await?
+        .unwrap_or_else(|| Preferences::defaults(customer_id, order.locale, customer.phone_verified_at.is_some()));
+    let quiet_until = if event.is_critical() {
+        None
+    } else {
+        let tz = parse_time_zone(&prefs.time_zone);
+        prefs.quiet_hours.zip(tz).and_then(|(quiet, tz)| quiet.ends_after(Utc::now(), tz))
+    };
+    let channels = prefs.channels.get(&event).cloned().unwrap_or_default();
+    let new = |channel, recipient: String| {
+        NewNotification::for_order(order.id, occasion, event, channel, recipient, prefs.locale)
+            .customer(Some(customer_id))
+    };
+    let mut planned = Vec::new();
+    for channel in channels {
+        match channel {
+            Channel::Email => {
+                if let Some(email) = order.contact_email.clone().or_else(|| customer.email.clone()) {
+                    planned.push(new(Channel::Email, email));
+                }
+            }
+            Channel::Sms => {
+                if let Some(phone) = customer.verified_phone() {
+                    let row = new(Channel::Sms, phone.to_owned());
+                    planned.push(match quiet_until {
+                        Some(at) => row.not_before(at),
+                        None => row,
+                    });
+                }
+            }
+            Channel::Push => {
+                for device in DeviceToken::active_for(conn, customer_id).await? {
+                    let row = new(Channel::Push, device.id.to_string()).device(device.id);
+                    planned.push(match quiet_until {
+                        Some(at) => row.not_before(at),
+                        None => row,
+                    });
+                }
+            }
+        }
+    }
+    Ok(planned)
+}
+
+fn plan_for_guest(order: &Order, event: NotificationEvent, occasion: &str) -> Vec<NewNotification> {
+    let mut planned = Vec::new();
+    if let Some(email) = &order.contact_email {
+        planned.push(NewNotification::for_order(
+            order.id,
+            occasion,
+            event,
+            Channel::Email,
+            email.clone(),
+            order.locale,
+        ));
+    }
+    if let Some(phone) = &order.contact_phone {
+        if DEFAULT_SMS_EVENTS.contains(&event) {
+            planned.push(NewNotification::for_order(
+                order.id,
+                occasion,
+                event,
+                Channel::Sms,
+                phone.clone(),
+                order.locale,
+            ));
+        }
+    }
+    planned
+}

@@ -21,6 +21,10 @@ pub enum Permission {
     ChangeOrderStatus,
     AddShipment,
     MintToken,
+    /// A customer's own preferences, phone and devices.
+    ManageOwnProfile,
+    ReadNotifications,
+    ReplayNotification,
 }
 
 impl Permission {
@@ -32,7 +36,9 @@ impl Permission {
             Permission::CreateOrder => &[Service, Admin],
             Permission::ReadOrder | Permission::ListOrders => &[Customer, Csr, Admin, Service],
             Permission::ChangeOrderStatus | Permission::AddShipment => &[Csr, Admin, Service],
-            Permission::MintToken => &[Admin],
+            Permission::MintToken | Permission::ReplayNotification => &[Admin],
+            Permission::ManageOwnProfile => &[Customer],
+            Permission::ReadNotifications => &[Csr, Admin],
         }
     }
 }
@@ -61,6 +67,11 @@ impl Principal {
     /// 404 for other people's orders, never a 403 that would confirm they exist.
     pub fn can_see(&self, owner: Option<Uuid>) -> bool {
         self.role.sees_all_orders() || (self.customer_id.is_some() && self.customer_id == owner)
+    }
+
+    /// The customer behind a customer token.
+    pub fn customer(&self) -> Result<Uuid, ApiError> {
+        self.customer_id.ok_or(ApiError::Forbidden)
     }
 
     /// How the caller appears in history and audit rows.

@@ -19,6 +19,7 @@ use actix_web::dev::{Server, Service};
 use actix_web::{web, App, HttpResponse, HttpServer};
 use ordertrack_shared::db;
 use ordertrack_shared::jobs::Enqueuer;
+use ordertrack_shared::links::Signer;
 use ordertrack_shared::metrics::{HTTP_DURATION, HTTP_REQUESTS};
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
@@ -48,7 +49,13 @@ pub fn state(config: ApiConfig) -> Result<AppState, StartError> {
     let db = db::pool(&config.store.database_url, config.store.database_pool_size)?;
     let enqueuer = Enqueuer::new(&config.store.redis_url, &config.store.redis_namespace, config.enqueue_timeout)
         .map_err(|e| StartError::Redis(e.to_string()))?;
-    Ok(AppState { rate_limiter: RateLimiter::new(enqueuer.clone()), config, db, enqueuer })
+    Ok(AppState {
+        rate_limiter: RateLimiter::new(enqueuer.clone()),
+        signer: Signer::new(&config.app_secret),
+        config,
+        db,
+        enqueuer,
+    })
 }
 
 /// Binds and builds the server; the caller awaits (or spawns) `server`.

@@ -1,5 +1,6 @@
 use ordertrack_shared::db::{DbConn, DbPool};
 use ordertrack_shared::jobs::Enqueuer;
+use ordertrack_shared::links::Signer;
 
 use crate::config::ApiConfig;
 use crate::errors::ApiError;
@@ -12,6 +13,7 @@ pub struct AppState {
     pub db: DbPool,
     pub enqueuer: Enqueuer,
     pub rate_limiter: RateLimiter,
+    pub signer: Signer,
 }
 
 impl AppState {

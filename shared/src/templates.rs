@@ -117,7 +117,7 @@ pub struct Renderer {
 
 impl Renderer {
     pub fn from_dir(dir: &Path) -> Result<Self, TemplateError> {
-        let glob = format!("{}/**/*", dir.display());
+        let glob = format!("{}/**/*.{{html,txt}}", dir.display());
         let tera = Tera::new(&glob)
             .map_err(|e| TemplateError::Load { dir: dir.display().to_string(), reason: tera_error_chain(&e) })?;
         if tera.get_template_names().next().is_none() {
@@ -217,6 +217,169 @@ fn tera_error_chain(e: &tera::Error) -> String {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+    use std::path::Path;
+
+    use crate::channels::sms_segments;
+
+    /// The documented limit: every SMS fits in two segments.
+    const MAX_SMS_SEGMENTS: usize = 2;
+    const MAX_PUSH_TITLE: usize = 65;
+    const MAX_PUSH_BODY: usize = 178;
+    const REASONS: &[&str] = &[
+        "",
+        "weather_delay",
+        "customs_delay",
+        "address_issue",
+        "damaged",
+        "lost",
+        "refused",
+        "failed_attempt",
+        "carrier_delay",
+        "customs_payment",
+        "pickup_required",
+        "other",
+        "something_new",
+    ];
+
+    fn renderer() -> Renderer {
+        Renderer::from_dir(Path::new(DEFAULT_TEMPLATES_DIR)).unwrap()
+    }
+
+    /// Realistic values at the long end of what shoppers and carriers produce.
+    fn long_context(reason: &str) -> MessageContext {
+        MessageContext {
+            order_number: "SO-2026-000123456789".into(),
+            customer_name: "María José Fernández-Castellanos".into(),
+            status: "shipped".into(),
+            estimated_delivery: "Sep 30, 2026".into(),
+            new_estimated_delivery: "Oct 12, 2026".into(),
+            ship_city: "San Sebastián de los Reyes".into(),
+            ship_country: "ES".into(),
+            tracking_page_url: "https://track.example.com/t/AbCdEf123456".into(),
+            short_url: "https://track.example.com/t/AbCdEf123456".into(),
+            carrier: "FedEx".into(),
+            tracking_number: "1234567890123456789012".into(),
+            carrier_tracking_url: "https://www.fedex.com/fedextrack/?trknbr=1234567890123456789012".into(),
+            reason_code: reason.into(),
+            message: "Your replacement item ships tomorrow; sorry for the wait!!".into(),
+            code: "123456".into(),
+            unsubscribe_url: "https://track.example.com/u/ZW1haWwKYW5hQGV4YW1wbGUuY29t.AbCdEfGhIjKlMnOp".into(),
+        }
+    }
+
+    fn channels_of(event: NotificationEvent) -> &'static [&'static str] {
+        match event {
+            NotificationEvent::VerificationCode => &["sms"],
+            _ => &["email", "sms", "push"],
+        }
+    }
+
+    fn parts_of(channel: &str) -> &'static [&'static str] {
+        match channel {
+            "email" => &["subject.txt", "html", "txt"],
+            "sms" => &["txt"],
+            _ => &["title.txt", "body.txt"],
+        }
+    }
+
+    #[test]
+    fn every_event_channel_and_locale_has_its_own_template() {
+        let names = renderer().template_names();
+        let mut missing = Vec::new();
+        for &event in NotificationEvent::ALL {
+            for channel in channels_of(event) {
+                for part in parts_of(channel) {
+                    for locale in Locale::ALL {
+                        let name = format!("{event}/{channel}/{locale}.{part}");
+                        if !names.contains(&name) {
+                            missing.push(name);
+                        }
+                    }
+                }
+            }
+        }
+        assert!(missing.is_empty(), "missing templates: {missing:#?}");
+    }
+
+    #[test]
+    fn every_template_renders_with_realistic_data() {
+        let renderer = renderer();
+        for &event in NotificationEvent::ALL {
+            for &locale in Locale::ALL {
+                for reason in REASONS {
+                    let data = long_context(reason);
+                    for channel in channels_of(event) {
+                        let rendered = match *channel {
+                            "email" => {
+                                let email = renderer.render_email(event, locale, &data).unwrap();
+                                assert!(!email.subject.is_empty() && !email.subject.contains('\n'), "{event}/{locale}");
+                                assert!(
+                                    email.html.contains(&data.unsubscribe_url.replace('/', "&#x2F;")),
+                                    "{event}/{locale}: no unsubscribe link in html"
+                                );
+                                assert!(
+                                    email.text.contains(&data.unsubscribe_url),
+                                    "{event}/{locale}: no unsubscribe link in text"
+                                );
+                                format!("{}{}{}", email.subject, email.html, email.text)
+                            }
+                            "sms" => renderer.render_sms(event, locale, &data).unwrap(),
+                            _ => {
+                                let (title, body) = renderer.render_push(event, locale, &data).unwrap();
+                                format!("{title}{body}")
+                            }
+                        };
+                        assert!(!rendered.trim().is_empty(), "{event}/{channel}/{locale} is empty");
+                        assert!(!rendered.contains("{{") && !rendered.contains("{%"), "{event}/{channel}/{locale}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_sms_fits_two_segments_with_long_values() {
+        let renderer = renderer();
+        for &event in NotificationEvent::ALL {
+            for &locale in Locale::ALL {
+                for reason in REASONS {
+                    let body = renderer.render_sms(event, locale, &long_context(reason)).unwrap();
+                    let count = sms_segments::count(&body);
+                    assert!(
+                        count.segments <= MAX_SMS_SEGMENTS,
+                        "{event}/{locale} ({reason}) needs {} {:?} segments ({} units): {body}",
+                        count.segments,
+                        count.encoding,
+                        count.units
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn romanian_sms_stay_in_gsm7() {
+        let renderer = renderer();
+        let data = MessageContext { customer_name: "Ion".into(), ..long_context("weather_delay") };
+        for &event in NotificationEvent::ALL {
+            let body = renderer.render_sms(event, Locale::Ro, &data).unwrap();
+            assert!(sms_segments::is_gsm7(&body), "{event}: {body}");
+        }
+    }
+
+    #[test]
+    fn push_titles_and_bodies_fit_on_a_lock_screen() {
+        let renderer = renderer();
+        for &event in NotificationEvent::ALL.iter().filter(|e| **e != NotificationEvent::VerificationCode) {
+            for &locale in Locale::ALL {
+                for reason in REASONS {
+                    let (title, body) = renderer.render_push(event, locale, &long_context(reason)).unwrap();
+                    assert!(title.chars().count() <= MAX_PUSH_TITLE, "{event}/{locale} title: {title}");
+                    assert!(body.chars().count() <= MAX_PUSH_BODY, "{event}/{locale} body: {body}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn dates_are_written_per_locale() {

@@ -48,6 +48,8 @@ pub struct Options {
     pub sweep_grace: Duration,
     pub tracking_rate_per_minute: u32,
     pub queues: Vec<Queue>,
+    pub phone_code_ttl: Duration,
+    pub phone_code_cooldown: Duration,
 }
 
 impl Default for Options {
@@ -60,6 +62,8 @@ impl Default for Options {
             sweep_grace: Duration::from_secs(600),
             tracking_rate_per_minute: 1000,
             queues: Queue::ALL.to_vec(),
+            phone_code_ttl: Duration::from_secs(600),
+            phone_code_cooldown: Duration::from_millis(300),
         }
     }
 }
@@ -112,6 +116,11 @@ impl TestApp {
             enqueue_timeout: Duration::from_millis(300),
             public_base_url: PUBLIC_BASE_URL.into(),
             tracking_rate_per_minute: options.tracking_rate_per_minute,
+            app_secret: APP_SECRET.into(),
+            twilio_auth_token: Some(providers::TWILIO_TOKEN.into()),
+            phone_code_ttl: options.phone_code_ttl,
+            phone_code_cooldown: options.phone_code_cooldown,
+            phone_code_max_attempts: 5,
         };
         let running = ordertrack_api::start(api_config).expect("start api");
         let api = running.server.handle();
@@ -245,6 +254,39 @@ impl TestApp {
         NotificationAttempt::for_notification(&mut conn, notification_id).await.unwrap()
     }
 
+    /// Verifies `phone` for the customer behind `token` through the API,
+    /// reading the code from the fake SMS gateway.
+    pub async fn verify_phone(&self, token: &str, phone: &str) {
+        let before = self.providers.sms().await.len();
+        let res = self.post("/api/v1/me/phone/verification", token, &json!({"phone": phone})).await;
+        assert_eq!(res.status(), 202, "{}", res.text().await.unwrap_or_default());
+        assert!(eventually(Duration::from_secs(10), || async { self.providers.sms().await.len() > before }).await);
+        let sms = self.providers.sms().await.pop().unwrap();
+        let code = code_in(&sms.body);
+        assert_eq!(code.len(), 6, "no code in {:?}", sms.body);
+        let res = self.post("/api/v1/me/phone/verification/confirm", token, &json!({"code": code})).await;
+        assert_eq!(res.status(), 200, "{}", res.text().await.unwrap_or_default());
+    }
+
+    /// Registers a push device for the customer behind `token`.
+    pub async fn register_device(&self, token: &str, device_token: &str) -> Uuid {
+        let res = self.post("/api/v1/me/devices", token, &json!({"token": device_token, "platform": "android"})).await;
+        assert_eq!(res.status(), 201);
+        res.json::<Value>().await.unwrap()["id"].as_str().unwrap().parse().unwrap()
+    }
+
+    pub async fn put(&self, path: &str, token: &str, body: &Value) -> reqwest::Response {
+        self.http.put(self.url(path)).bearer_auth(token).json(body).send().await.expect("PUT")
+    }
+
+    /// Moves an order on through the workflow as an admin.
+    pub async fn set_status(&self, order_id: &str, status: &str) {
+        let res = self
+            .post(&format!("/api/v1/orders/{order_id}/status"), &self.admin_token, &json!({"status": status}))
+            .await;
+        assert_eq!(res.status(), 200, "{}", res.text().await.unwrap_or_default());
+    }
+
     /// Stops every process, then drops the database and the Redis keys.
     pub async fn stop(self) {
         let _ = self.stop.send(true);
@@ -266,6 +308,11 @@ impl TestApp {
             }
         }
     }
+}
+
+/// The six-digit code in a verification SMS.
+pub fn code_in(body: &str) -> String {
+    body.split(|c: char| !c.is_ascii_digit()).find(|run| run.len() == 6).unwrap_or_default().to_owned()
 }
 
 /// Polls `check` until it holds or `timeout` passes; returns whether it held.

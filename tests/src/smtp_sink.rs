@@ -63,6 +63,8 @@ struct State {
     /// Refuse this many upcoming messages.
     refuse_next: usize,
     refusal: Option<Refusal>,
+    /// Time taken to accept each message (a slow relay).
+    delay: std::time::Duration,
 }
 
 #[derive(Clone)]
@@ -87,6 +89,11 @@ impl SmtpSink {
 
     pub fn received(&self) -> Vec<ReceivedMail> {
         self.state.lock().expect("sink lock").received.clone()
+    }
+
+    /// Take this long to accept each message.
+    pub fn set_delay(&self, delay: std::time::Duration) {
+        self.state.lock().expect("sink lock").delay = delay;
     }
 
     /// Refuse the next `count` messages at DATA time.
@@ -135,6 +142,10 @@ async fn session(socket: tokio::net::TcpStream, state: Arc<Mutex<State>>) {
                 // Undo dot-stuffing.
                 let chunk = chunk.strip_prefix('.').filter(|_| chunk.starts_with("..")).unwrap_or(&chunk);
                 data.extend_from_slice(chunk.as_bytes());
+            }
+            let delay = state.lock().expect("sink lock").delay;
+            if !delay.is_zero() {
+                tokio::time::sleep(delay).await;
             }
             let mut state = state.lock().expect("sink lock");
             if state.refuse_next > 0 {

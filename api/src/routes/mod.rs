@@ -1,28 +1,59 @@
 //! One handler per file; every route is registered here.
 
+pub mod confirm_phone_code;
 pub mod create_order;
 pub mod create_shipment;
 pub mod create_token;
+pub mod delete_device;
+pub mod get_notification;
 pub mod get_order;
 pub mod get_order_timeline;
+pub mod get_preferences;
 pub mod health;
+pub mod list_notifications;
 pub mod list_orders;
 mod load;
+mod notification_view;
+mod preferences_body;
+pub mod put_preferences;
+pub mod register_device;
+pub mod replay_notification;
+pub mod request_phone_code;
+pub mod track_by_link;
 pub mod track_order;
+pub mod twilio_status_callback;
+pub mod unsubscribe;
+pub mod unsubscribe_page;
 pub mod update_order_status;
 
 use actix_web::web;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(health::healthz).service(health::readyz).service(health::metrics).service(
-        web::scope("/api/v1")
-            .service(create_order::create_order)
-            .service(list_orders::list_orders)
-            .service(get_order::get_order)
-            .service(get_order_timeline::get_order_timeline)
-            .service(update_order_status::update_order_status)
-            .service(create_shipment::create_shipment)
-            .service(track_order::track_order)
-            .service(create_token::create_token),
-    );
+    cfg.service(twilio_status_callback::twilio_status_callback)
+        .service(unsubscribe::unsubscribe)
+        .service(unsubscribe_page::unsubscribe_page)
+        .service(health::healthz)
+        .service(health::readyz)
+        .service(health::metrics)
+        .service(
+            web::scope("/api/v1")
+                .service(create_order::create_order)
+                .service(list_orders::list_orders)
+                .service(get_order::get_order)
+                .service(get_order_timeline::get_order_timeline)
+                .service(update_order_status::update_order_status)
+                .service(create_shipment::create_shipment)
+                .service(track_order::track_order)
+                .service(track_by_link::track_by_link)
+                .service(create_token::create_token)
+                .service(get_preferences::get_preferences)
+                .service(put_preferences::put_preferences)
+                .service(request_phone_code::request_phone_code)
+                .service(confirm_phone_code::confirm_phone_code)
+                .service(register_device::register_device)
+                .service(delete_device::delete_device)
+                .service(list_notifications::list_notifications)
+                .service(get_notification::get_notification)
+                .service(replay_notification::replay_notification),
+        );
 }

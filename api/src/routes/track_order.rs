@@ -78,14 +78,22 @@ pub async fn track_order(
         Ok(_) | Err(diesel::result::Error::NotFound) => return Err(ApiError::NotFound("order")),
         Err(e) => return Err(e.into()),
     };
-    let history = StatusChange::for_order(&mut conn, order.id).await?;
-    let shipments = Shipment::for_order(&mut conn, order.id).await?;
-    Ok(HttpResponse::Ok().json(TrackingView {
+    Ok(HttpResponse::Ok().json(tracking_view(&mut conn, &order).await?))
+}
+
+/// The guest view of an order.
+pub async fn tracking_view(
+    conn: &mut diesel_async::AsyncPgConnection,
+    order: &Order,
+) -> Result<TrackingView, ApiError> {
+    let history = StatusChange::for_order(conn, order.id).await?;
+    let shipments = Shipment::for_order(conn, order.id).await?;
+    Ok(TrackingView {
         order_number: order.order_number.clone(),
         status: order.status,
         status_text: order.status.describe().to_owned(),
         estimated_delivery_at: order.estimated_delivery_at,
         shipments: shipments.iter().map(ShipmentView::from).collect(),
         timeline: timeline(&history, &shipments, false),
-    }))
+    })
 }

@@ -85,6 +85,32 @@ impl PhoneNumber {
     }
 }
 
+/// Why a number cannot receive a verification SMS.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MobileError {
+    #[error("not a valid phone number: use international E.164 form, e.g. +34600123456")]
+    Invalid,
+    #[error("this number cannot receive text messages (it is a landline or a special service number)")]
+    NotMobile,
+}
+
+/// A number that can receive SMS, by the numbering plan of its country
+/// (libphonenumber's metadata), in E.164 form.
+pub fn mobile_number(raw: &str) -> Result<PhoneNumber, MobileError> {
+    use phonenumber::{Mode, Type};
+    let basic = PhoneNumber::parse(raw).map_err(|_| MobileError::Invalid)?;
+    let parsed = phonenumber::parse(None, basic.as_str()).map_err(|_| MobileError::Invalid)?;
+    if !parsed.is_valid() {
+        return Err(MobileError::Invalid);
+    }
+    match parsed.number_type(&phonenumber::metadata::DATABASE) {
+        Type::Mobile | Type::FixedLineOrMobile | Type::PersonalNumber => {
+            Ok(PhoneNumber(parsed.format().mode(Mode::E164).to_string()))
+        }
+        _ => Err(MobileError::NotMobile),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,6 +121,19 @@ mod tests {
         for bad in ["", "ana", "ana@", "@example.com", "ana@example", "a b@example.com", "ana@-x.com"] {
             assert!(EmailAddress::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn only_numbers_that_take_sms_pass_the_mobile_check() {
+        assert_eq!(mobile_number("+34 600 123 456").unwrap().as_str(), "+34600123456");
+        assert_eq!(mobile_number("+40 721 234 567").unwrap().as_str(), "+40721234567");
+        assert_eq!(mobile_number("+7 912 345-67-89").unwrap().as_str(), "+79123456789");
+        // US numbers cannot be told apart: fixed line or mobile passes.
+        assert!(mobile_number("+1 415 555 2671").is_ok());
+        assert_eq!(mobile_number("+34 915 123 456"), Err(MobileError::NotMobile), "Madrid landline");
+        assert_eq!(mobile_number("+34 900 123 456"), Err(MobileError::NotMobile), "Spanish freephone");
+        assert_eq!(mobile_number("+34 12"), Err(MobileError::Invalid));
+        assert_eq!(mobile_number("600123456"), Err(MobileError::Invalid));
     }
 
     #[test]

@@ -10,7 +10,7 @@ pub mod role;
 pub mod text_enum;
 
 pub use carrier::Carrier;
-pub use contact::{EmailAddress, PhoneNumber};
+pub use contact::{mobile_number, EmailAddress, MobileError, PhoneNumber};
 pub use locale::Locale;
 pub use notification::{AttemptOutcome, ChangeSource, Channel, NotificationEvent, NotificationStatus, Platform};
 pub use order_status::{OrderStatus, Transition, TransitionError, Workflow};

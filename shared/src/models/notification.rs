@@ -83,6 +83,32 @@ impl NewNotification {
         }
     }
 
+    /// A message to a customer that is about no order (a verification code),
+    /// deduplicated on `key`.
+    pub fn for_customer(
+        customer_id: Uuid,
+        key: &str,
+        event: NotificationEvent,
+        channel: Channel,
+        recipient: String,
+        locale: Locale,
+    ) -> Self {
+        NewNotification {
+            id: Uuid::now_v7(),
+            order_id: None,
+            customer_id: Some(customer_id),
+            device_token_id: None,
+            event,
+            channel,
+            dedupe_key: format!("customer:{customer_id}:{event}:{key}"),
+            recipient,
+            locale,
+            queue: Queue::for_event(event),
+            payload: serde_json::Value::Object(Default::default()),
+            next_attempt_at: Utc::now(),
+        }
+    }
+
     pub fn customer(mut self, customer_id: Option<Uuid>) -> Self {
         self.customer_id = customer_id;
         self
@@ -195,6 +221,46 @@ impl Notification {
             ))
             .execute(conn)
             .await
+    }
+
+    /// A page of notifications for staff, most recently changed first.
+    pub async fn list(
+        conn: &mut AsyncPgConnection,
+        status: Option<NotificationStatus>,
+        order_id: Option<Uuid>,
+        after: Option<(DateTime<Utc>, Uuid)>,
+        limit: i64,
+    ) -> QueryResult<Vec<Notification>> {
+        let mut query = notifications::table.select(Notification::as_select()).into_boxed();
+        if let Some(status) = status {
+            query = query.filter(notifications::status.eq(status));
+        }
+        if let Some(order_id) = order_id {
+            query = query.filter(notifications::order_id.eq(order_id));
+        }
+        if let Some((at, id)) = after {
+            query = query.filter(
+                notifications::updated_at.lt(at).or(notifications::updated_at.eq(at).and(notifications::id.lt(id))),
+            );
+        }
+        query.order((notifications::updated_at.desc(), notifications::id.desc())).limit(limit).load(conn).await
+    }
+
+    /// Gives a dead-lettered notification a fresh retry budget. `None` when
+    /// it is not failed (nothing to replay).
+    pub async fn replay(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<Notification>> {
+        diesel::update(notifications::table.find(id).filter(notifications::status.eq(NotificationStatus::Failed)))
+            .set((
+                notifications::status.eq(NotificationStatus::Pending),
+                notifications::replay_base_attempts.eq(notifications::attempts),
+                notifications::next_attempt_at.eq(diesel::dsl::now),
+                notifications::locked_until.eq(None::<DateTime<Utc>>),
+                notifications::updated_at.eq(diesel::dsl::now),
+            ))
+            .returning(Notification::as_returning())
+            .get_result(conn)
+            .await
+            .optional()
     }
 
     /// Forgets a secret (a verification code) once the message is final.

@@ -51,4 +51,16 @@ impl NotificationAttempt {
             .load(conn)
             .await
     }
+
+    pub async fn for_notifications(
+        conn: &mut AsyncPgConnection,
+        ids: &[Uuid],
+    ) -> QueryResult<Vec<NotificationAttempt>> {
+        notification_attempts::table
+            .filter(notification_attempts::notification_id.eq_any(ids))
+            .order((notification_attempts::notification_id, notification_attempts::attempt.asc()))
+            .select(NotificationAttempt::as_select())
+            .load(conn)
+            .await
+    }
 }

@@ -8,6 +8,8 @@ mod email_delivery;
 mod ops;
 mod orders_create;
 mod orders_read;
+mod phone_verification;
+mod preferences;
 mod queues;
 mod scheduler;
 mod shipments;

@@ -1,0 +1,41 @@
+use actix_web::{get, web, HttpResponse};
+use diesel_async::AsyncPgConnection;
+use ordertrack_shared::domain::Channel;
+use ordertrack_shared::models::{Customer, OptOut, Preferences};
+
+use super::preferences_body::PreferencesView;
+use crate::auth::{Permission, Principal};
+use crate::errors::{ApiError, ErrorBody};
+use crate::state::AppState;
+
+/// The channels the customer's own addresses were unsubscribed from.
+pub async fn opted_out(conn: &mut AsyncPgConnection, customer: &Customer) -> Result<Vec<Channel>, ApiError> {
+    let mut channels = Vec::new();
+    for (channel, address) in [(Channel::Email, &customer.email), (Channel::Sms, &customer.phone)] {
+        if let Some(address) = address {
+            if !OptOut::among(conn, channel, std::slice::from_ref(address)).await?.is_empty() {
+                channels.push(channel);
+            }
+        }
+    }
+    Ok(channels)
+}
+
+/// The caller's notification preferences (defaults until changed).
+#[utoipa::path(
+    get, path = "/api/v1/me/preferences", tag = "preferences",
+    responses((status = 200, description = "Preferences", body = PreferencesView), (status = 403, description = "Not a customer", body = ErrorBody)),
+    security(("bearer" = []))
+)]
+#[get("/me/preferences")]
+pub async fn get_preferences(state: web::Data<AppState>, principal: Principal) -> Result<HttpResponse, ApiError> {
+    principal.require(Permission::ManageOwnProfile)?;
+    let customer_id = principal.customer()?;
+    let mut conn = state.conn().await?;
+    let customer = Customer::find(&mut conn, customer_id).await?;
+    let prefs = Preferences::load(&mut conn, customer_id)
+        .await?
+        .unwrap_or_else(|| Preferences::defaults(customer_id, customer.locale, customer.phone_verified_at.is_some()));
+    let opted_out = opted_out(&mut conn, &customer).await?;
+    Ok(HttpResponse::Ok().json(PreferencesView::new(&prefs, &customer, opted_out)))
+}

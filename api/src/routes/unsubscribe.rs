@@ -1,0 +1,25 @@
+use actix_web::{post, web, HttpResponse};
+use ordertrack_shared::models::OptOut;
+
+use crate::errors::ApiError;
+use crate::state::AppState;
+
+/// RFC 8058 one-click unsubscribe: mail clients POST
+/// `List-Unsubscribe=One-Click` to the link in the `List-Unsubscribe` header;
+/// the page at the same address (GET) posts the same form. The signed token
+/// names the channel and address; that channel stays off for that address.
+#[utoipa::path(
+    post, path = "/u/{token}", tag = "preferences",
+    params(("token" = String, Path, description = "Signed unsubscribe token from the email")),
+    responses((status = 200, description = "Unsubscribed"), (status = 404, description = "Not a valid link"))
+)]
+#[post("/u/{token}")]
+pub async fn unsubscribe(state: web::Data<AppState>, token: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let (channel, recipient) = state.signer.verify_unsubscribe_token(&token).ok_or(ApiError::NotFound("link"))?;
+    let mut conn = state.conn().await?;
+    OptOut::record(&mut conn, channel, &recipient).await?;
+    tracing::info!(%channel, "one-click unsubscribe");
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body("<!DOCTYPE html><title>Unsubscribed</title><p>You will no longer receive these messages.</p>"))
+}

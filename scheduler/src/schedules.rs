@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use apalis::prelude::{BoxDynError, Data};
 use apalis_cron::Tick;
-use ordertrack_shared::jobs::{Enqueuer, Queue, SweepOutbox};
+use ordertrack_shared::jobs::{Enqueuer, MaintenanceJob, Queue};
 use ordertrack_shared::metrics::SCHEDULER_TICKS;
 
 use crate::lease::TickLease;
@@ -29,6 +29,6 @@ pub async fn sweep_outbox_tick(tick: Tick, ctx: Data<SharedContext>) -> Result<(
         return Ok(());
     }
     SCHEDULER_TICKS.with_label_values(&["sweep_outbox", "won"]).inc();
-    ctx.enqueuer.push(Queue::Maintenance, SweepOutbox { tick: at as i64 }, None).await?;
+    ctx.enqueuer.push(Queue::Maintenance, MaintenanceJob::SweepOutbox { tick: at as i64 }, None).await?;
     Ok(())
 }

@@ -4,13 +4,13 @@
 use apalis::layers::catch_panic::CatchPanicLayer;
 use apalis::prelude::*;
 use ordertrack_shared::jobs::promote::promote_due;
-use ordertrack_shared::jobs::{Queue, SendNotification, SweepOutbox};
+use ordertrack_shared::jobs::{MaintenanceJob, Queue, SendNotification};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::context::SharedContext;
+use crate::jobs::maintenance::maintenance;
 use crate::jobs::send_notification::send_notification;
-use crate::jobs::sweep_outbox::sweep_outbox;
 
 /// A panicking job fails without retry instead of taking the worker down.
 fn on_panic(panic: &Box<dyn std::any::Any + Send>) -> AbortError {
@@ -104,9 +104,7 @@ pub async fn register_workers(
             Queue::NotificationsCritical | Queue::Notifications | Queue::NotificationsBulk => {
                 spawn_worker!(ctx, queue, instance, shutdown, SendNotification, send_notification)
             }
-            Queue::Maintenance => {
-                spawn_worker!(ctx, queue, instance, shutdown, SweepOutbox, sweep_outbox)
-            }
+            Queue::Maintenance => spawn_worker!(ctx, queue, instance, shutdown, MaintenanceJob, maintenance),
             Queue::CarrierEvents | Queue::CarrierPolls => {
                 tracing::debug!(%queue, "no jobs run on this queue yet");
                 continue;

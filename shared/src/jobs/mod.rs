@@ -3,13 +3,13 @@
 //! served by its own worker (see STACK-NOTES).
 
 pub mod enqueue;
+pub mod maintenance;
 pub mod promote;
 pub mod send_notification;
-pub mod sweep_outbox;
 
 pub use enqueue::{EnqueueError, Enqueuer};
+pub use maintenance::MaintenanceJob;
 pub use send_notification::SendNotification;
-pub use sweep_outbox::SweepOutbox;
 
 use crate::domain::NotificationEvent;
 use crate::text_enum;

@@ -5,11 +5,14 @@
 mod auth;
 mod crash_safety;
 mod email_delivery;
+mod fan_out;
 mod ops;
 mod orders_create;
 mod orders_read;
 mod phone_verification;
 mod preferences;
+mod priority;
+mod provider_failures;
 mod queues;
 mod scheduler;
 mod shipments;

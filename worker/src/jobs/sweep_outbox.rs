@@ -1,26 +1,12 @@
 //! The outbox's slow path: re-enqueue notifications whose job was lost (Redis
 //! down at commit, a crash between commit and push) or whose worker died.
 
-use apalis::prelude::{BoxDynError, Data};
+use apalis::prelude::BoxDynError;
 use ordertrack_shared::db;
-use ordertrack_shared::jobs::{Job, Queue, SendNotification, SweepOutbox};
-use ordertrack_shared::metrics::{JOBS_PROCESSED, JOB_DURATION};
+use ordertrack_shared::jobs::SendNotification;
 use ordertrack_shared::models::Notification;
 
-use crate::context::{JobContext, SharedContext};
-
-pub async fn sweep_outbox(job: SweepOutbox, ctx: Data<SharedContext>, queue: Data<Queue>) -> Result<(), BoxDynError> {
-    let labels = [queue.as_str(), SweepOutbox::NAME];
-    let timer = JOB_DURATION.with_label_values(&labels).start_timer();
-    let result = sweep(&ctx).await;
-    timer.observe_duration();
-    JOBS_PROCESSED.with_label_values(&[labels[0], labels[1], if result.is_ok() { "ok" } else { "error" }]).inc();
-    let swept = result?;
-    if swept > 0 {
-        tracing::info!(tick = job.tick, swept, "outbox sweep re-enqueued notifications");
-    }
-    Ok(())
-}
+use crate::context::JobContext;
 
 /// Returns how many notifications were re-enqueued.
 pub async fn sweep(ctx: &JobContext) -> Result<usize, BoxDynError> {

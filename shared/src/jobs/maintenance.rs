@@ -1,0 +1,31 @@
+use serde::{Deserialize, Serialize};
+
+use super::Job;
+
+/// Jobs of the `maintenance` queue (one queue carries one payload type, so
+/// its jobs are the variants of this enum).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum MaintenanceJob {
+    /// Re-enqueue outbox rows whose job was lost or whose worker died.
+    SweepOutbox {
+        /// The scheduler tick it belongs to (seconds since the epoch).
+        tick: i64,
+    },
+    /// Does nothing: measures the queue's own overhead and proves the queue
+    /// is served end to end.
+    Ping { sent_at_ms: i64 },
+}
+
+impl Job for MaintenanceJob {
+    const NAME: &'static str = "maintenance";
+}
+
+impl MaintenanceJob {
+    pub fn name(&self) -> &'static str {
+        match self {
+            MaintenanceJob::SweepOutbox { .. } => "sweep_outbox",
+            MaintenanceJob::Ping { .. } => "ping",
+        }
+    }
+}

@@ -1,0 +1,24 @@
+//! The maintenance queue's handler: dispatches on the job kind.
+
+use apalis::prelude::{BoxDynError, Data};
+use ordertrack_shared::jobs::{MaintenanceJob, Queue};
+use ordertrack_shared::metrics::{JOBS_PROCESSED, JOB_DURATION};
+
+use super::sweep_outbox::sweep;
+use crate::context::SharedContext;
+
+pub async fn maintenance(job: MaintenanceJob, ctx: Data<SharedContext>, queue: Data<Queue>) -> Result<(), BoxDynError> {
+    let labels = [queue.as_str(), job.name()];
+    let timer = JOB_DURATION.with_label_values(&labels).start_timer();
+    let result = match &job {
+        MaintenanceJob::SweepOutbox { tick } => sweep(&ctx).await.map(|swept| {
+            if swept > 0 {
+                tracing::info!(tick, swept, "outbox sweep re-enqueued notifications");
+            }
+        }),
+        MaintenanceJob::Ping { .. } => Ok(()),
+    };
+    timer.observe_duration();
+    JOBS_PROCESSED.with_label_values(&[labels[0], labels[1], if result.is_ok() { "ok" } else { "error" }]).inc();
+    result
+}

@@ -101,7 +101,7 @@ impl TestApp {
     }
 
     pub async fn spawn_with(options: Options) -> TestApp {
-        ordertrack_shared::telemetry::init("warn");
+        ordertrack_shared::telemetry::init("off");
         let (database, database_url) = db::create().await;
         let namespace = format!("test-{}", Uuid::new_v4().simple());
         let smtp = SmtpSink::start().await;

@@ -253,3 +253,70 @@ async fn signed_twilio_callbacks_record_delivery_and_forged_ones_are_refused() {
     assert!(row.delivered_at.is_some());
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_failing_channel_does_not_hold_back_the_others() {
+    let app = TestApp::spawn().await;
+    let mut body = customer_order("SO-M", "mia");
+    body["locale"] = json!("ro");
+    let order = app.create_order(&body).await;
+    let order_id: Uuid = order["id"].as_str().unwrap().parse().unwrap();
+    let token = app.customer_token("mia").await;
+    app.verify_phone(&token, "+40721234567").await;
+    app.register_device(&token, "fcm-device-token-mia-00000000001").await;
+    twilio_fails(
+        &app,
+        400,
+        json!({"code": 21610, "message": "Attempt to send to unsubscribed recipient", "status": 400}),
+        None,
+    )
+    .await;
+    app.set_status(order["id"].as_str().unwrap(), "shipped").await;
+    app.set_status(order["id"].as_str().unwrap(), "exception").await;
+    let settled = || async {
+        let rows: Vec<_> = app
+            .notifications(order_id)
+            .await
+            .into_iter()
+            .filter(|n| n.event.as_str() == "delivery_exception")
+            .collect();
+        rows.len() == 3
+            && rows.iter().all(|n| matches!(n.status, NotificationStatus::Sent | NotificationStatus::Failed))
+    };
+    assert!(eventually(Duration::from_secs(10), settled).await);
+    let rows: Vec<_> =
+        app.notifications(order_id).await.into_iter().filter(|n| n.event.as_str() == "delivery_exception").collect();
+    let status_of = |channel| rows.iter().find(|n| n.channel == channel).unwrap().status;
+    assert_eq!(status_of(Channel::Sms), NotificationStatus::Failed);
+    assert_eq!(status_of(Channel::Email), NotificationStatus::Sent);
+    assert_eq!(status_of(Channel::Push), NotificationStatus::Sent);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn customers_remove_only_their_own_devices() {
+    let app = TestApp::spawn().await;
+    let (order_id, device) = push_customer(&app).await;
+    app.create_order(&customer_order("SO-O", "other")).await;
+    let other = app.customer_token("other").await;
+    let pat = app.customer_token("pat").await;
+    let path = format!("/api/v1/me/devices/{device}");
+    let res = app.http.delete(app.url(&path)).bearer_auth(&other).send().await.unwrap();
+    assert_eq!(res.status(), 404, "someone else's device");
+    let res = app.post("/api/v1/me/devices", &pat, &json!({"token": "short", "platform": "android"})).await;
+    assert_eq!(res.status(), 422);
+    let res = app
+        .post(
+            "/api/v1/me/devices",
+            &pat,
+            &json!({"token": "fcm-device-token-pat-00000000002", "platform": "blackberry"}),
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+    let res = app.http.delete(app.url(&path)).bearer_auth(&pat).send().await.unwrap();
+    assert_eq!(res.status(), 204);
+    app.set_status(&order_id, "shipped").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(app.notifications(order_id.parse().unwrap()).await.iter().all(|n| n.channel != Channel::Push));
+    app.stop().await;
+}

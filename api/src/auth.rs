@@ -24,6 +24,8 @@ pub enum Permission {
     /// A customer's own preferences, phone and devices.
     ManageOwnProfile,
     ReadNotifications,
+    /// Reschedule, address change, support message about an order.
+    RequestDeliveryChange,
     ReplayNotification,
 }
 
@@ -35,6 +37,7 @@ impl Permission {
         match self {
             Permission::CreateOrder => &[Service, Admin],
             Permission::ReadOrder | Permission::ListOrders => &[Customer, Csr, Admin, Service],
+            Permission::RequestDeliveryChange => &[Customer, Csr, Admin],
             Permission::ChangeOrderStatus | Permission::AddShipment => &[Csr, Admin, Service],
             Permission::MintToken | Permission::ReplayNotification => &[Admin],
             Permission::ManageOwnProfile => &[Customer],

@@ -1,6 +1,8 @@
 use std::time::Duration;
 
+use ordertrack_shared::carriers::IpAllowlist;
 use ordertrack_shared::config::{self, ConfigError, StoreConfig};
+use ordertrack_shared::domain::Carrier;
 
 /// The api process's settings, from the environment.
 #[derive(Debug, Clone)]
@@ -17,6 +19,8 @@ pub struct ApiConfig {
     pub public_base_url: String,
     /// Public tracking lookups allowed per client IP per minute.
     pub tracking_rate_per_minute: u32,
+    /// Webhook calls allowed per client IP per minute.
+    pub webhook_rate_per_minute: u32,
     /// Signs links, hashes codes (`APP_SECRET`, shared with the worker).
     pub app_secret: String,
     /// Verifies `X-Twilio-Signature` on SMS status callbacks.
@@ -24,6 +28,52 @@ pub struct ApiConfig {
     pub phone_code_ttl: Duration,
     pub phone_code_cooldown: Duration,
     pub phone_code_max_attempts: i32,
+    pub webhooks: WebhookConfig,
+    /// Latest date a delivery may be moved to, in days from today.
+    pub reschedule_window_days: i64,
+}
+
+/// How carrier webhooks are authenticated.
+#[derive(Debug, Clone)]
+pub struct WebhookConfig {
+    pub max_body_bytes: usize,
+    /// FedEx: the secret of the `fdx-signature` HMAC.
+    pub fedex_secret: Option<String>,
+    /// UPS Track Alert: the credential sent in the `credential` header.
+    pub ups_credential: Option<String>,
+    /// DHL: the key sent in the `DHL-API-Key` header.
+    pub dhl_api_key: Option<String>,
+    /// Our own senders: `Ordertrack-Signature: t=..,v1=..`; several for rotation.
+    pub signing_secrets: Vec<String>,
+    pub signature_tolerance_secs: i64,
+    /// Per carrier: which client IPs may call (empty: any).
+    pub allowlists: Vec<(Carrier, IpAllowlist)>,
+    /// Peers whose forwarded-for header we believe.
+    pub trusted_proxies: IpAllowlist,
+}
+
+impl WebhookConfig {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let allowlist = |name: &'static str| {
+            IpAllowlist::parse(&config::string(name, "")).map_err(|reason| ConfigError::Invalid { name, reason })
+        };
+        Ok(WebhookConfig {
+            max_body_bytes: config::positive("WEBHOOK_MAX_BODY_BYTES", 256 * 1024)?,
+            fedex_secret: config::optional("FEDEX_WEBHOOK_SECRET"),
+            ups_credential: config::optional("UPS_WEBHOOK_CREDENTIAL"),
+            dhl_api_key: config::optional("DHL_WEBHOOK_API_KEY"),
+            signing_secrets: config::optional("WEBHOOK_SIGNING_SECRETS")
+                .map(|list| list.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect())
+                .unwrap_or_default(),
+            signature_tolerance_secs: config::positive("WEBHOOK_SIGNATURE_TOLERANCE_SECS", 300)?,
+            allowlists: vec![
+                (Carrier::Fedex, allowlist("FEDEX_WEBHOOK_ALLOWED_IPS")?),
+                (Carrier::Ups, allowlist("UPS_WEBHOOK_ALLOWED_IPS")?),
+                (Carrier::Dhl, allowlist("DHL_WEBHOOK_ALLOWED_IPS")?),
+            ],
+            trusted_proxies: allowlist("TRUSTED_PROXIES")?,
+        })
+    }
 }
 
 impl ApiConfig {
@@ -37,11 +87,14 @@ impl ApiConfig {
             enqueue_timeout: config::millis("ENQUEUE_TIMEOUT_MS", 500)?,
             public_base_url: config::string("PUBLIC_BASE_URL", "http://localhost:8080"),
             tracking_rate_per_minute: config::positive("TRACKING_RATE_PER_MINUTE", 30)?,
+            webhook_rate_per_minute: config::positive("WEBHOOK_RATE_PER_MINUTE", 6000)?,
             app_secret: config::app_secret()?,
             twilio_auth_token: config::optional("TWILIO_AUTH_TOKEN"),
             phone_code_ttl: config::millis("PHONE_CODE_TTL_MS", 600_000)?,
             phone_code_cooldown: config::millis("PHONE_CODE_COOLDOWN_MS", 60_000)?,
             phone_code_max_attempts: config::positive("PHONE_CODE_MAX_ATTEMPTS", 5)?,
+            webhooks: WebhookConfig::from_env()?,
+            reschedule_window_days: config::positive("RESCHEDULE_WINDOW_DAYS", 14)?,
         })
     }
 }

@@ -1,7 +1,9 @@
 //! The ordertrack HTTP API: thin handlers that validate, authorize, write
 //! Postgres in one transaction, enqueue and answer.
 
+pub mod audit;
 pub mod auth;
+pub mod client_ip;
 pub mod config;
 pub mod demo;
 pub mod errors;

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use ordertrack_shared::domain::{Carrier, ChangeSource, Locale, OrderStatus};
-use ordertrack_shared::models::{Order, Shipment, StatusChange};
+use ordertrack_shared::models::{CustomerRequest, Order, Shipment, ShipmentIssue, StatusChange, TrackingEvent};
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -104,6 +104,12 @@ impl OrderView {
 pub enum TimelineKind {
     StatusChange,
     ShipmentAdded,
+    /// A carrier scan.
+    CarrierEvent,
+    /// A delay or exception we detected.
+    Issue,
+    /// Something the shopper asked for.
+    CustomerRequest,
 }
 
 /// One entry of an order's timeline.
@@ -127,36 +133,110 @@ pub struct TimelineEntry {
     pub note: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shipment: Option<ShipmentView>,
+    /// Carrier events: the normalized status, its detail and where.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tracking_status: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
 }
 
-/// Merges status history and shipments into one list, oldest first.
-pub fn timeline(history: &[StatusChange], shipments: &[Shipment], show_internal: bool) -> Vec<TimelineEntry> {
-    let mut entries: Vec<TimelineEntry> = history
-        .iter()
-        .map(|h| TimelineEntry {
-            kind: TimelineKind::StatusChange,
-            occurred_at: h.occurred_at,
-            title: h.to_status.describe().to_owned(),
+/// Everything that goes into an order's timeline.
+pub struct TimelineSources<'a> {
+    pub history: &'a [StatusChange],
+    pub shipments: &'a [Shipment],
+    pub events: &'a [TrackingEvent],
+    pub issues: &'a [ShipmentIssue],
+    pub requests: &'a [CustomerRequest],
+}
+
+impl<'a> TimelineSources<'a> {
+    /// Loads every source of one order.
+    pub async fn load(
+        conn: &mut diesel_async::AsyncPgConnection,
+        order_id: Uuid,
+    ) -> diesel::QueryResult<(
+        Vec<StatusChange>,
+        Vec<Shipment>,
+        Vec<TrackingEvent>,
+        Vec<ShipmentIssue>,
+        Vec<CustomerRequest>,
+    )> {
+        let history = StatusChange::for_order(conn, order_id).await?;
+        let shipments = Shipment::for_order(conn, order_id).await?;
+        let ids: Vec<Uuid> = shipments.iter().map(|s| s.id).collect();
+        let events = TrackingEvent::for_shipments(conn, &ids).await?;
+        let issues = ShipmentIssue::for_order(conn, order_id).await?;
+        let requests = CustomerRequest::for_order(conn, order_id).await?;
+        Ok((history, shipments, events, issues, requests))
+    }
+}
+
+fn blank(kind: TimelineKind, occurred_at: DateTime<Utc>, title: String) -> TimelineEntry {
+    TimelineEntry {
+        kind,
+        occurred_at,
+        title,
+        status: None,
+        from_status: None,
+        source: None,
+        actor: None,
+        note: None,
+        shipment: None,
+        tracking_status: None,
+        detail: None,
+        location: None,
+    }
+}
+
+/// Merges every source into one list, oldest first.
+pub fn timeline(sources: &TimelineSources<'_>, show_internal: bool) -> Vec<TimelineEntry> {
+    let mut entries: Vec<TimelineEntry> = Vec::new();
+    for h in sources.history {
+        entries.push(TimelineEntry {
             status: Some(h.to_status),
             from_status: h.from_status,
             source: Some(h.source),
             actor: show_internal.then(|| h.actor.clone()),
             note: if show_internal { h.note.clone() } else { None },
-            shipment: None,
-        })
-        .chain(shipments.iter().map(|s| TimelineEntry {
-            kind: TimelineKind::ShipmentAdded,
-            occurred_at: s.created_at,
-            title: format!("Shipment created with {} ({})", s.carrier.display_name(), s.tracking_number),
-            status: None,
-            from_status: None,
-            source: None,
-            actor: None,
-            note: None,
+            ..blank(TimelineKind::StatusChange, h.occurred_at, h.to_status.describe().to_owned())
+        });
+    }
+    for s in sources.shipments {
+        let title = format!("Shipment created with {} ({})", s.carrier.display_name(), s.tracking_number);
+        entries.push(TimelineEntry {
             shipment: Some(ShipmentView::from(s)),
-        }))
-        .collect();
-    // Stable: equal timestamps keep history before shipments.
+            ..blank(TimelineKind::ShipmentAdded, s.created_at, title)
+        });
+    }
+    for e in sources.events {
+        entries.push(TimelineEntry {
+            tracking_status: Some(e.status.clone()),
+            detail: e.detail.clone(),
+            location: e.location.clone(),
+            ..blank(TimelineKind::CarrierEvent, e.occurred_at, e.description.clone())
+        });
+    }
+    for i in sources.issues {
+        entries.push(TimelineEntry {
+            detail: i.detail.clone(),
+            ..blank(TimelineKind::Issue, i.detected_at, i.description.clone())
+        });
+    }
+    for r in sources.requests {
+        let title = match r.kind.as_str() {
+            "reschedule" => "Delivery reschedule requested",
+            "change_address" => "Address change requested",
+            _ => "Message to customer support",
+        };
+        entries.push(TimelineEntry {
+            detail: Some(r.status.clone()),
+            actor: show_internal.then(|| r.requested_by.clone()),
+            ..blank(TimelineKind::CustomerRequest, r.created_at, title.to_owned())
+        });
+    }
+    // Stable: equal timestamps keep the order above.
     entries.sort_by_key(|e| e.occurred_at);
     entries
 }

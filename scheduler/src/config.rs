@@ -5,20 +5,31 @@ use ordertrack_shared::config::{self, ConfigError, StoreConfig};
 #[derive(Debug, Clone)]
 pub struct SchedulerConfig {
     pub store: StoreConfig,
-    /// Cron (6 fields, seconds first) for the outbox sweep.
+    /// Cron expressions (6 fields, seconds first); an empty one is off.
     pub sweep_schedule: String,
+    pub poll_schedule: String,
+    pub delay_schedule: String,
+    /// The simulated carrier of the local run (off unless set).
+    pub simulator_schedule: String,
     /// How long a won tick stays claimed; longer than any clock skew between schedulers.
     pub tick_lease: Duration,
 }
 
 impl SchedulerConfig {
     pub fn from_env() -> Result<Self, ConfigError> {
-        let sweep_schedule = config::string("SWEEP_SCHEDULE", "*/10 * * * * *");
-        crate::schedules::parse(&sweep_schedule)
-            .map_err(|e| ConfigError::Invalid { name: "SWEEP_SCHEDULE", reason: e.to_string() })?;
+        let schedule = |name: &'static str, default: &str| -> Result<String, ConfigError> {
+            let value = config::string(name, default);
+            if value != "off" && !value.is_empty() {
+                crate::schedules::parse(&value).map_err(|e| ConfigError::Invalid { name, reason: e.to_string() })?;
+            }
+            Ok(if value == "off" { String::new() } else { value })
+        };
         Ok(SchedulerConfig {
             store: StoreConfig::from_env()?,
-            sweep_schedule,
+            sweep_schedule: schedule("SWEEP_SCHEDULE", "*/10 * * * * *")?,
+            poll_schedule: schedule("POLL_SCHEDULE", "0 * * * * *")?,
+            delay_schedule: schedule("DELAY_SCHEDULE", "30 */5 * * * *")?,
+            simulator_schedule: schedule("SIMULATOR_SCHEDULE", "off")?,
             tick_lease: config::millis("SCHEDULER_TICK_LEASE_MS", 3_600_000)?,
         })
     }

@@ -15,7 +15,7 @@ use tokio::sync::watch;
 
 use crate::config::SchedulerConfig;
 use crate::lease::TickLease;
-use crate::schedules::{sweep_outbox_tick, SchedulerContext};
+use crate::schedules::{on_tick, SchedulerContext};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SchedulerError {
@@ -41,11 +41,32 @@ pub async fn run(config: SchedulerConfig, shutdown: watch::Receiver<bool>) -> Re
         lease: TickLease::new(enqueuer.clone(), config.tick_lease, instance.clone()),
         enqueuer,
     });
-    let schedule = schedules::parse(&config.sweep_schedule).map_err(|e| SchedulerError::Schedule(e.to_string()))?;
-    let sweeper = WorkerBuilder::new(format!("{instance}:sweep_outbox"))
-        .backend(CronScheduler::new(schedule))
-        .data(ctx)
-        .build(sweep_outbox_tick);
-    tracing::info!(%instance, sweep = %config.sweep_schedule, "scheduler running");
-    sweeper.run_until(stopped(shutdown)).await.map_err(|e| SchedulerError::Worker(e.to_string()))
+    let plan = [
+        (schedules::SWEEP_OUTBOX, &config.sweep_schedule),
+        (schedules::ENQUEUE_POLLS, &config.poll_schedule),
+        (schedules::DETECT_DELAYS, &config.delay_schedule),
+        (schedules::SIMULATE_CARRIERS, &config.simulator_schedule),
+    ];
+    let mut workers = Vec::new();
+    for (schedule, expression) in plan {
+        if expression.is_empty() {
+            continue;
+        }
+        let cron = schedules::parse(expression).map_err(|e| SchedulerError::Schedule(e.to_string()))?;
+        let worker = WorkerBuilder::new(format!("{instance}:{}", schedule.name))
+            .backend(CronScheduler::new(cron))
+            .data(ctx.clone())
+            .data(schedule)
+            .build(on_tick);
+        tracing::info!(%instance, schedule = schedule.name, cron = %expression, "schedule running");
+        let shutdown = shutdown.clone();
+        workers.push(tokio::spawn(async move { worker.run_until(stopped(shutdown)).await }));
+    }
+    for worker in workers {
+        worker
+            .await
+            .map_err(|e| SchedulerError::Worker(e.to_string()))?
+            .map_err(|e| SchedulerError::Worker(e.to_string()))?;
+    }
+    Ok(())
 }

@@ -14,6 +14,21 @@ pub fn parse(expression: &str) -> Result<cron::Schedule, cron::error::Error> {
     cron::Schedule::from_str(expression)
 }
 
+/// One recurring job: its name (the lease key) and the job a tick enqueues.
+#[derive(Clone, Copy)]
+pub struct Schedule {
+    pub name: &'static str,
+    pub job: fn(i64) -> MaintenanceJob,
+}
+
+pub const SWEEP_OUTBOX: Schedule = Schedule { name: "sweep_outbox", job: |tick| MaintenanceJob::SweepOutbox { tick } };
+pub const ENQUEUE_POLLS: Schedule =
+    Schedule { name: "enqueue_polls", job: |tick| MaintenanceJob::EnqueuePolls { tick } };
+pub const DETECT_DELAYS: Schedule =
+    Schedule { name: "detect_delays", job: |tick| MaintenanceJob::DetectDelays { tick } };
+pub const SIMULATE_CARRIERS: Schedule =
+    Schedule { name: "simulate_carriers", job: |tick| MaintenanceJob::SimulateCarriers { tick } };
+
 pub struct SchedulerContext {
     pub enqueuer: Enqueuer,
     pub lease: TickLease,
@@ -21,14 +36,15 @@ pub struct SchedulerContext {
 
 pub type SharedContext = Arc<SchedulerContext>;
 
-/// Outbox sweep: re-enqueue notifications whose job was lost.
-pub async fn sweep_outbox_tick(tick: Tick, ctx: Data<SharedContext>) -> Result<(), BoxDynError> {
+/// Every scheduler wakes on the tick; the one that wins the tick's lease
+/// enqueues the job.
+pub async fn on_tick(tick: Tick, ctx: Data<SharedContext>, schedule: Data<Schedule>) -> Result<(), BoxDynError> {
     let at = tick.get_timestamp();
-    if !ctx.lease.claim("sweep_outbox", at).await? {
-        SCHEDULER_TICKS.with_label_values(&["sweep_outbox", "lost"]).inc();
+    if !ctx.lease.claim(schedule.name, at).await? {
+        SCHEDULER_TICKS.with_label_values(&[schedule.name, "lost"]).inc();
         return Ok(());
     }
-    SCHEDULER_TICKS.with_label_values(&["sweep_outbox", "won"]).inc();
-    ctx.enqueuer.push(Queue::Maintenance, MaintenanceJob::SweepOutbox { tick: at as i64 }, None).await?;
+    SCHEDULER_TICKS.with_label_values(&[schedule.name, "won"]).inc();
+    ctx.enqueuer.push(Queue::Maintenance, (schedule.job)(at as i64), None).await?;
     Ok(())
 }

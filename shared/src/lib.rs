@@ -1,6 +1,7 @@
 //! ordertrack's shared library: configuration, storage, domain types, jobs,
 //! channels, templates and metrics used by the api, worker and scheduler.
 
+pub mod carriers;
 pub mod channels;
 pub mod config;
 pub mod db;
@@ -11,7 +12,10 @@ pub mod metrics;
 pub mod models;
 pub mod notify;
 pub mod orders;
+pub mod polling;
 pub mod schema;
 pub mod shutdown;
 pub mod telemetry;
 pub mod templates;
+pub mod text_diff;
+pub mod tracking;

@@ -34,6 +34,8 @@ pub struct StatusChangeRequest {
     pub actor: String,
     pub note: Option<String>,
     pub occurred_at: DateTime<Utc>,
+    /// Extra template values for the notification (e.g. a carrier's reason).
+    pub payload: serde_json::Value,
 }
 
 /// What a status change wrote.
@@ -88,10 +90,7 @@ pub async fn change_status(
     .insert(conn)
     .await?;
     let notifications = match NotificationEvent::for_status(request.to) {
-        Some(event) => {
-            let payload = serde_json::json!({});
-            notify_order(conn, &updated, event, &occasion(event, &change), payload).await?
-        }
+        Some(event) => notify_order(conn, &updated, event, &occasion(event, &change), request.payload.clone()).await?,
         None => Vec::new(),
     };
     Ok(StatusChanged { order: updated, change, notifications })

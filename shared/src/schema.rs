@@ -14,10 +14,56 @@ diesel::table! {
 }
 
 diesel::table! {
+    audit_log (id) {
+        id -> Int8,
+        actor -> Text,
+        role -> Text,
+        action -> Text,
+        target_type -> Nullable<Text>,
+        target_id -> Nullable<Text>,
+        before -> Nullable<Jsonb>,
+        after -> Nullable<Jsonb>,
+        request_id -> Nullable<Text>,
+        ip -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    carrier_receipts (id) {
+        id -> Uuid,
+        carrier -> Text,
+        body -> Text,
+        body_hash -> Bytea,
+        source_ip -> Nullable<Text>,
+        status -> Text,
+        attempts -> Int4,
+        last_error -> Nullable<Text>,
+        received_at -> Timestamptz,
+        processed_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     channel_opt_outs (channel, recipient) {
         channel -> Text,
         recipient -> Text,
         created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    customer_requests (id) {
+        id -> Uuid,
+        order_id -> Uuid,
+        shipment_id -> Nullable<Uuid>,
+        kind -> Text,
+        status -> Text,
+        details -> Jsonb,
+        requested_by -> Text,
+        resolution -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
     }
 }
 
@@ -80,6 +126,23 @@ diesel::table! {
         quiet_hours_end -> Nullable<Time>,
         channels -> Jsonb,
         updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    notification_templates (id) {
+        id -> Uuid,
+        event -> Text,
+        channel -> Text,
+        locale -> Text,
+        version -> Int4,
+        subject -> Nullable<Text>,
+        body -> Text,
+        html -> Nullable<Text>,
+        comment -> Text,
+        created_by -> Text,
+        created_at -> Timestamptz,
+        active -> Bool,
     }
 }
 
@@ -176,6 +239,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    shipment_issues (id) {
+        id -> Uuid,
+        shipment_id -> Uuid,
+        order_id -> Uuid,
+        kind -> Text,
+        detail -> Nullable<Text>,
+        description -> Text,
+        estimated_delivery_at -> Nullable<Timestamptz>,
+        dedupe_key -> Text,
+        detected_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     shipments (id) {
         id -> Uuid,
         order_id -> Uuid,
@@ -184,6 +261,13 @@ diesel::table! {
         tracking_status -> Text,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        tracking_detail -> Nullable<Text>,
+        estimated_delivery_at -> Nullable<Timestamptz>,
+        last_event_at -> Nullable<Timestamptz>,
+        last_webhook_at -> Nullable<Timestamptz>,
+        delivered_at -> Nullable<Timestamptz>,
+        next_poll_at -> Timestamptz,
+        poll_failures -> Int4,
     }
 }
 
@@ -195,7 +279,27 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    tracking_events (id) {
+        id -> Int8,
+        shipment_id -> Uuid,
+        status -> Text,
+        detail -> Nullable<Text>,
+        carrier_code -> Text,
+        description -> Text,
+        location -> Nullable<Text>,
+        occurred_at -> Timestamptz,
+        recorded_at -> Timestamptz,
+        source -> Text,
+        receipt_id -> Nullable<Uuid>,
+        applied -> Bool,
+        raw -> Jsonb,
+    }
+}
+
 diesel::joinable!(api_tokens -> customers (customer_id));
+diesel::joinable!(customer_requests -> orders (order_id));
+diesel::joinable!(customer_requests -> shipments (shipment_id));
 diesel::joinable!(device_tokens -> customers (customer_id));
 diesel::joinable!(idempotency_keys -> api_tokens (token_id));
 diesel::joinable!(notification_attempts -> notifications (notification_id));
@@ -206,21 +310,31 @@ diesel::joinable!(notifications -> orders (order_id));
 diesel::joinable!(order_status_history -> orders (order_id));
 diesel::joinable!(orders -> customers (customer_id));
 diesel::joinable!(phone_verifications -> customers (customer_id));
+diesel::joinable!(shipment_issues -> orders (order_id));
+diesel::joinable!(shipment_issues -> shipments (shipment_id));
 diesel::joinable!(shipments -> orders (order_id));
+diesel::joinable!(tracking_events -> carrier_receipts (receipt_id));
+diesel::joinable!(tracking_events -> shipments (shipment_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     api_tokens,
+    audit_log,
+    carrier_receipts,
     channel_opt_outs,
+    customer_requests,
     customers,
     device_tokens,
     idempotency_keys,
     notification_attempts,
     notification_preferences,
+    notification_templates,
     notifications,
     order_status_history,
     orders,
     phone_verifications,
     provider_events,
+    shipment_issues,
     shipments,
     status_transitions,
+    tracking_events,
 );

@@ -10,13 +10,15 @@ pub mod smtp_sink;
 use std::future::Future;
 use std::time::Duration;
 
-use ordertrack_api::config::ApiConfig;
+use ordertrack_api::config::{ApiConfig, WebhookConfig};
 use ordertrack_scheduler::config::SchedulerConfig;
+use ordertrack_shared::carriers::{CarrierCredentials, IpAllowlist};
 use ordertrack_shared::channels::push::PushConfig;
 use ordertrack_shared::channels::sms::SmsConfig;
 use ordertrack_shared::channels::{EmailConfig, SmtpTls};
 use ordertrack_shared::config::StoreConfig;
 use ordertrack_shared::db::DbPool;
+use ordertrack_shared::domain::Carrier;
 use ordertrack_shared::domain::Role;
 use ordertrack_shared::jobs::Queue;
 use ordertrack_shared::models::{ApiToken, Customer, Notification, NotificationAttempt};
@@ -32,6 +34,10 @@ pub use smtp_sink::{Refusal, SmtpSink};
 pub const REDIS_URL: &str = "redis://127.0.0.1:6379";
 /// What links in messages start with (the api is reached at `base_url`).
 pub const PUBLIC_BASE_URL: &str = "https://track.example.test";
+pub const FEDEX_WEBHOOK_SECRET: &str = "fedex-webhook-test-secret";
+pub const UPS_WEBHOOK_CREDENTIAL: &str = "ups-track-alert-credential";
+pub const DHL_WEBHOOK_API_KEY: &str = "dhl-push-api-key";
+pub const OWN_SIGNING_SECRET: &str = "current-signing-secret";
 pub const APP_SECRET: &str = "test-app-secret-that-is-long-enough-0123456789";
 
 /// Nothing listens here: a Redis that is down.
@@ -50,6 +56,10 @@ pub struct Options {
     pub queues: Vec<Queue>,
     pub phone_code_ttl: Duration,
     pub phone_code_cooldown: Duration,
+    pub webhook_allowlists: Vec<(Carrier, IpAllowlist)>,
+    pub carrier_rate_per_minute: u32,
+    /// How long a parcel may go without a scan (every status).
+    pub no_scan: Duration,
 }
 
 impl Default for Options {
@@ -64,6 +74,9 @@ impl Default for Options {
             queues: Queue::ALL.to_vec(),
             phone_code_ttl: Duration::from_secs(600),
             phone_code_cooldown: Duration::from_millis(300),
+            webhook_allowlists: Vec::new(),
+            carrier_rate_per_minute: 1000,
+            no_scan: Duration::from_secs(7 * 24 * 3600),
         }
     }
 }
@@ -121,6 +134,18 @@ impl TestApp {
             phone_code_ttl: options.phone_code_ttl,
             phone_code_cooldown: options.phone_code_cooldown,
             phone_code_max_attempts: 5,
+            webhook_rate_per_minute: 100_000,
+            webhooks: WebhookConfig {
+                max_body_bytes: 64 * 1024,
+                fedex_secret: Some(FEDEX_WEBHOOK_SECRET.into()),
+                ups_credential: Some(UPS_WEBHOOK_CREDENTIAL.into()),
+                dhl_api_key: Some(DHL_WEBHOOK_API_KEY.into()),
+                signing_secrets: vec!["old-signing-secret".into(), OWN_SIGNING_SECRET.into()],
+                signature_tolerance_secs: 300,
+                allowlists: options.webhook_allowlists.clone(),
+                trusted_proxies: IpAllowlist::parse("").unwrap(),
+            },
+            reschedule_window_days: 14,
         };
         let running = ordertrack_api::start(api_config).expect("start api");
         let api = running.server.handle();
@@ -171,6 +196,24 @@ impl TestApp {
             templates_dir: ordertrack_shared::templates::DEFAULT_TEMPLATES_DIR.into(),
             public_base_url: PUBLIC_BASE_URL.into(),
             metrics_port: None,
+            carriers: [Carrier::Fedex, Carrier::Ups, Carrier::Dhl]
+                .into_iter()
+                .map(|carrier| {
+                    let credentials = CarrierCredentials {
+                        base_url: providers.carriers.uri(),
+                        client_id: format!("{carrier}-client"),
+                        client_secret: format!("{carrier}-secret"),
+                    };
+                    (carrier, credentials)
+                })
+                .collect(),
+            carrier_timeout: Duration::from_secs(5),
+            carrier_rate_per_minute: options.carrier_rate_per_minute,
+            poll_batch_limit: 300,
+            eta_grace: Duration::from_secs(3600),
+            no_scan_pre_transit: options.no_scan,
+            no_scan_in_transit: options.no_scan,
+            no_scan_out_for_delivery: options.no_scan,
         };
         let (stop, shutdown) = watch::channel(false);
         if options.worker {
@@ -184,6 +227,9 @@ impl TestApp {
             let config = SchedulerConfig {
                 store: store(&database_url, REDIS_URL, &namespace),
                 sweep_schedule: "* * * * * *".into(),
+                poll_schedule: String::new(),
+                delay_schedule: String::new(),
+                simulator_schedule: String::new(),
                 tick_lease: Duration::from_secs(60),
             };
             let shutdown = shutdown.clone();

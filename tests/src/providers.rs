@@ -13,6 +13,8 @@ pub const FCM_PROJECT: &str = "ordertrack-test";
 pub struct FakeProviders {
     pub twilio: MockServer,
     pub fcm: MockServer,
+    /// FedEx, UPS and DHL APIs (tests mount what they need).
+    pub carriers: MockServer,
     /// A service-account key file whose token_uri points at `fcm`.
     pub service_account_file: std::path::PathBuf,
 }
@@ -42,6 +44,7 @@ impl FakeProviders {
     pub async fn start() -> FakeProviders {
         let twilio = MockServer::start().await;
         let fcm = MockServer::start().await;
+        let carriers = MockServer::start().await;
         let key = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/fcm-test-key.pem")).unwrap();
         let account = json!({
             "type": "service_account",
@@ -52,7 +55,7 @@ impl FakeProviders {
         });
         let service_account_file = std::env::temp_dir().join(format!("ot-sa-{}.json", uuid::Uuid::new_v4()));
         std::fs::write(&service_account_file, account.to_string()).unwrap();
-        let providers = FakeProviders { twilio, fcm, service_account_file };
+        let providers = FakeProviders { twilio, fcm, carriers, service_account_file };
         providers.accept_all().await;
         providers
     }

@@ -1,10 +1,12 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use ordertrack_shared::carriers::{CarrierCredentials, TrackingStatus};
 use ordertrack_shared::channels::push::PushConfig;
 use ordertrack_shared::channels::sms::SmsConfig;
 use ordertrack_shared::channels::EmailConfig;
 use ordertrack_shared::config::{self, ConfigError, StoreConfig};
+use ordertrack_shared::domain::Carrier;
 use ordertrack_shared::jobs::Queue;
 use ordertrack_shared::templates::DEFAULT_TEMPLATES_DIR;
 
@@ -42,6 +44,19 @@ pub struct WorkerConfig {
     pub public_base_url: String,
     /// Port of this worker's /metrics; 0 picks one, unset disables.
     pub metrics_port: Option<u16>,
+    /// Carrier APIs to poll (those with credentials).
+    pub carriers: Vec<(Carrier, CarrierCredentials)>,
+    pub carrier_timeout: Duration,
+    /// Calls per carrier per minute, across every worker.
+    pub carrier_rate_per_minute: u32,
+    /// Parcels polled per scheduler tick and carrier, at most.
+    pub poll_batch_limit: i64,
+    /// How long past its estimate a parcel may be before it counts as late.
+    pub eta_grace: Duration,
+    /// How long a parcel may go without a scan, by status.
+    pub no_scan_pre_transit: Duration,
+    pub no_scan_in_transit: Duration,
+    pub no_scan_out_for_delivery: Duration,
 }
 
 impl WorkerConfig {
@@ -80,7 +95,23 @@ impl WorkerConfig {
                     p.parse().map_err(|e| ConfigError::Invalid { name: "WORKER_METRICS_PORT", reason: format!("{e}") })
                 })
                 .transpose()?,
+            carriers: carrier_credentials()?,
+            carrier_timeout: config::millis("CARRIER_TIMEOUT_MS", 15_000)?,
+            carrier_rate_per_minute: config::positive("CARRIER_RATE_PER_MINUTE", 60)?,
+            poll_batch_limit: config::positive("POLL_BATCH_LIMIT", 300)?,
+            eta_grace: config::millis("DELAY_ETA_GRACE_MS", 2 * 3_600_000)?,
+            no_scan_pre_transit: config::millis("NO_SCAN_PRE_TRANSIT_MS", 72 * 3_600_000)?,
+            no_scan_in_transit: config::millis("NO_SCAN_IN_TRANSIT_MS", 48 * 3_600_000)?,
+            no_scan_out_for_delivery: config::millis("NO_SCAN_OUT_FOR_DELIVERY_MS", 12 * 3_600_000)?,
         })
+    }
+
+    pub fn no_scan_threshold(&self, status: TrackingStatus) -> Duration {
+        match status {
+            TrackingStatus::PreTransit | TrackingStatus::Unknown => self.no_scan_pre_transit,
+            TrackingStatus::OutForDelivery => self.no_scan_out_for_delivery,
+            _ => self.no_scan_in_transit,
+        }
     }
 
     pub fn concurrency(&self, queue: Queue) -> usize {
@@ -91,6 +122,43 @@ impl WorkerConfig {
             _ => self.concurrency_normal,
         }
     }
+}
+
+/// `FEDEX_CLIENT_ID`/`FEDEX_CLIENT_SECRET` (+ `FEDEX_BASE_URL`), likewise
+/// `UPS_*`, and `DHL_API_KEY` (+ `DHL_BASE_URL`): the carriers to poll.
+fn carrier_credentials() -> Result<Vec<(Carrier, CarrierCredentials)>, ConfigError> {
+    let mut carriers = Vec::new();
+    if let Some(client_id) = config::optional("FEDEX_CLIENT_ID") {
+        carriers.push((
+            Carrier::Fedex,
+            CarrierCredentials {
+                base_url: config::string("FEDEX_BASE_URL", "https://apis.fedex.com"),
+                client_id,
+                client_secret: config::required("FEDEX_CLIENT_SECRET")?,
+            },
+        ));
+    }
+    if let Some(client_id) = config::optional("UPS_CLIENT_ID") {
+        carriers.push((
+            Carrier::Ups,
+            CarrierCredentials {
+                base_url: config::string("UPS_BASE_URL", "https://onlinetools.ups.com"),
+                client_id,
+                client_secret: config::required("UPS_CLIENT_SECRET")?,
+            },
+        ));
+    }
+    if let Some(api_key) = config::optional("DHL_API_KEY") {
+        carriers.push((
+            Carrier::Dhl,
+            CarrierCredentials {
+                base_url: config::string("DHL_BASE_URL", "https://api-eu.dhl.com"),
+                client_id: api_key,
+                client_secret: String::new(),
+            },
+        ));
+    }
+    Ok(carriers)
 }
 
 /// `notifications-critical,maintenance` -> the queues, refusing unknown names.

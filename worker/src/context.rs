@@ -1,4 +1,8 @@
+use std::collections::HashMap;
 use std::sync::Arc;
+
+use ordertrack_shared::carriers::CarrierClient;
+use ordertrack_shared::domain::Carrier;
 
 use ordertrack_shared::channels::push::PushSender;
 use ordertrack_shared::channels::sms::SmsSender;
@@ -20,6 +24,8 @@ pub struct JobContext {
     pub push: PushSender,
     pub renderer: Renderer,
     pub signer: Signer,
+    /// API clients of the carriers we poll.
+    pub carriers: HashMap<Carrier, CarrierClient>,
 }
 
 pub type SharedContext = Arc<JobContext>;

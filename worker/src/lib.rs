@@ -6,9 +6,11 @@ pub mod jobs;
 pub mod register;
 pub mod retry;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use actix_web::{get, App, HttpResponse, HttpServer};
+use ordertrack_shared::carriers::CarrierClient;
 use ordertrack_shared::channels::push::PushSender;
 use ordertrack_shared::channels::sms::SmsSender;
 use ordertrack_shared::channels::EmailSender;
@@ -29,7 +31,7 @@ pub enum WorkerStartError {
     Redis(String),
     #[error("email: {0}")]
     Email(String),
-    #[error("push: {0}")]
+    #[error("push or carrier client: {0}")]
     Push(String),
     #[error(transparent)]
     Templates(#[from] ordertrack_shared::templates::TemplateError),
@@ -47,7 +49,13 @@ pub fn context(config: WorkerConfig) -> Result<Arc<JobContext>, WorkerStartError
     let push = PushSender::new(&config.push).map_err(WorkerStartError::Push)?;
     let renderer = Renderer::from_dir(&config.templates_dir)?;
     let signer = Signer::new(&config.app_secret);
-    Ok(Arc::new(JobContext { config, db, enqueuer, email, sms, push, renderer, signer }))
+    let mut carriers = HashMap::new();
+    for (carrier, credentials) in &config.carriers {
+        let client = CarrierClient::new(*carrier, credentials.clone(), config.carrier_timeout)
+            .map_err(WorkerStartError::Push)?;
+        carriers.insert(*carrier, client);
+    }
+    Ok(Arc::new(JobContext { config, db, enqueuer, email, sms, push, renderer, signer, carriers }))
 }
 
 /// A unique worker instance name: the configured name, host process and a

@@ -4,12 +4,14 @@
 use apalis::layers::catch_panic::CatchPanicLayer;
 use apalis::prelude::*;
 use ordertrack_shared::jobs::promote::promote_due;
-use ordertrack_shared::jobs::{MaintenanceJob, Queue, SendNotification};
+use ordertrack_shared::jobs::{MaintenanceJob, PollCarrier, ProcessCarrierReceipt, Queue, SendNotification};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::context::SharedContext;
 use crate::jobs::maintenance::maintenance;
+use crate::jobs::poll_carrier::poll_carrier;
+use crate::jobs::process_carrier_receipt::process_carrier_receipt;
 use crate::jobs::send_notification::send_notification;
 
 /// A panicking job fails without retry instead of taking the worker down.
@@ -105,10 +107,10 @@ pub async fn register_workers(
                 spawn_worker!(ctx, queue, instance, shutdown, SendNotification, send_notification)
             }
             Queue::Maintenance => spawn_worker!(ctx, queue, instance, shutdown, MaintenanceJob, maintenance),
-            Queue::CarrierEvents | Queue::CarrierPolls => {
-                tracing::debug!(%queue, "no jobs run on this queue yet");
-                continue;
+            Queue::CarrierEvents => {
+                spawn_worker!(ctx, queue, instance, shutdown, ProcessCarrierReceipt, process_carrier_receipt)
             }
+            Queue::CarrierPolls => spawn_worker!(ctx, queue, instance, shutdown, PollCarrier, poll_carrier),
         };
         tracing::info!(%queue, concurrency = ctx.config.concurrency(queue), "worker started");
         handles.push(handle);

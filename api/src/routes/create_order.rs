@@ -76,7 +76,7 @@ struct Contact {
     name: Option<String>,
 }
 
-fn text(field: &str, value: &str, max: usize) -> Result<String, ApiError> {
+pub(crate) fn text(field: &str, value: &str, max: usize) -> Result<String, ApiError> {
     let value = value.trim();
     if value.is_empty() {
         return Err(ApiError::invalid(field, format!("{field} must not be empty")));
@@ -87,7 +87,7 @@ fn text(field: &str, value: &str, max: usize) -> Result<String, ApiError> {
     Ok(value.to_owned())
 }
 
-fn optional_text(field: &str, value: Option<&String>, max: usize) -> Result<Option<String>, ApiError> {
+pub(crate) fn optional_text(field: &str, value: Option<&String>, max: usize) -> Result<Option<String>, ApiError> {
     value.filter(|v| !v.trim().is_empty()).map(|v| text(field, v, max)).transpose()
 }
 

@@ -1,23 +1,30 @@
 //! One handler per file; every route is registered here.
 
 pub mod confirm_phone_code;
+pub mod create_customer_request;
+pub mod create_guest_request;
 pub mod create_order;
 pub mod create_shipment;
 pub mod create_token;
+mod customer_request_body;
 pub mod delete_device;
 pub mod get_notification;
 pub mod get_order;
 pub mod get_order_timeline;
 pub mod get_preferences;
 pub mod health;
+pub mod list_carrier_receipts;
+pub mod list_customer_requests;
 pub mod list_notifications;
 pub mod list_orders;
 mod load;
 mod notification_view;
 mod preferences_body;
 pub mod put_preferences;
+pub mod receive_carrier_webhook;
 pub mod register_device;
 pub mod replay_notification;
+pub mod reprocess_carrier_receipt;
 pub mod request_phone_code;
 pub mod track_by_link;
 pub mod track_order;
@@ -30,6 +37,7 @@ use actix_web::web;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(twilio_status_callback::twilio_status_callback)
+        .service(receive_carrier_webhook::receive_carrier_webhook)
         .service(unsubscribe::unsubscribe)
         .service(unsubscribe_page::unsubscribe_page)
         .service(health::healthz)
@@ -54,6 +62,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(delete_device::delete_device)
                 .service(list_notifications::list_notifications)
                 .service(get_notification::get_notification)
-                .service(replay_notification::replay_notification),
+                .service(replay_notification::replay_notification)
+                .service(create_customer_request::create_customer_request)
+                .service(create_guest_request::create_guest_request)
+                .service(list_customer_requests::list_customer_requests)
+                .service(list_carrier_receipts::list_carrier_receipts)
+                .service(reprocess_carrier_receipt::reprocess_carrier_receipt),
         );
 }

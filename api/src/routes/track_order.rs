@@ -1,14 +1,14 @@
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use ordertrack_shared::domain::{EmailAddress, OrderStatus};
-use ordertrack_shared::models::{Order, Shipment, StatusChange};
+use ordertrack_shared::models::Order;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::errors::{ApiError, ErrorBody};
 use crate::json;
 use crate::state::AppState;
-use crate::views::{timeline, ShipmentView, TimelineEntry};
+use crate::views::{timeline, ShipmentView, TimelineEntry, TimelineSources};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -86,14 +86,20 @@ pub async fn tracking_view(
     conn: &mut diesel_async::AsyncPgConnection,
     order: &Order,
 ) -> Result<TrackingView, ApiError> {
-    let history = StatusChange::for_order(conn, order.id).await?;
-    let shipments = Shipment::for_order(conn, order.id).await?;
+    let (history, shipments, events, issues, requests) = TimelineSources::load(conn, order.id).await?;
+    let sources = TimelineSources {
+        history: &history,
+        shipments: &shipments,
+        events: &events,
+        issues: &issues,
+        requests: &requests,
+    };
     Ok(TrackingView {
         order_number: order.order_number.clone(),
         status: order.status,
         status_text: order.status.describe().to_owned(),
         estimated_delivery_at: order.estimated_delivery_at,
         shipments: shipments.iter().map(ShipmentView::from).collect(),
-        timeline: timeline(&history, &shipments, false),
+        timeline: timeline(&sources, false),
     })
 }

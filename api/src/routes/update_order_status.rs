@@ -119,6 +119,7 @@ pub async fn update_order_status(
         actor: principal.actor(),
         note,
         occurred_at: body.occurred_at.unwrap_or_else(Utc::now),
+        payload: serde_json::json!({}),
     };
     let mut conn = state.conn().await?;
     let changed = conn.transaction::<_, ApiError, _>(async |conn| Ok(change_status(conn, &change).await?)).await?;

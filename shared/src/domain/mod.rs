@@ -13,5 +13,5 @@ pub use carrier::Carrier;
 pub use contact::{mobile_number, EmailAddress, MobileError, PhoneNumber};
 pub use locale::Locale;
 pub use notification::{AttemptOutcome, ChangeSource, Channel, NotificationEvent, NotificationStatus, Platform};
-pub use order_status::{OrderStatus, Transition, TransitionError, Workflow};
+pub use order_status::{OrderStatus, Transition, TransitionError, Workflow, WorkflowError};
 pub use role::Role;

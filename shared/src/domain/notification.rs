@@ -25,6 +25,8 @@ text_enum! {
         VerificationCode => "verification_code",
         /// A free-text message from customer service.
         Custom => "custom",
+        /// Confirms a shopper's request (reschedule, address change, support).
+        RequestReceived => "request_received",
     }
 }
 

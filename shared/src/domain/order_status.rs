@@ -104,6 +104,52 @@ impl Workflow {
     }
 }
 
+/// Why a workflow configuration was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WorkflowError {
+    #[error("{0} would have no way forward")]
+    DeadEnd(OrderStatus),
+    #[error("{0} could no longer be reached from pending")]
+    Unreachable(OrderStatus),
+}
+
+/// Statuses where an order may legitimately stop.
+pub const END_STATUSES: &[OrderStatus] = &[OrderStatus::Delivered, OrderStatus::Cancelled, OrderStatus::Returned];
+
+impl Workflow {
+    /// A usable workflow: every status but the end ones has a way forward,
+    /// and delivered and cancelled stay reachable from pending.
+    pub fn validate(&self) -> Result<(), WorkflowError> {
+        for &status in OrderStatus::ALL {
+            if !END_STATUSES.contains(&status) && self.allowed_from(status).is_empty() {
+                return Err(WorkflowError::DeadEnd(status));
+            }
+        }
+        let mut reached = std::collections::HashSet::from([OrderStatus::Pending]);
+        let mut frontier = vec![OrderStatus::Pending];
+        while let Some(at) = frontier.pop() {
+            for next in self.allowed_from(at) {
+                if reached.insert(next) {
+                    frontier.push(next);
+                }
+            }
+        }
+        for target in [OrderStatus::Delivered, OrderStatus::Cancelled] {
+            if !reached.contains(&target) {
+                return Err(WorkflowError::Unreachable(target));
+            }
+        }
+        Ok(())
+    }
+
+    /// Every step, for listing and editing.
+    pub fn transitions(&self) -> Vec<Transition> {
+        let mut all: Vec<Transition> = self.next.values().flatten().cloned().collect();
+        all.sort_by_key(|t| (t.from, t.to));
+        all
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,6 +228,26 @@ mod tests {
         for &(from, to) in ALLOWED {
             assert!(matches!(wf.check(from, to, Role::Customer), Err(TransitionError::RoleRefused { .. })));
         }
+    }
+
+    #[test]
+    fn the_default_workflow_is_valid() {
+        assert_eq!(workflow().validate(), Ok(()));
+    }
+
+    #[test]
+    fn dead_ends_and_unreachable_ends_are_refused() {
+        let without =
+            |from, to| Workflow::new(default_transitions().into_iter().filter(|t| !(t.from == from && t.to == to)));
+        let wf = Workflow::new(default_transitions().into_iter().filter(|t| t.from != OnHold));
+        assert_eq!(wf.validate(), Err(WorkflowError::DeadEnd(OnHold)));
+        // Cutting every way into delivered.
+        let wf = Workflow::new(default_transitions().into_iter().filter(|t| t.to != Delivered));
+        assert_eq!(wf.validate(), Err(WorkflowError::Unreachable(Delivered)));
+        // One path fewer is fine while others remain.
+        assert_eq!(without(Shipped, Delivered).validate(), Ok(()));
+        // Delivered may become an end by itself.
+        assert_eq!(without(Delivered, Returned).validate(), Ok(()));
     }
 
     #[test]

@@ -12,6 +12,12 @@ pub enum MaintenanceJob {
         /// The scheduler tick it belongs to (seconds since the epoch).
         tick: i64,
     },
+    /// Queue polls for the parcels that are due.
+    EnqueuePolls { tick: i64 },
+    /// Look for late parcels (estimate passed, no scan for too long).
+    DetectDelays { tick: i64 },
+    /// Move demo parcels along (the simulated carrier of the local run).
+    SimulateCarriers { tick: i64 },
     /// Does nothing: measures the queue's own overhead and proves the queue
     /// is served end to end.
     Ping { sent_at_ms: i64 },
@@ -25,6 +31,9 @@ impl MaintenanceJob {
     pub fn name(&self) -> &'static str {
         match self {
             MaintenanceJob::SweepOutbox { .. } => "sweep_outbox",
+            MaintenanceJob::EnqueuePolls { .. } => "enqueue_polls",
+            MaintenanceJob::DetectDelays { .. } => "detect_delays",
+            MaintenanceJob::SimulateCarriers { .. } => "simulate_carriers",
             MaintenanceJob::Ping { .. } => "ping",
         }
     }

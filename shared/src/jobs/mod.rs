@@ -2,11 +2,13 @@
 //! apalis-redis has no priorities, so each priority level is its own queue
 //! served by its own worker (see STACK-NOTES).
 
+pub mod carrier;
 pub mod enqueue;
 pub mod maintenance;
 pub mod promote;
 pub mod send_notification;
 
+pub use carrier::{PollCarrier, ProcessCarrierReceipt};
 pub use enqueue::{EnqueueError, Enqueuer};
 pub use maintenance::MaintenanceJob;
 pub use send_notification::SendNotification;

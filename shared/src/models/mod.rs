@@ -2,7 +2,10 @@
 //! take a connection.
 
 pub mod api_token;
+pub mod audit;
+pub mod carrier_receipt;
 pub mod customer;
+pub mod customer_request;
 pub mod device_token;
 pub mod idempotency;
 pub mod notification;
@@ -13,11 +16,16 @@ pub mod phone_verification;
 pub mod preferences;
 pub mod provider_event;
 pub mod shipment;
+pub mod shipment_issue;
 pub mod status_history;
+pub mod tracking_event;
 pub mod transition;
 
 pub use api_token::ApiToken;
+pub use audit::{AuditEntry, NewAuditEntry};
+pub use carrier_receipt::{CarrierReceipt, NewCarrierReceipt};
 pub use customer::{Customer, NewCustomer};
+pub use customer_request::CustomerRequest;
 pub use device_token::DeviceToken;
 pub use idempotency::IdempotentResponse;
 pub use notification::{DueNotification, NewNotification, Notification};
@@ -28,5 +36,7 @@ pub use phone_verification::PhoneVerification;
 pub use preferences::Preferences;
 pub use provider_event::NewProviderEvent;
 pub use shipment::{NewShipment, Shipment};
+pub use shipment_issue::ShipmentIssue;
 pub use status_history::{NewStatusChange, StatusChange};
+pub use tracking_event::{NewTrackingEvent, TrackingEvent};
 pub use transition::StatusTransition;

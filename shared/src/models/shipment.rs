@@ -16,6 +16,13 @@ pub struct Shipment {
     pub tracking_status: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub tracking_detail: Option<String>,
+    pub estimated_delivery_at: Option<DateTime<Utc>>,
+    pub last_event_at: Option<DateTime<Utc>>,
+    pub last_webhook_at: Option<DateTime<Utc>>,
+    pub delivered_at: Option<DateTime<Utc>>,
+    pub next_poll_at: DateTime<Utc>,
+    pub poll_failures: i32,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -51,6 +58,26 @@ impl Shipment {
             .select(Shipment::as_select())
             .load(conn)
             .await
+    }
+
+    /// The parcel a carrier update is about, locked for the update.
+    pub async fn find_by_tracking_for_update(
+        conn: &mut AsyncPgConnection,
+        carrier: Carrier,
+        tracking_number: &str,
+    ) -> QueryResult<Option<Shipment>> {
+        shipments::table
+            .filter(shipments::carrier.eq(carrier))
+            .filter(shipments::tracking_number.eq(tracking_number))
+            .select(Shipment::as_select())
+            .for_update()
+            .first(conn)
+            .await
+            .optional()
+    }
+
+    pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Shipment> {
+        shipments::table.find(id).select(Shipment::as_select()).first(conn).await
     }
 
     pub fn tracking_url(&self) -> String {

@@ -14,7 +14,7 @@ fn order_id(order: &serde_json::Value) -> Uuid {
 async fn a_new_order_gets_a_confirmation_email_in_its_language() {
     let app = TestApp::spawn().await;
     let order = app.create_order(&guest_order("SO-1", "ana@example.com", "es-ES")).await;
-    assert!(eventually(Duration::from_secs(10), || async { app.smtp.received().len() == 1 }).await, "no email arrived");
+    assert!(eventually(Duration::from_secs(20), || async { app.smtp.received().len() == 1 }).await, "no email arrived");
 
     let mail = &app.smtp.received()[0];
     assert_eq!(mail.to, ["ana@example.com"]);
@@ -50,7 +50,7 @@ async fn russian_and_romanian_orders_are_written_in_their_language() {
     let app = TestApp::spawn().await;
     app.create_order(&guest_order("SO-RU", "olga@example.com", "ru")).await;
     app.create_order(&guest_order("SO-RO", "ion@example.com", "ro")).await;
-    assert!(eventually(Duration::from_secs(10), || async { app.smtp.received().len() == 2 }).await);
+    assert!(eventually(Duration::from_secs(20), || async { app.smtp.received().len() == 2 }).await);
     let mails = app.smtp.received();
     let ru = mails.iter().find(|m| m.to == ["olga@example.com"]).unwrap();
     assert_eq!(ru.subject(), "Заказ SO-RU подтверждён");
@@ -111,7 +111,7 @@ async fn a_permanent_refusal_fails_at_once() {
     let order = app.create_order(&guest_order("SO-1", "gone@example.com", "en")).await;
     let id = order_id(&order);
     assert!(
-        eventually(Duration::from_secs(10), || async {
+        eventually(Duration::from_secs(20), || async {
             app.notifications(id).await[0].status == NotificationStatus::Failed
         })
         .await
@@ -129,7 +129,7 @@ async fn duplicate_jobs_never_send_twice() {
     let app = TestApp::spawn().await;
     let order = app.create_order(&guest_order("SO-1", "a@example.com", "en")).await;
     let id = order_id(&order);
-    assert!(eventually(Duration::from_secs(10), || async { app.smtp.received().len() == 1 }).await);
+    assert!(eventually(Duration::from_secs(20), || async { app.smtp.received().len() == 1 }).await);
     let notification_id = app.notifications(id).await[0].id;
     let enqueuer = Enqueuer::new(REDIS_URL, &app.namespace, Duration::from_secs(1)).unwrap();
     for _ in 0..5 {

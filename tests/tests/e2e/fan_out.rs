@@ -43,7 +43,7 @@ async fn a_status_change_reaches_every_allowed_channel_in_the_customers_language
     app.set_status(&order_id, "shipped").await;
 
     assert!(
-        eventually(Duration::from_secs(10), || async {
+        eventually(Duration::from_secs(20), || async {
             sent_on(&app, &order_id, Channel::Email).await == 1
                 && sent_on(&app, &order_id, Channel::Sms).await == 1
                 && sent_on(&app, &order_id, Channel::Push).await == 1
@@ -81,7 +81,7 @@ async fn opted_out_channels_get_nothing() {
     let (sms_before, push_before) = (app.providers.sms().await.len(), app.providers.pushes().await.len());
     app.set_status(&order_id, "shipped").await;
     assert!(
-        eventually(Duration::from_secs(10), || async { sent_on(&app, &order_id, Channel::Email).await == 1 }).await
+        eventually(Duration::from_secs(20), || async { sent_on(&app, &order_id, Channel::Email).await == 1 }).await
     );
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(app.providers.sms().await.len(), sms_before);
@@ -104,7 +104,7 @@ async fn quiet_hours_hold_sms_and_push_but_not_critical_events() {
 
     app.set_status(&order_id, "shipped").await;
     assert!(
-        eventually(Duration::from_secs(10), || async { sent_on(&app, &order_id, Channel::Email).await == 1 }).await
+        eventually(Duration::from_secs(20), || async { sent_on(&app, &order_id, Channel::Email).await == 1 }).await
     );
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(app.providers.sms().await.len(), sms_before, "SMS waits for the morning");
@@ -120,7 +120,7 @@ async fn quiet_hours_hold_sms_and_push_but_not_critical_events() {
     // A delivery problem is critical: it goes out at once.
     app.set_status(&order_id, "exception").await;
     assert!(
-        eventually(Duration::from_secs(10), || async {
+        eventually(Duration::from_secs(20), || async {
             app.providers.sms().await.len() == sms_before + 1 && app.providers.pushes().await.len() == 1
         })
         .await
@@ -137,12 +137,12 @@ async fn guests_hear_on_the_email_and_phone_they_gave() {
     let order_id = order["id"].as_str().unwrap().to_owned();
     app.set_status(&order_id, "shipped").await;
     app.set_status(&order_id, "out_for_delivery").await;
-    assert!(eventually(Duration::from_secs(10), || async { app.providers.sms().await.len() == 1 }).await);
+    assert!(eventually(Duration::from_secs(20), || async { app.providers.sms().await.len() == 1 }).await);
     let sms = &app.providers.sms().await[0];
     assert_eq!(sms.to, "+79123456789");
     assert!(sms.body.chars().any(|c| ('а'..='я').contains(&c)), "Russian: {}", sms.body);
     assert!(
-        eventually(Duration::from_secs(10), || async { app.smtp.received().len() == 3 }).await,
+        eventually(Duration::from_secs(20), || async { app.smtp.received().len() == 3 }).await,
         "confirmed, shipped, out for delivery"
     );
 
@@ -163,7 +163,7 @@ async fn one_click_unsubscribe_really_turns_email_off() {
     let app = TestApp::spawn().await;
     let order = app.create_order(&guest_order("SO-U", "leave@example.com", "en")).await;
     let order_id = order["id"].as_str().unwrap().to_owned();
-    assert!(eventually(Duration::from_secs(10), || async { app.smtp.received().len() == 1 }).await);
+    assert!(eventually(Duration::from_secs(20), || async { app.smtp.received().len() == 1 }).await);
     let header = app.smtp.received()[0].header("List-Unsubscribe").unwrap();
     let path = header.trim_matches(['<', '>']).trim_start_matches("https://track.example.test").to_owned();
 

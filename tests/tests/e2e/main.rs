@@ -3,13 +3,17 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod auth;
+mod carriers;
 mod crash_safety;
+mod customer_requests;
+mod delays;
 mod email_delivery;
 mod fan_out;
 mod ops;
 mod orders_create;
 mod orders_read;
 mod phone_verification;
+mod polling;
 mod preferences;
 mod priority;
 mod provider_failures;

@@ -12,7 +12,7 @@ async fn customer(app: &TestApp, id: &str) -> String {
 }
 
 async fn last_code(app: &TestApp, count: usize) -> String {
-    assert!(eventually(Duration::from_secs(10), || async { app.providers.sms().await.len() >= count }).await, "no SMS");
+    assert!(eventually(Duration::from_secs(20), || async { app.providers.sms().await.len() >= count }).await, "no SMS");
     let sms = app.providers.sms().await.remove(count - 1);
     ordertrack_tests::code_in(&sms.body)
 }

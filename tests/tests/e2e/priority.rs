@@ -12,7 +12,7 @@ async fn a_critical_message_overtakes_a_bulk_backlog() {
     let app = TestApp::spawn().await;
     let bulk_order = app.create_order(&guest_order("SO-BULK", "bulk@example.com", "en")).await;
     let urgent_order = app.create_order(&guest_order("SO-URGENT", "urgent@example.com", "en")).await;
-    assert!(eventually(Duration::from_secs(10), || async { app.smtp.received().len() == 2 }).await);
+    assert!(eventually(Duration::from_secs(20), || async { app.smtp.received().len() == 2 }).await);
     app.smtp.set_delay(Duration::from_millis(20));
 
     let bulk_id = bulk_order["id"].as_str().unwrap().parse().unwrap();

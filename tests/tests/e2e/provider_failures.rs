@@ -67,7 +67,7 @@ async fn an_invalid_number_fails_at_once() {
     twilio_fails(&app, 400, json!({"code": 21211, "message": "Invalid 'To' Phone Number", "status": 400}), None).await;
     let order_id = guest_sms(&app).await;
     assert!(
-        eventually(Duration::from_secs(10), || async {
+        eventually(Duration::from_secs(20), || async {
             sms_row(&app, order_id).await.status == NotificationStatus::Failed
         })
         .await
@@ -107,7 +107,7 @@ async fn dead_letters_are_listed_with_their_attempts_and_replayed_once_the_gatew
     app.providers.accept_all().await;
     assert_eq!(app.post(&replay, &app.admin_token, &json!({})).await.status(), 202);
     assert!(
-        eventually(Duration::from_secs(10), || async {
+        eventually(Duration::from_secs(20), || async {
             sms_row(&app, order_id).await.status == NotificationStatus::Sent
         })
         .await
@@ -158,7 +158,7 @@ async fn an_unregistered_push_token_is_invalidated_and_not_retried() {
             .find(|n| n.channel == Channel::Push && n.event.as_str() == "order_shipped")
     };
     assert!(
-        eventually(Duration::from_secs(10), || async {
+        eventually(Duration::from_secs(20), || async {
             push_row().await.is_some_and(|n| n.status == NotificationStatus::Failed)
         })
         .await
@@ -208,7 +208,7 @@ async fn push_throttling_is_retried() {
     let (order_id, _) = push_customer(&app).await;
     app.set_status(&order_id, "shipped").await;
     assert!(
-        eventually(Duration::from_secs(10), || async {
+        eventually(Duration::from_secs(20), || async {
             app.notifications(order_id.parse().unwrap())
                 .await
                 .iter()
@@ -224,7 +224,7 @@ async fn signed_twilio_callbacks_record_delivery_and_forged_ones_are_refused() {
     let app = TestApp::spawn().await;
     let order_id = guest_sms(&app).await;
     assert!(
-        eventually(Duration::from_secs(10), || async {
+        eventually(Duration::from_secs(20), || async {
             sms_row(&app, order_id).await.status == NotificationStatus::Sent
         })
         .await
@@ -283,7 +283,7 @@ async fn a_failing_channel_does_not_hold_back_the_others() {
         rows.len() == 3
             && rows.iter().all(|n| matches!(n.status, NotificationStatus::Sent | NotificationStatus::Failed))
     };
-    assert!(eventually(Duration::from_secs(10), settled).await);
+    assert!(eventually(Duration::from_secs(20), settled).await);
     let rows: Vec<_> =
         app.notifications(order_id).await.into_iter().filter(|n| n.event.as_str() == "delivery_exception").collect();
     let status_of = |channel| rows.iter().find(|n| n.channel == channel).unwrap().status;

@@ -24,7 +24,7 @@ async fn a_worker_serves_only_its_queues() {
     config.queues = parse_queues("notifications").unwrap();
     let (_stop, shutdown) = tokio::sync::watch::channel(false);
     tokio::spawn(ordertrack_worker::run(config, shutdown));
-    assert!(eventually(Duration::from_secs(10), || async { app.smtp.received().len() == 1 }).await);
+    assert!(eventually(Duration::from_secs(20), || async { app.smtp.received().len() == 1 }).await);
     app.stop().await;
 }
 

@@ -4,6 +4,9 @@ use apalis::prelude::{BoxDynError, Data};
 use ordertrack_shared::jobs::{MaintenanceJob, Queue};
 use ordertrack_shared::metrics::{JOBS_PROCESSED, JOB_DURATION};
 
+use super::detect_delays::detect_delays;
+use super::enqueue_polls::enqueue_polls;
+use super::simulate_carriers::simulate_carriers;
 use super::sweep_outbox::sweep;
 use crate::context::SharedContext;
 
@@ -16,6 +19,13 @@ pub async fn maintenance(job: MaintenanceJob, ctx: Data<SharedContext>, queue: D
                 tracing::info!(tick, swept, "outbox sweep re-enqueued notifications");
             }
         }),
+        MaintenanceJob::EnqueuePolls { .. } => enqueue_polls(&ctx).await.map(|_| ()),
+        MaintenanceJob::DetectDelays { .. } => detect_delays(&ctx).await.map(|found| {
+            if found > 0 {
+                tracing::info!(found, "delays detected");
+            }
+        }),
+        MaintenanceJob::SimulateCarriers { .. } => simulate_carriers(&ctx).await.map(|_| ()),
         MaintenanceJob::Ping { .. } => Ok(()),
     };
     timer.observe_duration();

@@ -3,8 +3,8 @@
 
 use apalis::prelude::BoxDynError;
 use ordertrack_shared::db;
-use ordertrack_shared::jobs::SendNotification;
-use ordertrack_shared::models::Notification;
+use ordertrack_shared::jobs::{ProcessCarrierReceipt, Queue, SendNotification};
+use ordertrack_shared::models::{CarrierReceipt, Notification};
 
 use crate::context::JobContext;
 
@@ -20,5 +20,12 @@ pub async fn sweep(ctx: &JobContext) -> Result<usize, BoxDynError> {
         // A failure leaves the row pending; the next sweep tries again.
         let _ = ctx.enqueuer.push(n.queue, SendNotification { notification_id: n.id }, None).await;
     }
-    Ok(due.len())
+    // Webhook receipts whose processing job was lost.
+    let mut conn = ctx.db.get().await?;
+    let receipts = CarrierReceipt::overdue(&mut conn, grace, batch).await?;
+    drop(conn);
+    for receipt_id in &receipts {
+        let _ = ctx.enqueuer.push(Queue::CarrierEvents, ProcessCarrierReceipt { receipt_id: *receipt_id }, None).await;
+    }
+    Ok(due.len() + receipts.len())
 }

@@ -1,0 +1,54 @@
+use actix_web::{post, web, HttpRequest, HttpResponse};
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use ordertrack_shared::jobs::{ProcessCarrierReceipt, Queue};
+use ordertrack_shared::schema::carrier_receipts;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::audit;
+use crate::auth::{Permission, Principal};
+use crate::errors::{ApiError, ErrorBody};
+use crate::state::AppState;
+
+/// Process a failed receipt again (after a fix to the mapping, say).
+#[utoipa::path(
+    post, path = "/api/v1/admin/carrier-receipts/{id}/reprocess", tag = "admin",
+    params(("id" = Uuid, Path, description = "Receipt id")),
+    responses(
+        (status = 202, description = "Queued"),
+        (status = 404, description = "Not found", body = ErrorBody),
+        (status = 409, description = "Already processed", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/admin/carrier-receipts/{id}/reprocess")]
+pub async fn reprocess_carrier_receipt(
+    state: web::Data<AppState>,
+    principal: Principal,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    principal.require(Permission::ReplayNotification)?;
+    let mut conn = state.conn().await?;
+    let updated = diesel::update(carrier_receipts::table.find(*id).filter(carrier_receipts::status.eq("failed")))
+        .set(carrier_receipts::status.eq("pending"))
+        .execute(&mut conn)
+        .await?;
+    if updated == 0 {
+        return match carrier_receipts::table.find(*id).select(carrier_receipts::status).first::<String>(&mut conn).await
+        {
+            Ok(status) => Err(ApiError::conflict("not_failed", format!("the receipt is {status}"))),
+            Err(diesel::result::Error::NotFound) => Err(ApiError::NotFound("receipt")),
+            Err(e) => Err(e.into()),
+        };
+    }
+    audit::record(
+        &mut conn,
+        audit::entry(&principal, &req, "carrier_receipt.reprocess", "carrier_receipt", &id.to_string()),
+    )
+    .await;
+    drop(conn);
+    let _ = state.enqueuer.push(Queue::CarrierEvents, ProcessCarrierReceipt { receipt_id: *id }, None).await;
+    Ok(HttpResponse::Accepted().json(json!({"receipt_id": *id, "status": "pending"})))
+}

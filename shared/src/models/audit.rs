@@ -1,0 +1,68 @@
+//! The append-only audit log (a trigger refuses updates and deletes).
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+use crate::schema::audit_log;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = audit_log)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub actor: String,
+    pub role: String,
+    pub action: String,
+    pub target_type: Option<String>,
+    pub target_id: Option<String>,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+    pub request_id: Option<String>,
+    pub ip: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Default, Insertable)]
+#[diesel(table_name = audit_log)]
+pub struct NewAuditEntry {
+    pub actor: String,
+    pub role: String,
+    pub action: String,
+    pub target_type: Option<String>,
+    pub target_id: Option<String>,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+    pub request_id: Option<String>,
+    pub ip: Option<String>,
+}
+
+impl NewAuditEntry {
+    pub async fn insert(&self, conn: &mut AsyncPgConnection) -> QueryResult<()> {
+        diesel::insert_into(audit_log::table).values(self).execute(conn).await.map(|_| ())
+    }
+}
+
+impl AuditEntry {
+    pub async fn for_target(
+        conn: &mut AsyncPgConnection,
+        target_type: &str,
+        target_id: &str,
+    ) -> QueryResult<Vec<AuditEntry>> {
+        audit_log::table
+            .filter(audit_log::target_type.eq(target_type))
+            .filter(audit_log::target_id.eq(target_id))
+            .order((audit_log::created_at.asc(), audit_log::id.asc()))
+            .select(AuditEntry::as_select())
+            .load(conn)
+            .await
+    }
+
+    pub async fn by_action(conn: &mut AsyncPgConnection, action: &str) -> QueryResult<Vec<AuditEntry>> {
+        audit_log::table
+            .filter(audit_log::action.eq(action))
+            .order((audit_log::created_at.asc(), audit_log::id.asc()))
+            .select(AuditEntry::as_select())
+            .load(conn)
+            .await
+    }
+}

@@ -1,0 +1,50 @@
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use crate::schema::customer_requests;
+
+/// Something a shopper asked for about a parcel.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = customer_requests)]
+pub struct CustomerRequest {
+    pub id: Uuid,
+    pub order_id: Uuid,
+    pub shipment_id: Option<Uuid>,
+    /// reschedule, change_address, contact_support.
+    pub kind: String,
+    /// open, resolved, rejected.
+    pub status: String,
+    pub details: serde_json::Value,
+    pub requested_by: String,
+    pub resolution: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl CustomerRequest {
+    pub async fn insert(&self, conn: &mut AsyncPgConnection) -> QueryResult<()> {
+        diesel::insert_into(customer_requests::table).values(self).execute(conn).await.map(|_| ())
+    }
+
+    pub async fn for_order(conn: &mut AsyncPgConnection, order_id: Uuid) -> QueryResult<Vec<CustomerRequest>> {
+        customer_requests::table
+            .filter(customer_requests::order_id.eq(order_id))
+            .order((customer_requests::created_at.asc(), customer_requests::id.asc()))
+            .select(CustomerRequest::as_select())
+            .load(conn)
+            .await
+    }
+
+    /// Requests waiting for customer service, oldest first.
+    pub async fn open(conn: &mut AsyncPgConnection, limit: i64) -> QueryResult<Vec<CustomerRequest>> {
+        customer_requests::table
+            .filter(customer_requests::status.eq("open"))
+            .order((customer_requests::created_at.asc(), customer_requests::id.asc()))
+            .limit(limit)
+            .select(CustomerRequest::as_select())
+            .load(conn)
+            .await
+    }
+}

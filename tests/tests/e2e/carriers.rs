@@ -1,0 +1,354 @@
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use ordertrack_shared::carriers::signatures::{sign_fedex, sign_timestamped};
+use ordertrack_shared::models::{AuditEntry, Shipment};
+use ordertrack_shared::schema::{carrier_receipts, tracking_events};
+use ordertrack_tests::{
+    eventually, guest_order, Options, TestApp, DHL_WEBHOOK_API_KEY, FEDEX_WEBHOOK_SECRET, OWN_SIGNING_SECRET,
+    UPS_WEBHOOK_CREDENTIAL,
+};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+pub const FEDEX_NUMBER: &str = "123456789012";
+
+/// An order with one parcel of `carrier`; returns (order id, shipment id).
+pub async fn order_with_parcel(app: &TestApp, number: &str, carrier: &str, tracking: &str) -> (String, Uuid) {
+    let order = app.create_order(&guest_order(number, "shopper@example.com", "en")).await;
+    let id = order["id"].as_str().unwrap().to_owned();
+    let res = app
+        .post(
+            &format!("/api/v1/orders/{id}/shipments"),
+            &app.service_token,
+            &json!({"carrier": carrier, "tracking_number": tracking}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let shipment: Value = res.json().await.unwrap();
+    (id, shipment["id"].as_str().unwrap().parse().unwrap())
+}
+
+pub fn fedex_scan(at: &str, code: &str, description: &str, exception: &str) -> Value {
+    json!({
+        "date": at, "eventType": code, "derivedStatusCode": code, "eventDescription": description,
+        "exceptionCode": exception, "exceptionDescription": "",
+        "scanLocation": {"city": "MEMPHIS", "stateOrProvinceCode": "TN", "countryCode": "US"}
+    })
+}
+
+pub fn fedex_payload(number: &str, scans: Vec<Value>, eta: Option<&str>) -> Value {
+    let mut dates = Vec::new();
+    if let Some(eta) = eta {
+        dates.push(json!({"type": "ESTIMATED_DELIVERY", "dateTime": eta}));
+    }
+    json!({"output": {"completeTrackResults": [{"trackingNumber": number, "trackResults": [{
+        "trackingNumberInfo": {"trackingNumber": number},
+        "dateAndTimes": dates,
+        "scanEvents": scans
+    }]}]}})
+}
+
+pub async fn post_fedex(app: &TestApp, body: &Value) -> reqwest::Response {
+    let raw = serde_json::to_vec(body).unwrap();
+    app.http
+        .post(app.url("/webhooks/fedex"))
+        .header("content-type", "application/json")
+        .header("fdx-signature", sign_fedex(&raw, FEDEX_WEBHOOK_SECRET))
+        .body(raw)
+        .send()
+        .await
+        .unwrap()
+}
+
+pub async fn shipment(app: &TestApp, id: Uuid) -> Shipment {
+    let mut conn = app.db.get().await.unwrap();
+    Shipment::find(&mut conn, id).await.unwrap()
+}
+
+async fn order_status(app: &TestApp, order_id: &str) -> String {
+    let order: Value = app.get(&format!("/api/v1/orders/{order_id}"), &app.admin_token).await.json().await.unwrap();
+    order["status"].as_str().unwrap().to_owned()
+}
+
+async fn receipts(app: &TestApp) -> i64 {
+    let mut conn = app.db.get().await.unwrap();
+    carrier_receipts::table.count().get_result(&mut conn).await.unwrap()
+}
+
+#[tokio::test]
+async fn a_fedex_webhook_becomes_the_normalized_timeline_and_moves_the_order() {
+    let app = TestApp::spawn().await;
+    let (order_id, shipment_id) = order_with_parcel(&app, "SO-F", "fedex", FEDEX_NUMBER).await;
+    let body = fedex_payload(
+        FEDEX_NUMBER,
+        vec![
+            fedex_scan("2030-09-24T08:12:00-05:00", "PU", "Picked up", ""),
+            fedex_scan("2030-09-24T20:40:00-05:00", "AR", "Arrived at FedEx location", ""),
+            fedex_scan("2030-09-25T07:05:00-05:00", "OD", "On FedEx vehicle for delivery", ""),
+            fedex_scan("2030-09-25T13:30:00-05:00", "DL", "Delivered", ""),
+        ],
+        Some("2030-09-25T20:00:00-05:00"),
+    );
+    let res = post_fedex(&app, &body).await;
+    assert_eq!(res.status(), 202);
+    assert_eq!(res.json::<Value>().await.unwrap()["duplicate"], false);
+    assert!(
+        eventually(Duration::from_secs(20), || async {
+            shipment(&app, shipment_id).await.tracking_status == "delivered"
+        })
+        .await
+    );
+    assert!(eventually(Duration::from_secs(5), || async { order_status(&app, &order_id).await == "delivered" }).await);
+
+    let timeline: Vec<Value> =
+        app.get(&format!("/api/v1/orders/{order_id}/timeline"), &app.csr_token).await.json().await.unwrap();
+    let scans: Vec<(&str, &str)> = timeline
+        .iter()
+        .filter(|e| e["kind"] == "carrier_event")
+        .map(|e| (e["tracking_status"].as_str().unwrap(), e["location"].as_str().unwrap_or_default()))
+        .collect();
+    assert_eq!(
+        scans.iter().map(|s| s.0).collect::<Vec<_>>(),
+        ["in_transit", "in_transit", "out_for_delivery", "delivered"]
+    );
+    assert!(scans[0].1.contains("MEMPHIS"), "{scans:?}");
+    let steps: Vec<&str> =
+        timeline.iter().filter(|e| e["kind"] == "status_change").map(|e| e["status"].as_str().unwrap()).collect();
+    assert_eq!(steps, ["confirmed", "shipped", "delivered"], "the order walks the workflow by the shortest path");
+    let parcel = shipment(&app, shipment_id).await;
+    assert_eq!(parcel.estimated_delivery_at.unwrap(), "2030-09-26T01:00:00Z".parse::<DateTime<Utc>>().unwrap());
+    assert!(parcel.last_webhook_at.is_some());
+    // The shopper heard about it.
+    assert!(
+        eventually(Duration::from_secs(20), || async {
+            app.smtp.received().iter().any(|m| m.subject().to_lowercase().contains("delivered"))
+        })
+        .await
+    );
+
+    // The same body again is acknowledged, not processed twice.
+    let again = post_fedex(&app, &body).await;
+    assert_eq!(again.json::<Value>().await.unwrap()["duplicate"], true);
+    assert_eq!(receipts(&app).await, 1);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn ups_and_dhl_pushes_are_verified_and_normalized() {
+    let app = TestApp::spawn().await;
+    let (ups_order, ups_parcel) = order_with_parcel(&app, "SO-U", "ups", "1Z999AA10123456784").await;
+    let (dhl_order, dhl_parcel) = order_with_parcel(&app, "SO-D", "dhl", "1234567890").await;
+    let alert = json!({
+        "trackingNumber": "1Z999AA10123456784",
+        "localActivityDate": "20260924", "localActivityTime": "143000",
+        "gmtActivityDate": "20260924", "gmtActivityTime": "183000",
+        "activityLocation": {"city": "Louisville", "stateProvince": "KY", "country": "US"},
+        "activityStatus": {"type": "I", "code": "OR", "description": "Origin Scan"},
+        "scheduledDeliveryDate": "20260926", "actualDeliveryDate": "", "actualDeliveryTime": ""
+    });
+    let res = app
+        .http
+        .post(app.url("/webhooks/ups"))
+        .header("credential", UPS_WEBHOOK_CREDENTIAL)
+        .json(&alert)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 202);
+    let dhl = json!({"shipments": [{
+        "id": "1234567890", "service": "express",
+        "status": {"timestamp": "2026-09-24T14:30:00Z", "statusCode": "transit", "status": "PROCESSED AT LOCATION",
+                   "description": "Processed at Leipzig", "location": {"address": {"addressLocality": "Leipzig - Germany", "countryCode": "DE"}}},
+        "estimatedTimeOfDelivery": "2026-09-26T18:00:00Z",
+        "events": [{"timestamp": "2026-09-24T14:30:00Z", "statusCode": "transit", "status": "PROCESSED AT LOCATION",
+                    "description": "Processed at Leipzig", "location": {"address": {"addressLocality": "Leipzig - Germany", "countryCode": "DE"}}}]
+    }]});
+    let res = app
+        .http
+        .post(app.url("/webhooks/dhl"))
+        .header("DHL-API-Key", DHL_WEBHOOK_API_KEY)
+        .json(&dhl)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 202);
+    assert!(
+        eventually(Duration::from_secs(20), || async {
+            shipment(&app, ups_parcel).await.tracking_status == "in_transit"
+                && shipment(&app, dhl_parcel).await.tracking_status == "in_transit"
+        })
+        .await
+    );
+    assert_eq!(order_status(&app, &ups_order).await, "in_transit");
+    assert_eq!(order_status(&app, &dhl_order).await, "in_transit");
+    let parcel = shipment(&app, ups_parcel).await;
+    assert_eq!(
+        parcel.last_event_at.unwrap(),
+        "2026-09-24T18:30:00Z".parse::<DateTime<Utc>>().unwrap(),
+        "GMT time is used"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn forged_oversized_or_unallowed_webhooks_are_refused_and_nothing_is_stored() {
+    let allow = ordertrack_shared::carriers::IpAllowlist::parse("10.0.0.0/8").unwrap();
+    let app = TestApp::spawn_with(Options {
+        webhook_allowlists: vec![(ordertrack_shared::domain::Carrier::Dhl, allow)],
+        ..Options::default()
+    })
+    .await;
+    order_with_parcel(&app, "SO-F", "fedex", FEDEX_NUMBER).await;
+    let body = fedex_payload(FEDEX_NUMBER, vec![fedex_scan("2030-09-24T08:12:00-05:00", "PU", "Picked up", "")], None);
+    let raw = serde_json::to_vec(&body).unwrap();
+    let signature = sign_fedex(&raw, FEDEX_WEBHOOK_SECRET);
+    let mut tampered = raw.clone();
+    let pos = tampered.iter().position(|b| *b == b'P').unwrap();
+    tampered[pos] = b'D';
+    let send = |carrier: &str, body: Vec<u8>, headers: Vec<(&'static str, String)>| {
+        let mut request = app
+            .http
+            .post(app.url(&format!("/webhooks/{carrier}")))
+            .header("content-type", "application/json")
+            .body(body);
+        for (name, value) in headers {
+            request = request.header(name, value);
+        }
+        request.send()
+    };
+    let cases = [
+        ("fedex", tampered.clone(), vec![("fdx-signature", signature.clone())], 401),
+        ("fedex", raw.clone(), vec![("fdx-signature", sign_fedex(&raw, "wrong-secret"))], 401),
+        ("fedex", raw.clone(), vec![], 401),
+        ("ups", raw.clone(), vec![("credential", "guess".to_owned())], 401),
+        ("dhl", raw.clone(), vec![("DHL-API-Key", DHL_WEBHOOK_API_KEY.to_owned())], 403),
+        ("fedex", vec![b' '; 70 * 1024], vec![("fdx-signature", signature.clone())], 413),
+        ("royalmail", raw.clone(), vec![], 404),
+    ];
+    for (carrier, body, headers, status) in cases {
+        let res = send(carrier, body, headers).await.unwrap();
+        assert_eq!(res.status(), status, "{carrier}");
+    }
+    let not_json = b"not json".to_vec();
+    let res = send("fedex", not_json.clone(), vec![("fdx-signature", sign_fedex(&not_json, FEDEX_WEBHOOK_SECRET))])
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    assert_eq!(receipts(&app).await, 0, "nothing stored");
+    let mut conn = app.db.get().await.unwrap();
+    assert_eq!(AuditEntry::by_action(&mut conn, "webhook.signature_rejected").await.unwrap().len(), 4);
+    assert_eq!(AuditEntry::by_action(&mut conn, "webhook.ip_denied").await.unwrap().len(), 1);
+    let events: i64 = tracking_events::table.count().get_result(&mut conn).await.unwrap();
+    assert_eq!(events, 0);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn our_own_senders_sign_with_a_timestamp_and_rotating_secrets() {
+    let app = TestApp::spawn().await;
+    order_with_parcel(&app, "SO-F", "fedex", FEDEX_NUMBER).await;
+    let now = Utc::now().timestamp();
+    let mut accepted = 0;
+    for (i, (secret, t, status)) in [
+        (OWN_SIGNING_SECRET, now, 202),
+        ("old-signing-secret", now - 10, 202),
+        (OWN_SIGNING_SECRET, now - 301, 401),
+        ("never-configured", now, 401),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let body = fedex_payload(
+            FEDEX_NUMBER,
+            vec![fedex_scan(&format!("2026-09-24T08:1{i}:00Z"), "PU", "Picked up", "")],
+            None,
+        );
+        let raw = serde_json::to_vec(&body).unwrap();
+        let res = app
+            .http
+            .post(app.url("/webhooks/fedex"))
+            .header("Ordertrack-Signature", sign_timestamped(secret, t, &raw))
+            .body(raw)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), status, "case {i}");
+        accepted += usize::from(status == 202);
+    }
+    assert_eq!(receipts(&app).await, accepted as i64);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn late_duplicate_and_shuffled_events_give_the_same_result_as_in_order() {
+    let app = TestApp::spawn().await;
+    let scans = [
+        ("2026-09-24T08:00:00Z", "PU", "Picked up"),
+        ("2026-09-24T20:00:00Z", "AR", "Arrived at hub"),
+        ("2026-09-25T06:00:00Z", "DP", "Departed hub"),
+        ("2026-09-25T09:00:00Z", "OD", "Out for delivery"),
+        ("2026-09-25T13:00:00Z", "DL", "Delivered"),
+    ];
+    let (order_a, parcel_a) = order_with_parcel(&app, "SO-A", "fedex", "111111111111").await;
+    let (order_b, parcel_b) = order_with_parcel(&app, "SO-B", "fedex", "222222222222").await;
+    // A: in order, one per webhook.
+    for (at, code, text) in scans {
+        post_fedex(&app, &fedex_payload("111111111111", vec![fedex_scan(at, code, text, "")], None)).await;
+    }
+    // B: delivered first, then the rest shuffled and repeated.
+    for batch in [vec![4], vec![2, 0], vec![3, 3, 1], vec![0, 4]] {
+        let events = batch.iter().map(|&i| fedex_scan(scans[i].0, scans[i].1, scans[i].2, "")).collect();
+        post_fedex(&app, &fedex_payload("222222222222", events, None)).await;
+    }
+    assert!(
+        eventually(Duration::from_secs(20), || async {
+            event_count(&app, parcel_a).await == 5 && event_count(&app, parcel_b).await == 5
+        })
+        .await
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(history(&app, parcel_a).await, history(&app, parcel_b).await);
+    assert_eq!(shipment(&app, parcel_a).await.tracking_status, "delivered");
+    assert_eq!(shipment(&app, parcel_b).await.tracking_status, "delivered");
+    assert!(eventually(Duration::from_secs(5), || async { order_status(&app, &order_b).await == "delivered" }).await);
+    assert_eq!(order_status(&app, &order_a).await, "delivered");
+
+    // A scan dated after delivery that says "in transit" is kept, not applied.
+    post_fedex(
+        &app,
+        &fedex_payload("222222222222", vec![fedex_scan("2026-09-26T08:00:00Z", "IT", "In transit", "")], None),
+    )
+    .await;
+    assert!(eventually(Duration::from_secs(20), || async { event_count(&app, parcel_b).await == 6 }).await);
+    assert_eq!(shipment(&app, parcel_b).await.tracking_status, "delivered");
+    let mut conn = app.db.get().await.unwrap();
+    let applied: Vec<bool> = tracking_events::table
+        .filter(tracking_events::shipment_id.eq(parcel_b))
+        .order(tracking_events::occurred_at.desc())
+        .select(tracking_events::applied)
+        .limit(1)
+        .load(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(applied, [false]);
+    app.stop().await;
+}
+
+async fn event_count(app: &TestApp, parcel: Uuid) -> i64 {
+    let mut conn = app.db.get().await.unwrap();
+    tracking_events::table.filter(tracking_events::shipment_id.eq(parcel)).count().get_result(&mut conn).await.unwrap()
+}
+
+async fn history(app: &TestApp, parcel: Uuid) -> Vec<(String, DateTime<Utc>)> {
+    let mut conn = app.db.get().await.unwrap();
+    tracking_events::table
+        .filter(tracking_events::shipment_id.eq(parcel))
+        .order(tracking_events::occurred_at.asc())
+        .select((tracking_events::status, tracking_events::occurred_at))
+        .load(&mut conn)
+        .await
+        .unwrap()
+}

@@ -1,0 +1,151 @@
+use std::time::Duration;
+
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use ordertrack_shared::domain::NotificationEvent;
+use ordertrack_shared::models::ShipmentIssue;
+use ordertrack_shared::schema::shipments;
+use ordertrack_tests::{eventually, Options, TestApp};
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::carriers::{fedex_payload, fedex_scan, order_with_parcel, post_fedex, FEDEX_NUMBER};
+
+async fn issues(app: &TestApp, order_id: &str) -> Vec<ShipmentIssue> {
+    let mut conn = app.db.get().await.unwrap();
+    ShipmentIssue::for_order(&mut conn, order_id.parse().unwrap()).await.unwrap()
+}
+
+async fn delay_notices(app: &TestApp, order_id: &str, event: NotificationEvent) -> usize {
+    app.notifications(order_id.parse().unwrap()).await.iter().filter(|n| n.event == event).count()
+}
+
+async fn set_eta(app: &TestApp, parcel: Uuid, eta: chrono::DateTime<chrono::Utc>) {
+    let mut conn = app.db.get().await.unwrap();
+    diesel::update(shipments::table.find(parcel))
+        .set(shipments::estimated_delivery_at.eq(eta))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_passed_estimate_is_detected_and_announced_once() {
+    let app = TestApp::spawn().await;
+    let (order_id, parcel) = order_with_parcel(&app, "SO-L", "fedex", FEDEX_NUMBER).await;
+    set_eta(&app, parcel, chrono::Utc::now() - chrono::Duration::hours(5)).await;
+    let ctx = ordertrack_worker::context(app.worker_config.clone()).unwrap();
+    let detect = || ordertrack_worker::jobs::detect_delays::detect_delays(&ctx);
+    assert_eq!(detect().await.unwrap(), 1);
+    assert_eq!(detect().await.unwrap(), 0, "once");
+    let found = issues(&app, &order_id).await;
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].kind, "eta_passed");
+    assert_eq!(delay_notices(&app, &order_id, NotificationEvent::Delayed).await, 1);
+    let rows = app.notifications(order_id.parse().unwrap()).await;
+    let delayed = rows.iter().find(|n| n.event == NotificationEvent::Delayed).unwrap();
+    assert_eq!(delayed.queue.as_str(), "notifications-critical");
+    assert!(
+        eventually(Duration::from_secs(20), || async {
+            app.smtp
+                .received()
+                .iter()
+                .any(|m| m.to == ["shopper@example.com"] && m.subject().to_lowercase().contains("delay"))
+        })
+        .await
+    );
+    let timeline: Vec<Value> =
+        app.get(&format!("/api/v1/orders/{order_id}/timeline"), &app.admin_token).await.json().await.unwrap();
+    assert!(timeline.iter().any(|e| e["kind"] == "issue"));
+
+    // A new estimate that passes again is a new delay.
+    set_eta(&app, parcel, chrono::Utc::now() - chrono::Duration::hours(2)).await;
+    assert_eq!(detect().await.unwrap(), 1);
+    assert_eq!(delay_notices(&app, &order_id, NotificationEvent::Delayed).await, 2);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_parcel_without_scans_for_too_long_is_late() {
+    let app = TestApp::spawn_with(Options { no_scan: Duration::from_millis(200), ..Options::default() }).await;
+    let (order_id, _) = order_with_parcel(&app, "SO-Q", "fedex", FEDEX_NUMBER).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let ctx = ordertrack_worker::context(app.worker_config.clone()).unwrap();
+    assert_eq!(ordertrack_worker::jobs::detect_delays::detect_delays(&ctx).await.unwrap(), 1);
+    assert_eq!(ordertrack_worker::jobs::detect_delays::detect_delays(&ctx).await.unwrap(), 0);
+    assert_eq!(issues(&app, &order_id).await[0].kind, "no_scan");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_later_estimate_from_the_carrier_notifies_and_only_a_new_date_notifies_again() {
+    let app = TestApp::spawn().await;
+    let (order_id, parcel) = order_with_parcel(&app, "SO-E", "fedex", FEDEX_NUMBER).await;
+    let scan = |at: &str| vec![fedex_scan(at, "IT", "In transit", "")];
+    post_fedex(&app, &fedex_payload(FEDEX_NUMBER, scan("2030-01-01T08:00:00Z"), Some("2030-01-03T18:00:00Z"))).await;
+    assert!(
+        eventually(Duration::from_secs(20), || async {
+            crate::carriers::shipment(&app, parcel).await.estimated_delivery_at.is_some()
+        })
+        .await
+    );
+    assert!(moved(&app, &order_id, 0).await, "the first estimate is not a delay");
+    post_fedex(&app, &fedex_payload(FEDEX_NUMBER, scan("2030-01-02T08:00:00Z"), Some("2030-01-05T18:00:00Z"))).await;
+    assert!(moved(&app, &order_id, 1).await);
+    // The same later date again (a new scan) changes nothing material.
+    post_fedex(&app, &fedex_payload(FEDEX_NUMBER, scan("2030-01-02T12:00:00Z"), Some("2030-01-05T20:00:00Z"))).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(moved(&app, &order_id, 1).await);
+    post_fedex(&app, &fedex_payload(FEDEX_NUMBER, scan("2030-01-03T08:00:00Z"), Some("2030-01-07T18:00:00Z"))).await;
+    assert!(moved(&app, &order_id, 2).await);
+    assert!(
+        eventually(Duration::from_secs(5), || async {
+            delay_notices(&app, &order_id, NotificationEvent::Delayed).await == 2
+        })
+        .await
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_carrier_exception_is_recorded_and_the_shopper_told_once() {
+    let app = TestApp::spawn().await;
+    let (order_id, _) = order_with_parcel(&app, "SO-X", "fedex", FEDEX_NUMBER).await;
+    post_fedex(
+        &app,
+        &fedex_payload(FEDEX_NUMBER, vec![fedex_scan("2030-01-01T08:00:00Z", "PU", "Picked up", "")], None),
+    )
+    .await;
+    let exception =
+        fedex_payload(FEDEX_NUMBER, vec![fedex_scan("2030-01-02T10:00:00Z", "DE", "Incorrect address", "03")], None);
+    post_fedex(&app, &exception).await;
+    assert!(
+        eventually(Duration::from_secs(20), || async {
+            issues(&app, &order_id).await.iter().any(|i| i.kind == "carrier_exception")
+        })
+        .await
+    );
+    let order: Value = app.get(&format!("/api/v1/orders/{order_id}"), &app.admin_token).await.json().await.unwrap();
+    assert_eq!(order["status"], "exception");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let notices = app.notifications(order_id.parse().unwrap()).await;
+    let problem: Vec<_> = notices
+        .iter()
+        .filter(|n| matches!(n.event, NotificationEvent::DeliveryException | NotificationEvent::ActionNeeded))
+        .collect();
+    assert_eq!(
+        problem.len(),
+        1,
+        "one message for one exception: {:?}",
+        problem.iter().map(|n| n.event).collect::<Vec<_>>()
+    );
+    assert_eq!(problem[0].payload["reason_code"], "address_issue");
+    app.stop().await;
+}
+
+async fn moved(app: &TestApp, order_id: &str, n: usize) -> bool {
+    eventually(Duration::from_secs(20), || async {
+        issues(app, order_id).await.iter().filter(|i| i.kind == "eta_moved").count() == n
+    })
+    .await
+}

@@ -26,6 +26,11 @@ pub enum Permission {
     ReadNotifications,
     /// Reschedule, address change, support message about an order.
     RequestDeliveryChange,
+    ReadAudit,
+    ManageWorkflow,
+    ManageTemplates,
+    /// Customer-service tools: search orders, message customers, resolve requests.
+    ServeCustomers,
     ReplayNotification,
 }
 
@@ -39,7 +44,12 @@ impl Permission {
             Permission::ReadOrder | Permission::ListOrders => &[Customer, Csr, Admin, Service],
             Permission::RequestDeliveryChange => &[Customer, Csr, Admin],
             Permission::ChangeOrderStatus | Permission::AddShipment => &[Csr, Admin, Service],
-            Permission::MintToken | Permission::ReplayNotification => &[Admin],
+            Permission::MintToken
+            | Permission::ReplayNotification
+            | Permission::ReadAudit
+            | Permission::ManageWorkflow
+            | Permission::ManageTemplates => &[Admin],
+            Permission::ServeCustomers => &[Csr, Admin],
             Permission::ManageOwnProfile => &[Customer],
             Permission::ReadNotifications => &[Csr, Admin],
         }

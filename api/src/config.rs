@@ -21,6 +21,10 @@ pub struct ApiConfig {
     pub tracking_rate_per_minute: u32,
     /// Webhook calls allowed per client IP per minute.
     pub webhook_rate_per_minute: u32,
+    /// Authenticated API calls per token per minute.
+    pub token_rate_per_minute: u32,
+    /// Phone-code requests per client IP per minute.
+    pub phone_code_rate_per_minute: u32,
     /// Signs links, hashes codes (`APP_SECRET`, shared with the worker).
     pub app_secret: String,
     /// Verifies `X-Twilio-Signature` on SMS status callbacks.
@@ -31,6 +35,8 @@ pub struct ApiConfig {
     pub webhooks: WebhookConfig,
     /// Latest date a delivery may be moved to, in days from today.
     pub reschedule_window_days: i64,
+    /// Template files (previews and the seeded first versions).
+    pub templates_dir: std::path::PathBuf,
 }
 
 /// How carrier webhooks are authenticated.
@@ -88,6 +94,8 @@ impl ApiConfig {
             public_base_url: config::string("PUBLIC_BASE_URL", "http://localhost:8080"),
             tracking_rate_per_minute: config::positive("TRACKING_RATE_PER_MINUTE", 30)?,
             webhook_rate_per_minute: config::positive("WEBHOOK_RATE_PER_MINUTE", 6000)?,
+            token_rate_per_minute: config::positive("TOKEN_RATE_PER_MINUTE", 600)?,
+            phone_code_rate_per_minute: config::positive("PHONE_CODE_RATE_PER_MINUTE", 10)?,
             app_secret: config::app_secret()?,
             twilio_auth_token: config::optional("TWILIO_AUTH_TOKEN"),
             phone_code_ttl: config::millis("PHONE_CODE_TTL_MS", 600_000)?,
@@ -95,6 +103,7 @@ impl ApiConfig {
             phone_code_max_attempts: config::positive("PHONE_CODE_MAX_ATTEMPTS", 5)?,
             webhooks: WebhookConfig::from_env()?,
             reschedule_window_days: config::positive("RESCHEDULE_WINDOW_DAYS", 14)?,
+            templates_dir: config::string("TEMPLATES_DIR", ordertrack_shared::templates::DEFAULT_TEMPLATES_DIR).into(),
         })
     }
 }

@@ -8,21 +8,20 @@ pub mod config;
 pub mod demo;
 pub mod errors;
 pub mod json;
+pub mod middleware;
 pub mod openapi;
 pub mod rate_limit;
 pub mod routes;
 pub mod state;
 pub mod views;
 
-use std::net::TcpListener;
-use std::time::Instant;
-
-use actix_web::dev::{Server, Service};
+use actix_web::dev::Server;
 use actix_web::{web, App, HttpResponse, HttpServer};
 use ordertrack_shared::db;
 use ordertrack_shared::jobs::Enqueuer;
 use ordertrack_shared::links::Signer;
-use ordertrack_shared::metrics::{HTTP_DURATION, HTTP_REQUESTS};
+use ordertrack_shared::templates::Renderer;
+use std::net::TcpListener;
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
@@ -37,6 +36,8 @@ pub enum StartError {
     Db(#[from] db::DbSetupError),
     #[error("redis: {0}")]
     Redis(String),
+    #[error(transparent)]
+    Templates(#[from] ordertrack_shared::templates::TemplateError),
     #[error("cannot listen on {addr}: {source}")]
     Bind { addr: String, source: std::io::Error },
 }
@@ -51,9 +52,11 @@ pub fn state(config: ApiConfig) -> Result<AppState, StartError> {
     let db = db::pool(&config.store.database_url, config.store.database_pool_size)?;
     let enqueuer = Enqueuer::new(&config.store.redis_url, &config.store.redis_namespace, config.enqueue_timeout)
         .map_err(|e| StartError::Redis(e.to_string()))?;
+    let renderer = std::sync::Arc::new(Renderer::from_dir(&config.templates_dir)?);
     Ok(AppState {
         rate_limiter: RateLimiter::new(enqueuer.clone()),
         signer: Signer::new(&config.app_secret),
+        renderer,
         config,
         db,
         enqueuer,
@@ -73,21 +76,7 @@ pub fn start(config: ApiConfig) -> Result<Running, StartError> {
             .app_data(state.clone())
             .app_data(web::QueryConfig::default().error_handler(json::query_error))
             .app_data(web::PathConfig::default().error_handler(json::path_error))
-            .wrap_fn(|req, srv| {
-                let started = Instant::now();
-                let method = req.method().to_string();
-                let fut = srv.call(req);
-                async move {
-                    let res = fut.await?;
-                    let route = res.request().match_pattern().unwrap_or_else(|| "unmatched".into());
-                    let status = res.status().as_u16().to_string();
-                    HTTP_REQUESTS.with_label_values(&[&method, &route, &status]).inc();
-                    HTTP_DURATION
-                        .with_label_values(&[&method, &route, &status])
-                        .observe(started.elapsed().as_secs_f64());
-                    Ok(res)
-                }
-            })
+            .wrap(actix_web::middleware::from_fn(middleware::around))
             .configure(routes::configure)
             .service(SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", openapi.clone()))
             .default_service(web::to(|| async { Err::<HttpResponse, _>(ApiError::NotFound("endpoint")) }))

@@ -14,6 +14,8 @@ pub struct AppState {
     pub enqueuer: Enqueuer,
     pub rate_limiter: RateLimiter,
     pub signer: Signer,
+    /// Message templates (the files; stored versions override them).
+    pub renderer: std::sync::Arc<ordertrack_shared::templates::Renderer>,
 }
 
 impl AppState {

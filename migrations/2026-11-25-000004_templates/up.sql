@@ -20,3 +20,7 @@ CREATE TABLE notification_templates (
     UNIQUE (event, channel, locale, version)
 );
 CREATE UNIQUE INDEX notification_templates_active_idx ON notification_templates (event, channel, locale) WHERE active;
+
+-- Customer service finds orders by email or phone.
+CREATE INDEX orders_contact_email_idx ON orders (lower(contact_email));
+CREATE INDEX orders_contact_phone_idx ON orders (contact_phone);

@@ -58,6 +58,7 @@ pub struct Options {
     pub phone_code_cooldown: Duration,
     pub webhook_allowlists: Vec<(Carrier, IpAllowlist)>,
     pub carrier_rate_per_minute: u32,
+    pub token_rate_per_minute: u32,
     /// How long a parcel may go without a scan (every status).
     pub no_scan: Duration,
 }
@@ -76,6 +77,7 @@ impl Default for Options {
             phone_code_cooldown: Duration::from_millis(300),
             webhook_allowlists: Vec::new(),
             carrier_rate_per_minute: 1000,
+            token_rate_per_minute: 100_000,
             no_scan: Duration::from_secs(7 * 24 * 3600),
         }
     }
@@ -135,6 +137,8 @@ impl TestApp {
             phone_code_cooldown: options.phone_code_cooldown,
             phone_code_max_attempts: 5,
             webhook_rate_per_minute: 100_000,
+            token_rate_per_minute: options.token_rate_per_minute,
+            phone_code_rate_per_minute: 1000,
             webhooks: WebhookConfig {
                 max_body_bytes: 64 * 1024,
                 fedex_secret: Some(FEDEX_WEBHOOK_SECRET.into()),
@@ -146,6 +150,7 @@ impl TestApp {
                 trusted_proxies: IpAllowlist::parse("").unwrap(),
             },
             reschedule_window_days: 14,
+            templates_dir: ordertrack_shared::templates::DEFAULT_TEMPLATES_DIR.into(),
         };
         let running = ordertrack_api::start(api_config).expect("start api");
         let api = running.server.handle();
@@ -328,7 +333,11 @@ impl TestApp {
     /// Moves an order on through the workflow as an admin.
     pub async fn set_status(&self, order_id: &str, status: &str) {
         let res = self
-            .post(&format!("/api/v1/orders/{order_id}/status"), &self.admin_token, &json!({"status": status}))
+            .post(
+                &format!("/api/v1/orders/{order_id}/status"),
+                &self.admin_token,
+                &json!({"status": status, "note": "test step"}),
+            )
             .await;
         assert_eq!(res.status(), 200, "{}", res.text().await.unwrap_or_default());
     }

@@ -1,11 +1,12 @@
 use actix_web::http::header;
-use actix_web::{post, web, HttpResponse};
-use ordertrack_shared::domain::Carrier;
+use actix_web::{post, web, HttpRequest, HttpResponse};
+use ordertrack_shared::domain::{Carrier, Role};
 use ordertrack_shared::models::{NewShipment, Order};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::audit;
 use crate::auth::{Permission, Principal};
 use crate::errors::{ApiError, ErrorBody};
 use crate::json;
@@ -36,6 +37,7 @@ pub struct CreateShipmentRequest {
 pub async fn create_shipment(
     state: web::Data<AppState>,
     principal: Principal,
+    req: HttpRequest,
     id: web::Path<Uuid>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
@@ -60,6 +62,10 @@ pub async fn create_shipment(
             }
             other => other.into(),
         })?;
+    if matches!(principal.role, Role::Admin | Role::Csr) {
+        audit::record(&mut conn, audit::entry(&principal, &req, "shipment.create", "order", &order.id.to_string()))
+            .await;
+    }
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/orders/{}", order.id)))
         .json(ShipmentView::from(&shipment)))

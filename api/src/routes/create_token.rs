@@ -1,11 +1,12 @@
-use actix_web::{post, web, HttpResponse};
+use actix_web::{post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use ordertrack_shared::domain::Role;
-use ordertrack_shared::models::{ApiToken, Customer};
+use ordertrack_shared::models::{ApiToken, Customer, NewAuditEntry};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::audit;
 use crate::auth::{Permission, Principal};
 use crate::errors::{ApiError, ErrorBody};
 use crate::json;
@@ -47,6 +48,7 @@ pub struct CreatedToken {
 pub async fn create_token(
     state: web::Data<AppState>,
     principal: Principal,
+    req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     principal.require(Permission::MintToken)?;
@@ -78,6 +80,9 @@ pub async fn create_token(
         (_, None) => None,
     };
     let (token, secret) = ApiToken::mint(&mut conn, body.role, customer_id, label, expires_at).await?;
+    let entry = audit::entry(&principal, &req, "token.mint", "api_token", &token.id.to_string());
+    let after = serde_json::json!({"role": token.role, "customer_id": token.customer_id, "label": token.label});
+    audit::record(&mut conn, NewAuditEntry { after: Some(after), ..entry }).await;
     tracing::info!(by = %principal.token_id, token = %token.id, role = %token.role, "token minted");
     Ok(HttpResponse::Created().json(CreatedToken {
         id: token.id,

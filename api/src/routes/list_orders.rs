@@ -31,6 +31,8 @@ pub struct ListOrdersQuery {
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
+    /// Staff only: an order number (or its start), an email or a phone.
+    pub q: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -87,6 +89,7 @@ pub async fn list_orders(
             Some(principal.customer_id.ok_or(ApiError::Forbidden)?)
         },
         status: query.status,
+        search: if principal.role.sees_all_orders() { query.q.clone() } else { None },
         sort: match query.sort.unwrap_or_default() {
             OrderSort::NewestFirst => SortOrder::NewestFirst,
             OrderSort::OldestFirst => SortOrder::OldestFirst,

@@ -1,5 +1,6 @@
 //! One handler per file; every route is registered here.
 
+mod change_workflow;
 pub mod confirm_phone_code;
 pub mod create_customer_request;
 pub mod create_guest_request;
@@ -8,30 +9,38 @@ pub mod create_shipment;
 pub mod create_token;
 mod customer_request_body;
 pub mod delete_device;
+pub mod delete_workflow_transition;
 pub mod get_notification;
 pub mod get_order;
 pub mod get_order_timeline;
 pub mod get_preferences;
+pub mod get_workflow;
 pub mod health;
+pub mod list_audit_log;
 pub mod list_carrier_receipts;
 pub mod list_customer_requests;
 pub mod list_notifications;
+pub mod list_order_notifications;
 pub mod list_orders;
 mod load;
 mod notification_view;
 mod preferences_body;
 pub mod put_preferences;
+pub mod put_workflow_transition;
 pub mod receive_carrier_webhook;
 pub mod register_device;
 pub mod replay_notification;
 pub mod reprocess_carrier_receipt;
 pub mod request_phone_code;
+pub mod resolve_customer_request;
+pub mod send_order_message;
 pub mod track_by_link;
 pub mod track_order;
 pub mod twilio_status_callback;
 pub mod unsubscribe;
 pub mod unsubscribe_page;
 pub mod update_order_status;
+mod workflow_view;
 
 use actix_web::web;
 
@@ -67,6 +76,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(create_guest_request::create_guest_request)
                 .service(list_customer_requests::list_customer_requests)
                 .service(list_carrier_receipts::list_carrier_receipts)
-                .service(reprocess_carrier_receipt::reprocess_carrier_receipt),
+                .service(reprocess_carrier_receipt::reprocess_carrier_receipt)
+                .service(list_audit_log::list_audit_log)
+                .service(list_order_notifications::list_order_notifications)
+                .service(send_order_message::send_order_message)
+                .service(resolve_customer_request::resolve_customer_request)
+                .service(get_workflow::get_workflow)
+                .service(put_workflow_transition::put_workflow_transition)
+                .service(delete_workflow_transition::delete_workflow_transition),
         );
 }

@@ -1,8 +1,9 @@
-use actix_web::{post, web, HttpResponse};
+use actix_web::{post, web, HttpRequest, HttpResponse};
 use ordertrack_shared::models::{Notification, NotificationAttempt};
 use uuid::Uuid;
 
 use super::notification_view::NotificationView;
+use crate::audit;
 use crate::auth::{Permission, Principal};
 use crate::errors::{ApiError, ErrorBody};
 use crate::state::AppState;
@@ -23,6 +24,7 @@ use crate::state::AppState;
 pub async fn replay_notification(
     state: web::Data<AppState>,
     principal: Principal,
+    req: HttpRequest,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     principal.require(Permission::ReplayNotification)?;
@@ -38,6 +40,11 @@ pub async fn replay_notification(
         };
     };
     tracing::info!(by = %principal.actor(), notification = %notification.id, "notification replayed");
+    audit::record(
+        &mut conn,
+        audit::entry(&principal, &req, "notification.replay", "notification", &notification.id.to_string()),
+    )
+    .await;
     let attempts = NotificationAttempt::for_notification(&mut conn, notification.id).await?;
     drop(conn);
     state.enqueuer.push_notifications(std::slice::from_ref(&notification)).await;

@@ -3,13 +3,14 @@ use actix_web::{post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncConnection;
 use ordertrack_shared::domain::{ChangeSource, OrderStatus, Role, TransitionError};
-use ordertrack_shared::models::Shipment;
+use ordertrack_shared::models::{NewAuditEntry, Shipment};
 use ordertrack_shared::orders::{change_status, StatusChangeError, StatusChangeRequest};
 use serde::Deserialize;
 use serde_json::{json, Map};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::audit;
 use crate::auth::{Permission, Principal};
 use crate::errors::{ApiError, ErrorBody};
 use crate::json;
@@ -110,6 +111,10 @@ pub async fn update_order_status(
     if note.as_ref().is_some_and(|n| n.chars().count() > 1000) {
         return Err(ApiError::invalid("note", "note must be at most 1000 characters"));
     }
+    // A manual change by staff must say why; systems (storefronts) need not.
+    if note.is_none() && matches!(principal.role, Role::Admin | Role::Csr) {
+        return Err(ApiError::invalid("note", "give the reason for this manual change in note"));
+    }
     let change = StatusChangeRequest {
         order_id: *id,
         to: body.status,
@@ -122,7 +127,16 @@ pub async fn update_order_status(
         payload: serde_json::json!({}),
     };
     let mut conn = state.conn().await?;
-    let changed = conn.transaction::<_, ApiError, _>(async |conn| Ok(change_status(conn, &change).await?)).await?;
+    let audit_entry = audit::entry(&principal, &req, "order.status_change", "order", &id.to_string());
+    let changed = conn
+        .transaction::<_, ApiError, _>(async |conn| {
+            let changed = change_status(conn, &change).await?;
+            let before = json!({"status": changed.change.from_status, "version": changed.order.version - 1});
+            let after = json!({"status": changed.order.status, "version": changed.order.version, "note": change.note});
+            NewAuditEntry { before: Some(before), after: Some(after), ..audit_entry }.insert(conn).await?;
+            Ok(changed)
+        })
+        .await?;
     state.enqueuer.push_notifications(&changed.notifications).await;
     let order = changed.order;
     let shipments = Shipment::for_order(&mut conn, order.id).await?;

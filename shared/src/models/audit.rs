@@ -65,4 +65,50 @@ impl AuditEntry {
             .load(conn)
             .await
     }
+
+    /// A page of the log, newest first, filtered.
+    pub async fn search(
+        conn: &mut AsyncPgConnection,
+        filter: &AuditFilter,
+        limit: i64,
+    ) -> QueryResult<Vec<AuditEntry>> {
+        let mut query = audit_log::table.select(AuditEntry::as_select()).into_boxed();
+        if let Some(actor) = &filter.actor {
+            query = query.filter(audit_log::actor.like(format!("%{}%", actor.replace(['%', '_'], ""))));
+        }
+        if let Some(action) = &filter.action {
+            query = query.filter(audit_log::action.like(format!("{}%", action.replace(['%', '_'], ""))));
+        }
+        if let Some(target_type) = &filter.target_type {
+            query = query.filter(audit_log::target_type.eq(target_type.clone()));
+        }
+        if let Some(target_id) = &filter.target_id {
+            query = query.filter(audit_log::target_id.eq(target_id.clone()));
+        }
+        if let Some(since) = filter.since {
+            query = query.filter(audit_log::created_at.ge(since));
+        }
+        if let Some(until) = filter.until {
+            query = query.filter(audit_log::created_at.lt(until));
+        }
+        if let Some(before_id) = filter.before_id {
+            query = query.filter(audit_log::id.lt(before_id));
+        }
+        query.order(audit_log::id.desc()).limit(limit).load(conn).await
+    }
+}
+
+/// What to look for in the audit log.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    /// Part of the actor.
+    pub actor: Option<String>,
+    /// An action or its prefix (`order.` for every order action).
+    pub action: Option<String>,
+    pub target_type: Option<String>,
+    pub target_id: Option<String>,
+    pub since: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+    /// Keyset pagination: entries older than this id.
+    pub before_id: Option<i64>,
 }

@@ -22,7 +22,7 @@ pub mod tracking_event;
 pub mod transition;
 
 pub use api_token::ApiToken;
-pub use audit::{AuditEntry, NewAuditEntry};
+pub use audit::{AuditEntry, AuditFilter, NewAuditEntry};
 pub use carrier_receipt::{CarrierReceipt, NewCarrierReceipt};
 pub use customer::{Customer, NewCustomer};
 pub use customer_request::CustomerRequest;

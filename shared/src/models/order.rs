@@ -77,6 +77,8 @@ pub struct OrderFilter {
     pub customer_id: Option<Uuid>,
     pub status: Option<OrderStatus>,
     pub sort: SortOrder,
+    /// Staff search: an order number (or its start), an email or a phone.
+    pub search: Option<String>,
     /// Resume after this (created_at, id).
     pub after: Option<(DateTime<Utc>, Uuid)>,
     pub limit: i64,
@@ -114,6 +116,17 @@ impl Order {
         }
         if let Some(status) = filter.status {
             query = query.filter(orders::status.eq(status));
+        }
+        if let Some(q) = filter.search.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            let prefix = format!("{}%", q.replace(['%', '_', '\\'], ""));
+            let phone = crate::domain::PhoneNumber::parse(q).map(|p| p.into_inner()).unwrap_or_else(|_| q.to_owned());
+            query = query.filter(
+                orders::order_number
+                    .like(prefix)
+                    .or(diesel::dsl::sql::<diesel::sql_types::Bool>("lower(contact_email) = ")
+                        .bind::<diesel::sql_types::Text, _>(q.to_lowercase()))
+                    .or(orders::contact_phone.eq(phone)),
+            );
         }
         query = match (filter.sort, filter.after) {
             (SortOrder::NewestFirst, Some((at, id))) => {

@@ -33,6 +33,48 @@ impl StatusTransition {
     }
 }
 
+impl StatusTransition {
+    /// Adds a step, or changes who may take it.
+    pub async fn upsert(
+        conn: &mut AsyncPgConnection,
+        from: OrderStatus,
+        to: OrderStatus,
+        roles: &[Role],
+    ) -> QueryResult<()> {
+        let roles: Vec<Option<String>> = roles.iter().map(|r| Some(r.to_string())).collect();
+        diesel::insert_into(status_transitions::table)
+            .values((
+                status_transitions::from_status.eq(from),
+                status_transitions::to_status.eq(to),
+                status_transitions::roles.eq(&roles),
+            ))
+            .on_conflict((status_transitions::from_status, status_transitions::to_status))
+            .do_update()
+            .set(status_transitions::roles.eq(&roles))
+            .execute(conn)
+            .await
+            .map(|_| ())
+    }
+
+    /// Removes a step; false if there was none.
+    pub async fn remove(conn: &mut AsyncPgConnection, from: OrderStatus, to: OrderStatus) -> QueryResult<bool> {
+        diesel::delete(
+            status_transitions::table
+                .filter(status_transitions::from_status.eq(from))
+                .filter(status_transitions::to_status.eq(to)),
+        )
+        .execute(conn)
+        .await
+        .map(|n| n > 0)
+    }
+
+    /// Serializes workflow edits, so two admins cannot each make a valid
+    /// change that together break the workflow.
+    pub async fn lock(conn: &mut AsyncPgConnection) -> QueryResult<()> {
+        diesel::sql_query("LOCK TABLE status_transitions IN SHARE ROW EXCLUSIVE MODE").execute(conn).await.map(|_| ())
+    }
+}
+
 /// The workflow as configured right now. Read per request: the table is tiny
 /// and this keeps every api replica current without a cache to invalidate.
 pub async fn load_workflow(conn: &mut AsyncPgConnection) -> QueryResult<Workflow> {

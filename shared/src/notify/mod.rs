@@ -26,10 +26,27 @@ pub async fn notify_order(
     occasion: &str,
     payload: serde_json::Value,
 ) -> QueryResult<Vec<Notification>> {
-    let planned = match order.customer_id {
+    notify_order_on(conn, order, event, occasion, payload, None).await
+}
+
+/// `notify_order` limited to one channel when `only` is set (a message
+/// customer service chose to send by, say, SMS). Preferences and opt-outs
+/// apply all the same.
+pub async fn notify_order_on(
+    conn: &mut AsyncPgConnection,
+    order: &Order,
+    event: NotificationEvent,
+    occasion: &str,
+    payload: serde_json::Value,
+    only: Option<Channel>,
+) -> QueryResult<Vec<Notification>> {
+    let mut planned = match order.customer_id {
         Some(customer_id) => plan_for_customer(conn, order, customer_id, event, occasion).await?,
         None => plan_for_guest(order, event, occasion),
     };
+    if let Some(channel) = only {
+        planned.retain(|n| n.channel == channel);
+    }
     let mut written = Vec::new();
     for channel in Channel::ALL {
         let recipients: Vec<String> =
@@ -115,7 +132,7 @@ fn plan_for_guest(order: &Order, event: NotificationEvent, occasion: &str) -> Ve
         ));
     }
     if let Some(phone) = &order.contact_phone {
-        if DEFAULT_SMS_EVENTS.contains(&event) {
+        if DEFAULT_SMS_EVENTS.contains(&event) || event == NotificationEvent::Custom {
             planned.push(NewNotification::for_order(
                 order.id,
                 occasion,

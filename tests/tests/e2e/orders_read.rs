@@ -67,7 +67,7 @@ async fn listing_filters_sorts_and_pages_without_gaps_or_repeats() {
     app.post(
         &format!("/api/v1/orders/{}/status", created[2]["id"].as_str().unwrap()),
         &app.admin_token,
-        &json!({"status": "cancelled"}),
+        &json!({"status": "cancelled", "note": "customer asked"}),
     )
     .await;
     let carol = app.customer_token("carol").await;

@@ -10,7 +10,11 @@ async fn a_valid_transition_bumps_the_version_and_appends_history() {
     let app = TestApp::spawn().await;
     let id = order_id(&app).await;
     let res = app
-        .post(&format!("/api/v1/orders/{id}/status"), &app.csr_token, &json!({"status": "processing", "version": 1}))
+        .post(
+            &format!("/api/v1/orders/{id}/status"),
+            &app.csr_token,
+            &json!({"status": "processing", "version": 1, "note": "manual fix"}),
+        )
         .await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["etag"], "\"2\"");
@@ -26,7 +30,13 @@ async fn a_valid_transition_bumps_the_version_and_appends_history() {
 async fn an_invalid_transition_is_409_with_the_allowed_next_states() {
     let app = TestApp::spawn().await;
     let id = order_id(&app).await;
-    let res = app.post(&format!("/api/v1/orders/{id}/status"), &app.admin_token, &json!({"status": "delivered"})).await;
+    let res = app
+        .post(
+            &format!("/api/v1/orders/{id}/status"),
+            &app.admin_token,
+            &json!({"status": "delivered", "note": "manual fix"}),
+        )
+        .await;
     assert_eq!(res.status(), 409);
     let err: Value = res.json().await.unwrap();
     assert_eq!(err["error"], "invalid_transition");
@@ -42,9 +52,15 @@ async fn a_stale_version_is_412_whether_in_the_body_or_if_match() {
     let app = TestApp::spawn().await;
     let id = order_id(&app).await;
     let path = format!("/api/v1/orders/{id}/status");
-    assert_eq!(app.post(&path, &app.admin_token, &json!({"status": "processing", "version": 1})).await.status(), 200);
+    assert_eq!(
+        app.post(&path, &app.admin_token, &json!({"status": "processing", "version": 1, "note": "manual fix"}))
+            .await
+            .status(),
+        200
+    );
 
-    let res = app.post(&path, &app.admin_token, &json!({"status": "shipped", "version": 1})).await;
+    let res =
+        app.post(&path, &app.admin_token, &json!({"status": "shipped", "version": 1, "note": "manual fix"})).await;
     assert_eq!(res.status(), 412);
     let err: Value = res.json().await.unwrap();
     assert_eq!((err["error"].as_str().unwrap(), err["current_version"].as_i64().unwrap()), ("version_mismatch", 2));
@@ -54,7 +70,7 @@ async fn a_stale_version_is_412_whether_in_the_body_or_if_match() {
         .post(app.url(&path))
         .bearer_auth(&app.admin_token)
         .header("If-Match", "\"1\"")
-        .json(&json!({"status": "shipped"}))
+        .json(&json!({"status": "shipped", "note": "manual fix"}))
         .send()
         .await
         .unwrap();
@@ -64,7 +80,7 @@ async fn a_stale_version_is_412_whether_in_the_body_or_if_match() {
         .post(app.url(&path))
         .bearer_auth(&app.admin_token)
         .header("If-Match", "W/\"2\"")
-        .json(&json!({"status": "shipped"}))
+        .json(&json!({"status": "shipped", "note": "manual fix"}))
         .send()
         .await
         .unwrap();
@@ -77,14 +93,47 @@ async fn concurrent_edits_of_one_version_let_exactly_one_win() {
     let app = TestApp::spawn().await;
     let id = order_id(&app).await;
     let path = format!("/api/v1/orders/{id}/status");
-    let results = futures::future::join_all(["processing", "on_hold", "cancelled", "shipped"].map(|status| {
-        let (app, path) = (&app, &path);
-        async move { app.post(path, &app.admin_token, &json!({"status": status, "version": 1})).await }
-    }))
-    .await;
+    let results =
+        futures::future::join_all(["processing", "on_hold", "cancelled", "shipped"].map(|status| {
+            let (app, path) = (&app, &path);
+            async move {
+                app.post(path, &app.admin_token, &json!({"status": status, "version": 1, "note": "manual fix"})).await
+            }
+        }))
+        .await;
     let mut codes: Vec<u16> = results.iter().map(|r| r.status().as_u16()).collect();
     codes.sort();
     assert_eq!(codes, [200, 412, 412, 412]);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn staff_must_give_a_reason_and_every_manual_change_is_audited() {
+    let app = TestApp::spawn().await;
+    let id = order_id(&app).await;
+    let path = format!("/api/v1/orders/{id}/status");
+    let res = app.post(&path, &app.csr_token, &json!({"status": "processing"})).await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(res.json::<Value>().await.unwrap()["field"], "note");
+    let res = app.post(&path, &app.csr_token, &json!({"status": "processing", "note": "  "})).await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(
+        app.post(&path, &app.csr_token, &json!({"status": "processing", "note": "stock confirmed"})).await.status(),
+        200
+    );
+    assert_eq!(
+        app.post(&path, &app.service_token, &json!({"status": "shipped"})).await.status(),
+        200,
+        "systems need no reason"
+    );
+    let mut conn = app.db.get().await.unwrap();
+    let audit = ordertrack_shared::models::AuditEntry::for_target(&mut conn, "order", &id).await.unwrap();
+    let changes: Vec<_> = audit.iter().filter(|a| a.action == "order.status_change").collect();
+    assert_eq!(changes.len(), 2);
+    assert_eq!(changes[0].role, "csr");
+    assert_eq!(changes[0].before.as_ref().unwrap()["status"], "confirmed");
+    assert_eq!(changes[0].after.as_ref().unwrap()["status"], "processing");
+    assert_eq!(changes[0].after.as_ref().unwrap()["note"], "stock confirmed");
     app.stop().await;
 }
 
@@ -93,15 +142,21 @@ async fn unknown_orders_customers_and_bad_bodies_are_refused() {
     let app = TestApp::spawn().await;
     let id = order_id(&app).await;
     let missing = format!("/api/v1/orders/{}/status", uuid::Uuid::now_v7());
-    assert_eq!(app.post(&missing, &app.admin_token, &json!({"status": "processing"})).await.status(), 404);
+    assert_eq!(
+        app.post(&missing, &app.admin_token, &json!({"status": "processing", "note": "manual fix"})).await.status(),
+        404
+    );
 
     let path = format!("/api/v1/orders/{id}/status");
-    let res = app.post(&path, &app.admin_token, &json!({"status": "teleported"})).await;
+    let res = app.post(&path, &app.admin_token, &json!({"status": "teleported", "note": "manual fix"})).await;
     assert_eq!(res.status(), 400);
     assert_eq!(res.json::<Value>().await.unwrap()["field"], "status");
 
     app.create_order(&ordertrack_tests::customer_order("SO-E", "eve")).await;
     let customer_token = app.customer_token("eve").await;
-    assert_eq!(app.post(&path, &customer_token, &json!({"status": "cancelled"})).await.status(), 403);
+    assert_eq!(
+        app.post(&path, &customer_token, &json!({"status": "cancelled", "note": "manual fix"})).await.status(),
+        403
+    );
     app.stop().await;
 }

@@ -16,6 +16,7 @@ pub mod polling;
 pub mod schema;
 pub mod shutdown;
 pub mod telemetry;
+pub mod template_check;
 pub mod templates;
 pub mod text_diff;
 pub mod tracking;

@@ -113,6 +113,36 @@ pub fn format_date(at: DateTime<Utc>, locale: Locale) -> String {
 
 pub struct Renderer {
     tera: Tera,
+    /// Only the layouts: the base for rendering a stored version.
+    layouts: Tera,
+    dir: std::path::PathBuf,
+}
+
+/// The text of one template, by part (a stored version or a file).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TemplateParts {
+    /// email: the subject; push: the title; sms: none.
+    pub subject: Option<String>,
+    /// email: plain text; sms: the message; push: the body.
+    pub body: String,
+    /// email only.
+    pub html: Option<String>,
+}
+
+/// A rendered message of any channel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rendered {
+    Email(RenderedEmail),
+    Sms(String),
+    Push { title: String, body: String },
+}
+
+fn file_names(channel: &str) -> (Option<&'static str>, &'static str, Option<&'static str>) {
+    match channel {
+        "email" => (Some("subject.txt"), "txt", Some("html")),
+        "sms" => (None, "txt", None),
+        _ => (Some("title.txt"), "body.txt", None),
+    }
 }
 
 impl Renderer {
@@ -123,7 +153,80 @@ impl Renderer {
         if tera.get_template_names().next().is_none() {
             return Err(TemplateError::Load { dir: dir.display().to_string(), reason: "no templates found".into() });
         }
-        Ok(Renderer { tera })
+        let mut layouts = Tera::default();
+        let layout_dir = dir.join("_layouts");
+        let entries = std::fs::read_dir(&layout_dir)
+            .map_err(|e| TemplateError::Load { dir: layout_dir.display().to_string(), reason: e.to_string() })?;
+        for entry in entries.flatten() {
+            let name = format!("_layouts/{}", entry.file_name().to_string_lossy());
+            let source = std::fs::read_to_string(entry.path())
+                .map_err(|e| TemplateError::Load { dir: layout_dir.display().to_string(), reason: e.to_string() })?;
+            layouts.add_raw_template(&name, &source).map_err(|e| TemplateError::Load {
+                dir: layout_dir.display().to_string(),
+                reason: tera_error_chain(&e),
+            })?;
+        }
+        Ok(Renderer { tera, layouts, dir: dir.to_owned() })
+    }
+
+    /// The file version of a template (the seeded first version).
+    pub fn file_parts(
+        &self,
+        event: NotificationEvent,
+        channel: &str,
+        locale: Locale,
+    ) -> Result<TemplateParts, TemplateError> {
+        let read = |part: &str| {
+            let path = self.dir.join(event.as_str()).join(channel).join(format!("{locale}.{part}"));
+            std::fs::read_to_string(&path)
+                .map_err(|_| TemplateError::Missing { name: format!("{event}/{channel}/{locale}.{part}") })
+        };
+        let (subject, body, html) = file_names(channel);
+        Ok(TemplateParts {
+            subject: subject.map(read).transpose()?,
+            body: read(body)?,
+            html: html.map(read).transpose()?,
+        })
+    }
+
+    /// Renders a stored version's text (not a file) with `data`. Errors name
+    /// the part and carry Tera's line and reason.
+    pub fn render_parts(
+        &self,
+        channel: &str,
+        parts: &TemplateParts,
+        data: &MessageContext,
+    ) -> Result<Rendered, TemplateError> {
+        let mut tera = self.layouts.clone();
+        let mut sources: Vec<(&str, &str)> = vec![("body.txt", parts.body.as_str())];
+        if let Some(subject) = &parts.subject {
+            sources.push(("subject.txt", subject.as_str()));
+        }
+        if let Some(html) = &parts.html {
+            sources.push(("body.html", html.as_str()));
+        }
+        for (name, source) in &sources {
+            tera.add_raw_template(name, source)
+                .map_err(|e| TemplateError::Render { name: (*name).to_owned(), reason: tera_error_chain(&e) })?;
+        }
+        let context = Context::from_serialize(data)
+            .map_err(|e| TemplateError::Render { name: "context".into(), reason: e.to_string() })?;
+        let render = |name: &str| {
+            tera.render(name, &context)
+                .map_err(|e| TemplateError::Render { name: name.to_owned(), reason: tera_error_chain(&e) })
+        };
+        Ok(match channel {
+            "email" => Rendered::Email(RenderedEmail {
+                subject: render("subject.txt")?.trim().to_owned(),
+                text: render("body.txt")?,
+                html: if parts.html.is_some() { render("body.html")? } else { String::new() },
+            }),
+            "sms" => Rendered::Sms(render("body.txt")?.trim().to_owned()),
+            _ => Rendered::Push {
+                title: render("subject.txt")?.trim().to_owned(),
+                body: render("body.txt")?.trim().to_owned(),
+            },
+        })
     }
 
     /// Names of every loaded template (for completeness checks).
@@ -243,6 +346,17 @@ mod tests {
 
     fn renderer() -> Renderer {
         Renderer::from_dir(Path::new(DEFAULT_TEMPLATES_DIR)).unwrap()
+    }
+
+    #[test]
+    fn a_files_parts_render_like_the_file() {
+        let renderer = renderer();
+        let data = long_context("weather_delay");
+        let parts = renderer.file_parts(NotificationEvent::Delayed, "email", Locale::Es).unwrap();
+        let Rendered::Email(stored) = renderer.render_parts("email", &parts, &data).unwrap() else { panic!("email") };
+        assert_eq!(stored, renderer.render_email(NotificationEvent::Delayed, Locale::Es, &data).unwrap());
+        let bad = TemplateParts { subject: None, body: "{% if %}".into(), html: None };
+        assert!(renderer.render_parts("sms", &bad, &data).unwrap_err().to_string().contains("body.txt"));
     }
 
     /// Realistic values at the long end of what shoppers and carriers produce.

@@ -96,6 +96,7 @@ pub struct TestApp {
     pub csr_token: String,
     pub service_token: String,
     pub worker_config: WorkerConfig,
+    pub api_config: ApiConfig,
     api: actix_web::dev::ServerHandle,
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
@@ -152,7 +153,7 @@ impl TestApp {
             reschedule_window_days: 14,
             templates_dir: ordertrack_shared::templates::DEFAULT_TEMPLATES_DIR.into(),
         };
-        let running = ordertrack_api::start(api_config).expect("start api");
+        let running = ordertrack_api::start(api_config.clone()).expect("start api");
         let api = running.server.handle();
         let mut tasks = vec![tokio::spawn(async move {
             let _ = running.server.await;
@@ -263,6 +264,7 @@ impl TestApp {
             csr_token,
             service_token,
             worker_config,
+            api_config,
             api,
             stop,
             tasks,
@@ -303,6 +305,15 @@ impl TestApp {
     pub async fn attempts(&self, notification_id: Uuid) -> Vec<NotificationAttempt> {
         let mut conn = self.db.get().await.unwrap();
         NotificationAttempt::for_notification(&mut conn, notification_id).await.unwrap()
+    }
+
+    /// Starts another api replica on the same database and Redis; returns
+    /// its base URL (it stops with the test process).
+    pub fn another_api(&self) -> String {
+        let running = ordertrack_api::start(self.api_config.clone()).expect("start second api");
+        let port = running.port;
+        tokio::spawn(running.server);
+        format!("http://127.0.0.1:{port}")
     }
 
     /// Verifies `phone` for the customer behind `token` through the API,

@@ -1,15 +1,18 @@
 //! One handler per file; every route is registered here.
 
+pub mod activate_template_version;
 mod change_workflow;
 pub mod confirm_phone_code;
 pub mod create_customer_request;
 pub mod create_guest_request;
 pub mod create_order;
 pub mod create_shipment;
+pub mod create_template_version;
 pub mod create_token;
 mod customer_request_body;
 pub mod delete_device;
 pub mod delete_workflow_transition;
+pub mod diff_template_versions;
 pub mod get_notification;
 pub mod get_order;
 pub mod get_order_timeline;
@@ -22,9 +25,11 @@ pub mod list_customer_requests;
 pub mod list_notifications;
 pub mod list_order_notifications;
 pub mod list_orders;
+pub mod list_template_versions;
 mod load;
 mod notification_view;
 mod preferences_body;
+pub mod preview_template_version;
 pub mod put_preferences;
 pub mod put_workflow_transition;
 pub mod receive_carrier_webhook;
@@ -33,7 +38,9 @@ pub mod replay_notification;
 pub mod reprocess_carrier_receipt;
 pub mod request_phone_code;
 pub mod resolve_customer_request;
+pub mod rollback_template;
 pub mod send_order_message;
+mod template_admin;
 pub mod track_by_link;
 pub mod track_order;
 pub mod twilio_status_callback;
@@ -81,6 +88,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(list_order_notifications::list_order_notifications)
                 .service(send_order_message::send_order_message)
                 .service(resolve_customer_request::resolve_customer_request)
+                .service(list_template_versions::list_template_versions)
+                .service(create_template_version::create_template_version)
+                .service(activate_template_version::activate_template_version)
+                .service(rollback_template::rollback_template)
+                .service(preview_template_version::preview_template_version)
+                .service(diff_template_versions::diff_template_versions)
                 .service(get_workflow::get_workflow)
                 .service(put_workflow_transition::put_workflow_transition)
                 .service(delete_workflow_transition::delete_workflow_transition),

@@ -18,6 +18,7 @@ pub mod provider_event;
 pub mod shipment;
 pub mod shipment_issue;
 pub mod status_history;
+pub mod template_version;
 pub mod tracking_event;
 pub mod transition;
 
@@ -38,5 +39,6 @@ pub use provider_event::NewProviderEvent;
 pub use shipment::{NewShipment, Shipment};
 pub use shipment_issue::ShipmentIssue;
 pub use status_history::{NewStatusChange, StatusChange};
+pub use template_version::{TemplateKey, TemplateVersion};
 pub use tracking_event::{NewTrackingEvent, TrackingEvent};
 pub use transition::StatusTransition;

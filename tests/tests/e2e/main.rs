@@ -2,6 +2,7 @@
 //! Redis and an SMTP server on loopback.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod admin_tools;
 mod auth;
 mod carriers;
 mod crash_safety;
@@ -18,6 +19,7 @@ mod preferences;
 mod priority;
 mod provider_failures;
 mod queues;
+mod route_matrix;
 mod scheduler;
 mod shipments;
 mod status_change;

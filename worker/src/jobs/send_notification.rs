@@ -10,11 +10,13 @@ use diesel_async::AsyncPgConnection;
 use ordertrack_shared::channels::push::PushMessage;
 use ordertrack_shared::channels::{SendError, SendReceipt};
 use ordertrack_shared::db;
-use ordertrack_shared::domain::{AttemptOutcome, Channel};
+use ordertrack_shared::domain::{AttemptOutcome, Channel, Locale, NotificationEvent};
 use ordertrack_shared::jobs::{Job, Queue, SendNotification};
 use ordertrack_shared::metrics::{JOBS_PROCESSED, JOB_DURATION, NOTIFICATION_ATTEMPTS};
-use ordertrack_shared::models::{DeviceToken, NewNotificationAttempt, Notification, Order, Shipment};
-use ordertrack_shared::templates::{MessageContext, TemplateError};
+use ordertrack_shared::models::{
+    DeviceToken, NewNotificationAttempt, Notification, Order, Shipment, TemplateKey, TemplateVersion,
+};
+use ordertrack_shared::templates::{MessageContext, Rendered, TemplateError, TemplateParts};
 use tracing::Instrument;
 
 use crate::context::{JobContext, SharedContext};
@@ -168,26 +170,26 @@ async fn send(
         }
     }
     let data = data.with_payload(&notification.payload, notification.locale);
-    let (event, locale) = (notification.event, notification.locale);
-    let template_error = |e: TemplateError| SendError::Permanent(e.to_string());
-    match notification.channel {
+    let (event, locale, channel) = (notification.event, notification.locale, notification.channel);
+    let data = match channel {
         Channel::Email => {
             let token = ctx.signer.unsubscribe_token(Channel::Email, &notification.recipient);
-            let unsubscribe_url = format!("{base_url}/u/{token}");
-            let data = MessageContext { unsubscribe_url: unsubscribe_url.clone(), ..data };
-            let email = ctx.renderer.render_email(event, locale, &data).map_err(template_error)?;
+            MessageContext { unsubscribe_url: format!("{base_url}/u/{token}"), ..data }
+        }
+        _ => data,
+    };
+    let rendered = render(ctx, conn, event, channel, locale, &data).await?;
+    match rendered {
+        Rendered::Email(email) => {
             // RFC 8058 one-click unsubscribe.
             let headers = vec![
-                ("List-Unsubscribe", format!("<{unsubscribe_url}>")),
+                ("List-Unsubscribe", format!("<{}>", data.unsubscribe_url)),
                 ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click".to_owned()),
             ];
             ctx.email.send(&notification.recipient, &notification.id.to_string(), &email, headers).await
         }
-        Channel::Sms => {
-            let body = ctx.renderer.render_sms(event, locale, &data).map_err(template_error)?;
-            ctx.sms.send(&notification.recipient, &body).await
-        }
-        Channel::Push => {
+        Rendered::Sms(body) => ctx.sms.send(&notification.recipient, &body).await,
+        Rendered::Push { title, body } => {
             let device_id = notification
                 .device_token_id
                 .ok_or_else(|| SendError::Permanent("push notification without a device".into()))?;
@@ -197,7 +199,6 @@ async fn send(
             if device.invalidated_at.is_some() {
                 return Err(SendError::Permanent("the device token is no longer valid".into()));
             }
-            let (title, body) = ctx.renderer.render_push(event, locale, &data).map_err(template_error)?;
             let mut extra = vec![("event".to_owned(), event.to_string())];
             if !data.order_number.is_empty() {
                 extra.push(("order_number".to_owned(), data.order_number.clone()));
@@ -205,6 +206,34 @@ async fn send(
             ctx.push.send(&device.token, &PushMessage { title, body, data: extra }).await
         }
     }
+}
+
+/// The active stored version of the template if an admin set one, else the
+/// file. A template that cannot render is a permanent failure.
+async fn render(
+    ctx: &JobContext,
+    conn: &mut AsyncPgConnection,
+    event: NotificationEvent,
+    channel: Channel,
+    locale: Locale,
+    data: &MessageContext,
+) -> Result<Rendered, SendError> {
+    let template_error = |e: TemplateError| SendError::Permanent(e.to_string());
+    let stored = TemplateVersion::active(conn, TemplateKey { event, channel, locale })
+        .await
+        .map_err(|e| SendError::Transient(format!("cannot load the template: {e}")))?;
+    if let Some(version) = stored {
+        let parts = TemplateParts { subject: version.subject, body: version.body, html: version.html };
+        return ctx.renderer.render_parts(channel.as_str(), &parts, data).map_err(template_error);
+    }
+    Ok(match channel {
+        Channel::Email => Rendered::Email(ctx.renderer.render_email(event, locale, data).map_err(template_error)?),
+        Channel::Sms => Rendered::Sms(ctx.renderer.render_sms(event, locale, data).map_err(template_error)?),
+        Channel::Push => {
+            let (title, body) = ctx.renderer.render_push(event, locale, data).map_err(template_error)?;
+            Rendered::Push { title, body }
+        }
+    })
 }
 
 /// The provider a channel goes through, for attempt rows.

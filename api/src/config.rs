@@ -23,6 +23,8 @@ pub struct ApiConfig {
     pub webhook_rate_per_minute: u32,
     /// Authenticated API calls per token per minute.
     pub token_rate_per_minute: u32,
+    /// `RATE_LIMITS=off` turns every limiter off (benchmarks, trusted networks).
+    pub rate_limits_enabled: bool,
     /// Phone-code requests per client IP per minute.
     pub phone_code_rate_per_minute: u32,
     /// Signs links, hashes codes (`APP_SECRET`, shared with the worker).
@@ -95,6 +97,16 @@ impl ApiConfig {
             tracking_rate_per_minute: config::positive("TRACKING_RATE_PER_MINUTE", 30)?,
             webhook_rate_per_minute: config::positive("WEBHOOK_RATE_PER_MINUTE", 6000)?,
             token_rate_per_minute: config::positive("TOKEN_RATE_PER_MINUTE", 600)?,
+            rate_limits_enabled: match config::string("RATE_LIMITS", "on").as_str() {
+                "on" => true,
+                "off" => false,
+                other => {
+                    return Err(ConfigError::Invalid {
+                        name: "RATE_LIMITS",
+                        reason: format!("'{other}': expected on or off"),
+                    })
+                }
+            },
             phone_code_rate_per_minute: config::positive("PHONE_CODE_RATE_PER_MINUTE", 10)?,
             app_secret: config::app_secret()?,
             twilio_auth_token: config::optional("TWILIO_AUTH_TOKEN"),

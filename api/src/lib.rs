@@ -54,7 +54,7 @@ pub fn state(config: ApiConfig) -> Result<AppState, StartError> {
         .map_err(|e| StartError::Redis(e.to_string()))?;
     let renderer = std::sync::Arc::new(Renderer::from_dir(&config.templates_dir)?);
     Ok(AppState {
-        rate_limiter: RateLimiter::new(enqueuer.clone()),
+        rate_limiter: RateLimiter::new(enqueuer.clone(), config.rate_limits_enabled),
         signer: Signer::new(&config.app_secret),
         renderer,
         config,

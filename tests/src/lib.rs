@@ -139,6 +139,7 @@ impl TestApp {
             phone_code_max_attempts: 5,
             webhook_rate_per_minute: 100_000,
             token_rate_per_minute: options.token_rate_per_minute,
+            rate_limits_enabled: true,
             phone_code_rate_per_minute: 1000,
             webhooks: WebhookConfig {
                 max_body_bytes: 64 * 1024,

@@ -59,6 +59,8 @@ pub struct Options {
     pub webhook_allowlists: Vec<(Carrier, IpAllowlist)>,
     pub carrier_rate_per_minute: u32,
     pub token_rate_per_minute: u32,
+    /// CIDRs whose X-Forwarded-For the api believes.
+    pub trusted_proxies: String,
     /// How long a parcel may go without a scan (every status).
     pub no_scan: Duration,
 }
@@ -78,6 +80,7 @@ impl Default for Options {
             webhook_allowlists: Vec::new(),
             carrier_rate_per_minute: 1000,
             token_rate_per_minute: 100_000,
+            trusted_proxies: String::new(),
             no_scan: Duration::from_secs(7 * 24 * 3600),
         }
     }
@@ -149,7 +152,7 @@ impl TestApp {
                 signing_secrets: vec!["old-signing-secret".into(), OWN_SIGNING_SECRET.into()],
                 signature_tolerance_secs: 300,
                 allowlists: options.webhook_allowlists.clone(),
-                trusted_proxies: IpAllowlist::parse("").unwrap(),
+                trusted_proxies: IpAllowlist::parse(&options.trusted_proxies).unwrap(),
             },
             reschedule_window_days: 14,
             templates_dir: ordertrack_shared::templates::DEFAULT_TEMPLATES_DIR.into(),

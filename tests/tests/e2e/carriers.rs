@@ -352,3 +352,58 @@ async fn history(app: &TestApp, parcel: Uuid) -> Vec<(String, DateTime<Utc>)> {
         .await
         .unwrap()
 }
+
+#[tokio::test]
+async fn an_allowlisted_carrier_behind_a_trusted_proxy_is_recognized_by_its_forwarded_address() {
+    let allow = ordertrack_shared::carriers::IpAllowlist::parse("10.0.0.0/8").unwrap();
+    let app = TestApp::spawn_with(Options {
+        webhook_allowlists: vec![(ordertrack_shared::domain::Carrier::Dhl, allow)],
+        trusted_proxies: "127.0.0.1/32".into(),
+        ..Options::default()
+    })
+    .await;
+    let body = json!({"shipments": []});
+    let send = |forwarded: &'static str| {
+        app.http
+            .post(app.url("/webhooks/dhl"))
+            .header("DHL-API-Key", DHL_WEBHOOK_API_KEY)
+            .header("X-Forwarded-For", forwarded)
+            .json(&body)
+            .send()
+    };
+    assert_eq!(send("10.20.30.40").await.unwrap().status(), 202, "the carrier, forwarded by our proxy");
+    assert_eq!(send("203.0.113.9").await.unwrap().status(), 403, "anyone else");
+    assert_eq!(send("10.1.1.1, 203.0.113.9").await.unwrap().status(), 403, "a spoofed hop before the real client");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_unreadable_receipt_stays_visible_and_can_be_reprocessed() {
+    let app = TestApp::spawn().await;
+    let body = json!({"unexpected": "shape"});
+    let res = app
+        .http
+        .post(app.url("/webhooks/dhl"))
+        .header("DHL-API-Key", DHL_WEBHOOK_API_KEY)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 202);
+    let receipt_id = res.json::<Value>().await.unwrap()["receipt_id"].as_str().unwrap().to_owned();
+    let failed = || async {
+        let list: Vec<Value> = app.get("/api/v1/admin/carrier-receipts", &app.csr_token).await.json().await.unwrap();
+        list.into_iter().find(|r| r["id"] == receipt_id.as_str())
+    };
+    assert!(eventually(Duration::from_secs(20), || async { failed().await.is_some() }).await);
+    let receipt = failed().await.unwrap();
+    assert_eq!(receipt["attempts"], 1);
+    assert!(receipt["last_error"].as_str().unwrap().contains("shipments"), "{receipt}");
+    assert!(receipt["body"].as_str().unwrap().contains("unexpected"), "kept exactly as received");
+
+    let path = format!("/api/v1/admin/carrier-receipts/{receipt_id}/reprocess");
+    assert_eq!(app.post(&path, &app.csr_token, &json!({})).await.status(), 403);
+    assert_eq!(app.post(&path, &app.admin_token, &json!({})).await.status(), 202);
+    assert!(eventually(Duration::from_secs(20), || async { failed().await.is_some_and(|r| r["attempts"] == 2) }).await);
+    app.stop().await;
+}

@@ -76,3 +76,49 @@ pub async fn simulate_carriers(ctx: &JobContext) -> Result<usize, BoxDynError> {
     ctx.enqueuer.push_notifications(&notifications).await;
     Ok(moved)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ordertrack_shared::domain::Carrier;
+
+    fn parcel(number: &str, status: &str, detail: Option<&str>) -> Shipment {
+        let now = Utc::now();
+        Shipment {
+            id: uuid::Uuid::now_v7(),
+            order_id: uuid::Uuid::now_v7(),
+            carrier: Carrier::Dhl,
+            tracking_number: number.into(),
+            tracking_status: status.into(),
+            created_at: now,
+            updated_at: now,
+            tracking_detail: detail.map(str::to_owned),
+            estimated_delivery_at: None,
+            last_event_at: None,
+            last_webhook_at: None,
+            delivered_at: None,
+            next_poll_at: now,
+            poll_failures: 0,
+        }
+    }
+
+    fn walk(number: &str) -> Vec<TrackingStatus> {
+        let mut p = parcel(number, "pre_transit", None);
+        let mut seen = Vec::new();
+        while let Some((status, detail, _, _)) = next_event(&p) {
+            seen.push(status);
+            p.tracking_status = status.to_string();
+            p.tracking_detail = detail.map(|d| d.to_string()).or(p.tracking_detail);
+            assert!(seen.len() < 10, "the simulation must end");
+        }
+        seen
+    }
+
+    #[test]
+    fn parcels_move_to_delivery_with_the_scripted_troubles() {
+        use TrackingStatus::*;
+        assert_eq!(walk("1234567890"), [InTransit, OutForDelivery, Delivered]);
+        assert_eq!(walk("1234567893"), [InTransit, InTransit, OutForDelivery, Delivered], "a weather delay");
+        assert_eq!(walk("1234567897"), [InTransit, OutForDelivery, FailedAttempt, Delivered], "a failed attempt");
+    }
+}

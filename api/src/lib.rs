@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod client_ip;
 pub mod config;
+pub mod cursor;
 pub mod demo;
 pub mod errors;
 pub mod json;

@@ -1,6 +1,4 @@
 use actix_web::{get, web, HttpResponse};
-use base64::Engine;
-use chrono::{DateTime, Utc};
 use ordertrack_shared::domain::NotificationStatus;
 use ordertrack_shared::models::{Notification, NotificationAttempt};
 use serde::{Deserialize, Serialize};
@@ -9,6 +7,7 @@ use uuid::Uuid;
 
 use super::notification_view::NotificationView;
 use crate::auth::{Permission, Principal};
+use crate::cursor;
 use crate::errors::{ApiError, ErrorBody};
 use crate::state::AppState;
 
@@ -29,19 +28,6 @@ pub struct NotificationPage {
     pub next_cursor: Option<String>,
 }
 
-fn cursor_of(n: &Notification) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{}|{}", n.updated_at.timestamp_micros(), n.id))
-}
-
-fn parse_cursor(cursor: &str) -> Result<(DateTime<Utc>, Uuid), ApiError> {
-    let bad = || ApiError::bad_request("invalid_cursor", "cursor is not one this API issued", Some("cursor"));
-    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(cursor).map_err(|_| bad())?;
-    let raw = String::from_utf8(raw).map_err(|_| bad())?;
-    let (micros, id) = raw.split_once('|').ok_or_else(bad)?;
-    let at = DateTime::from_timestamp_micros(micros.parse().map_err(|_| bad())?).ok_or_else(bad)?;
-    Ok((at, id.parse().map_err(|_| bad())?))
-}
-
 /// Notifications with their attempt history; by default the dead letters.
 #[utoipa::path(
     get, path = "/api/v1/admin/notifications", tag = "admin",
@@ -60,13 +46,13 @@ pub async fn list_notifications(
     if !(1..=100).contains(&limit) {
         return Err(ApiError::bad_request("invalid_query", "limit must be between 1 and 100", Some("limit")));
     }
-    let after = query.cursor.as_deref().map(parse_cursor).transpose()?;
+    let after = query.cursor.as_deref().map(cursor::decode).transpose()?;
     let status = Some(query.status.unwrap_or(NotificationStatus::Failed));
     let mut conn = state.conn().await?;
     let mut rows = Notification::list(&mut conn, status, query.order_id, after, limit + 1).await?;
     let next_cursor = if rows.len() as i64 > limit {
         rows.truncate(limit as usize);
-        rows.last().map(cursor_of)
+        rows.last().map(|n| cursor::encode(n.updated_at, n.id))
     } else {
         None
     };

@@ -1,6 +1,4 @@
 use actix_web::{get, web, HttpResponse};
-use base64::Engine;
-use chrono::{DateTime, Utc};
 use ordertrack_shared::domain::OrderStatus;
 use ordertrack_shared::models::{Order, OrderFilter, Shipment, SortOrder};
 use serde::{Deserialize, Serialize};
@@ -8,6 +6,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::auth::{Permission, Principal};
+use crate::cursor;
 use crate::errors::{ApiError, ErrorBody};
 use crate::state::AppState;
 use crate::views::OrderView;
@@ -40,23 +39,6 @@ pub struct OrderPage {
     pub orders: Vec<OrderView>,
     /// Pass as `cursor` for the next page; absent on the last page.
     pub next_cursor: Option<String>,
-}
-
-fn encode_cursor(order: &Order) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!(
-        "{}|{}",
-        order.created_at.timestamp_micros(),
-        order.id
-    ))
-}
-
-fn decode_cursor(cursor: &str) -> Result<(DateTime<Utc>, Uuid), ApiError> {
-    let bad = || ApiError::bad_request("invalid_cursor", "cursor is not one this API issued", Some("cursor"));
-    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(cursor).map_err(|_| bad())?;
-    let raw = String::from_utf8(raw).map_err(|_| bad())?;
-    let (micros, id) = raw.split_once('|').ok_or_else(bad)?;
-    let at = DateTime::from_timestamp_micros(micros.parse().map_err(|_| bad())?).ok_or_else(bad)?;
-    Ok((at, id.parse().map_err(|_| bad())?))
 }
 
 /// The caller's orders (customers: their own; staff: all), filtered and
@@ -94,14 +76,14 @@ pub async fn list_orders(
             OrderSort::NewestFirst => SortOrder::NewestFirst,
             OrderSort::OldestFirst => SortOrder::OldestFirst,
         },
-        after: query.cursor.as_deref().map(decode_cursor).transpose()?,
+        after: query.cursor.as_deref().map(cursor::decode).transpose()?,
         limit: limit + 1,
     };
     let mut conn = state.conn().await?;
     let mut orders = Order::list(&mut conn, &filter).await?;
     let next_cursor = if orders.len() as i64 > limit {
         orders.truncate(limit as usize);
-        orders.last().map(encode_cursor)
+        orders.last().map(|o| cursor::encode(o.created_at, o.id))
     } else {
         None
     };

@@ -40,6 +40,17 @@ pub struct NotificationView {
 }
 
 impl NotificationView {
+    /// Views of `rows`, each with its own attempts.
+    pub fn with_attempts(rows: &[Notification], attempts: &[NotificationAttempt]) -> Vec<NotificationView> {
+        rows.iter()
+            .map(|n| {
+                let own: Vec<NotificationAttempt> =
+                    attempts.iter().filter(|a| a.notification_id == n.id).cloned().collect();
+                NotificationView::new(n, &own)
+            })
+            .collect()
+    }
+
     pub fn new(n: &Notification, attempts: &[NotificationAttempt]) -> Self {
         NotificationView {
             id: n.id,

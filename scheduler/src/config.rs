@@ -9,6 +9,7 @@ pub struct SchedulerConfig {
     pub sweep_schedule: String,
     pub poll_schedule: String,
     pub delay_schedule: String,
+    pub vacuum_schedule: String,
     /// The simulated carrier of the local run (off unless set).
     pub simulator_schedule: String,
     /// How long a won tick stays claimed; longer than any clock skew between schedulers.
@@ -29,6 +30,7 @@ impl SchedulerConfig {
             sweep_schedule: schedule("SWEEP_SCHEDULE", "*/10 * * * * *")?,
             poll_schedule: schedule("POLL_SCHEDULE", "0 * * * * *")?,
             delay_schedule: schedule("DELAY_SCHEDULE", "30 */5 * * * *")?,
+            vacuum_schedule: schedule("VACUUM_SCHEDULE", "0 17 * * * *")?,
             simulator_schedule: schedule("SIMULATOR_SCHEDULE", "off")?,
             tick_lease: config::millis("SCHEDULER_TICK_LEASE_MS", 3_600_000)?,
         })

@@ -45,6 +45,7 @@ pub async fn run(config: SchedulerConfig, shutdown: watch::Receiver<bool>) -> Re
         (schedules::SWEEP_OUTBOX, &config.sweep_schedule),
         (schedules::ENQUEUE_POLLS, &config.poll_schedule),
         (schedules::DETECT_DELAYS, &config.delay_schedule),
+        (schedules::VACUUM, &config.vacuum_schedule),
         (schedules::SIMULATE_CARRIERS, &config.simulator_schedule),
     ];
     let mut workers = Vec::new();

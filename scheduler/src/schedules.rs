@@ -26,6 +26,7 @@ pub const ENQUEUE_POLLS: Schedule =
     Schedule { name: "enqueue_polls", job: |tick| MaintenanceJob::EnqueuePolls { tick } };
 pub const DETECT_DELAYS: Schedule =
     Schedule { name: "detect_delays", job: |tick| MaintenanceJob::DetectDelays { tick } };
+pub const VACUUM: Schedule = Schedule { name: "vacuum", job: |tick| MaintenanceJob::Vacuum { tick } };
 pub const SIMULATE_CARRIERS: Schedule =
     Schedule { name: "simulate_carriers", job: |tick| MaintenanceJob::SimulateCarriers { tick } };
 

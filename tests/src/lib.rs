@@ -224,6 +224,7 @@ impl TestApp {
             no_scan_pre_transit: options.no_scan,
             no_scan_in_transit: options.no_scan,
             no_scan_out_for_delivery: options.no_scan,
+            idempotency_ttl: Duration::from_secs(24 * 3600),
         };
         let (stop, shutdown) = watch::channel(false);
         if options.worker {
@@ -239,6 +240,7 @@ impl TestApp {
                 sweep_schedule: "* * * * * *".into(),
                 poll_schedule: String::new(),
                 delay_schedule: String::new(),
+                vacuum_schedule: String::new(),
                 simulator_schedule: String::new(),
                 tick_lease: Duration::from_secs(60),
             };

@@ -57,6 +57,8 @@ pub struct WorkerConfig {
     pub no_scan_pre_transit: Duration,
     pub no_scan_in_transit: Duration,
     pub no_scan_out_for_delivery: Duration,
+    /// How long an Idempotency-Key replays its first response.
+    pub idempotency_ttl: Duration,
 }
 
 impl WorkerConfig {
@@ -103,6 +105,7 @@ impl WorkerConfig {
             no_scan_pre_transit: config::millis("NO_SCAN_PRE_TRANSIT_MS", 72 * 3_600_000)?,
             no_scan_in_transit: config::millis("NO_SCAN_IN_TRANSIT_MS", 48 * 3_600_000)?,
             no_scan_out_for_delivery: config::millis("NO_SCAN_OUT_FOR_DELIVERY_MS", 12 * 3_600_000)?,
+            idempotency_ttl: config::millis("IDEMPOTENCY_TTL_MS", 24 * 3_600_000)?,
         })
     }
 

@@ -18,6 +18,9 @@ pub enum MaintenanceJob {
     DetectDelays { tick: i64 },
     /// Move demo parcels along (the simulated carrier of the local run).
     SimulateCarriers { tick: i64 },
+    /// Drop finished job data from Redis (apalis never expires it) and
+    /// expired idempotency keys from Postgres.
+    Vacuum { tick: i64 },
     /// Does nothing: measures the queue's own overhead and proves the queue
     /// is served end to end.
     Ping { sent_at_ms: i64 },
@@ -34,6 +37,7 @@ impl MaintenanceJob {
             MaintenanceJob::EnqueuePolls { .. } => "enqueue_polls",
             MaintenanceJob::DetectDelays { .. } => "detect_delays",
             MaintenanceJob::SimulateCarriers { .. } => "simulate_carriers",
+            MaintenanceJob::Vacuum { .. } => "vacuum",
             MaintenanceJob::Ping { .. } => "ping",
         }
     }

@@ -59,3 +59,44 @@ async fn a_backlog_of_thousands_of_due_jobs_is_drained() {
     );
     app.stop().await;
 }
+
+/// Finished jobs leave nothing behind in Redis once vacuumed, and expired
+/// idempotency keys leave Postgres; pending work is untouched.
+#[tokio::test]
+async fn vacuum_drops_finished_jobs_and_expired_idempotency_keys() {
+    use diesel_async::RunQueryDsl;
+    let app = TestApp::spawn().await;
+    app.create_order(&guest_order("SO-1", "a@example.com", "en")).await;
+    assert!(eventually(Duration::from_secs(20), || async { app.smtp.received().len() == 1 }).await);
+    let res = app
+        .http
+        .post(app.url("/api/v1/orders"))
+        .bearer_auth(&app.service_token)
+        .header("Idempotency-Key", "old-key")
+        .json(&guest_order("SO-2", "b@example.com", "en"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let mut conn = app.db.get().await.unwrap();
+    diesel::sql_query("UPDATE idempotency_keys SET created_at = now() - interval '2 days'")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    drop(conn);
+    let redis = redis::Client::open(ordertrack_tests::REDIS_URL).unwrap();
+    let mut r = redis.get_multiplexed_async_connection().await.unwrap();
+    let data_key = format!("{}:notifications:data", app.namespace);
+    assert!(eventually(Duration::from_secs(20), || async { app.smtp.received().len() == 2 }).await);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let before: usize = redis::cmd("HLEN").arg(&data_key).query_async(&mut r).await.unwrap();
+    assert!(before >= 2, "finished jobs are still stored: {before}");
+
+    let ctx = ordertrack_worker::context(app.worker_config.clone()).unwrap();
+    let (jobs, keys) = ordertrack_worker::jobs::vacuum::vacuum(&ctx).await.unwrap();
+    assert!(jobs >= 2, "{jobs}");
+    assert_eq!(keys, 1);
+    let after: usize = redis::cmd("HLEN").arg(&data_key).query_async(&mut r).await.unwrap();
+    assert_eq!(after, 0);
+    app.stop().await;
+}

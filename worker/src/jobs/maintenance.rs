@@ -8,6 +8,7 @@ use super::detect_delays::detect_delays;
 use super::enqueue_polls::enqueue_polls;
 use super::simulate_carriers::simulate_carriers;
 use super::sweep_outbox::sweep;
+use super::vacuum::vacuum;
 use crate::context::SharedContext;
 
 pub async fn maintenance(job: MaintenanceJob, ctx: Data<SharedContext>, queue: Data<Queue>) -> Result<(), BoxDynError> {
@@ -26,6 +27,9 @@ pub async fn maintenance(job: MaintenanceJob, ctx: Data<SharedContext>, queue: D
             }
         }),
         MaintenanceJob::SimulateCarriers { .. } => simulate_carriers(&ctx).await.map(|_| ()),
+        MaintenanceJob::Vacuum { .. } => vacuum(&ctx).await.map(|(jobs, keys)| {
+            tracing::info!(jobs, keys, "vacuum");
+        }),
         MaintenanceJob::Ping { .. } => Ok(()),
     };
     timer.observe_duration();

@@ -8,3 +8,4 @@ pub mod process_carrier_receipt;
 pub mod send_notification;
 pub mod simulate_carriers;
 pub mod sweep_outbox;
+pub mod vacuum;

@@ -233,6 +233,7 @@ async fn the_audit_log_records_security_events_and_cannot_be_changed() {
 async fn two_replicas_share_one_rate_limit_per_token() {
     let app = TestApp::spawn_with(Options { token_rate_per_minute: 5, ..Options::default() }).await;
     let other = app.another_api();
+    ordertrack_tests::start_of_a_rate_window().await;
     let mut remaining = Vec::new();
     for i in 0..5 {
         let base = if i % 2 == 0 { app.base_url.clone() } else { other.clone() };

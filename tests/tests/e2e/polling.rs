@@ -161,6 +161,7 @@ async fn the_per_carrier_rate_limit_holds_polls_back() {
         .await;
     Mock::given(method("GET")).respond_with(ResponseTemplate::new(404)).mount(&app.providers.carriers).await;
     let ctx = ordertrack_worker::context(app.worker_config.clone()).unwrap();
+    ordertrack_tests::start_of_a_rate_window().await;
     assert_eq!(ordertrack_worker::jobs::enqueue_polls::enqueue_polls(&ctx).await.unwrap(), 2);
     tokio::time::sleep(Duration::from_millis(800)).await;
     let requests = app.providers.carriers.received_requests().await.unwrap();

@@ -46,7 +46,14 @@ macro_rules! spawn_worker {
                         continue;
                     }
                 };
-                let storage = ctx.enqueuer.storage::<$job>(conn, queue).poll_with_interval(ctx.config.poll_interval);
+                // apalis-redis sometimes misses its poll timer and only fetches
+                // again at the next heartbeat: keep heartbeats short.
+                let config = apalis_redis::Config::default()
+                    .queue(queue.redis_name(ctx.enqueuer.namespace()))
+                    .heartbeat_interval(ctx.config.heartbeat);
+                let storage = apalis_redis::RedisStorage::<$job>::new(conn)
+                    .with_config(config)
+                    .poll_with_interval(ctx.config.poll_interval);
                 let worker = WorkerBuilder::new(format!("{instance}:{queue}:{generation}"))
                     .backend(storage)
                     .layer(CatchPanicLayer::with_panic_handler(on_panic))

@@ -25,8 +25,8 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 use tokio::sync::Mutex;
 
+use super::fedex;
 use super::status::{ParseError, TrackingUpdate};
-use super::{dhl, fedex, ups};
 use crate::domain::Carrier;
 
 /// Where and how to reach one carrier's API.
@@ -117,10 +117,7 @@ impl CarrierClient {
     /// How many numbers one [`track`](Self::track) call should carry: FedEx
     /// answers 30 at once, UPS and DHL one per request.
     pub fn batch_size(&self) -> usize {
-        match self.carrier {
-            Carrier::Fedex => fedex::MAX_NUMBERS_PER_REQUEST,
-            Carrier::Ups | Carrier::Dhl => 1,
-        }
+        super::batch_size(self.carrier)
     }
 
     /// The carrier's current view of these parcels. Numbers the carrier does
@@ -162,7 +159,7 @@ impl CarrierClient {
             .header("X-locale", "en_US")
             .json(&json!({"includeDetailedScans": true, "trackingInfo": tracking_info}));
         match self.send(request, false).await? {
-            Some(body) => Ok(fedex::parse_track_response(&body)?),
+            Some(body) => Ok(super::parse_track_response(Carrier::Fedex, &body)?),
             None => Ok(Vec::new()),
         }
     }
@@ -194,10 +191,7 @@ impl CarrierClient {
             tracing::debug!(carrier = %self.carrier, number, "carrier does not know this number yet");
             return Ok(Vec::new());
         };
-        Ok(match self.carrier {
-            Carrier::Ups => ups::parse_track_response(&body)?,
-            _ => dhl::parse_track_response(&body)?,
-        })
+        Ok(super::parse_track_response(self.carrier, &body)?)
     }
 
     /// A cached OAuth token, fetched when missing or within a minute of

@@ -26,11 +26,13 @@
 pub mod client;
 pub mod dhl;
 pub mod fedex;
+pub mod format;
 pub mod signatures;
 pub mod status;
 pub mod ups;
 
 pub use client::{CarrierClient, CarrierCredentials, CarrierError};
+pub use format::{CarrierFormat, DhlFormat, FedexFormat, UpsFormat};
 pub use signatures::IpAllowlist;
 pub use status::{NormalizedEvent, ParseError, TrackingDetail, TrackingStatus, TrackingUpdate};
 
@@ -44,9 +46,27 @@ use crate::domain::Carrier;
 /// ([`signatures`]) before trusting what this returns.
 pub fn parse_webhook(carrier: Carrier, body: &Value) -> Result<Vec<TrackingUpdate>, ParseError> {
     match carrier {
-        Carrier::Fedex => fedex::parse_webhook(body),
-        Carrier::Ups => ups::parse_track_alert(body),
-        Carrier::Dhl => dhl::parse_webhook(body),
+        Carrier::Fedex => FedexFormat::parse_webhook(body),
+        Carrier::Ups => UpsFormat::parse_webhook(body),
+        Carrier::Dhl => DhlFormat::parse_webhook(body),
+    }
+}
+
+/// Parses a carrier's tracking API answer.
+pub fn parse_track_response(carrier: Carrier, body: &Value) -> Result<Vec<TrackingUpdate>, ParseError> {
+    match carrier {
+        Carrier::Fedex => FedexFormat::parse_track_response(body),
+        Carrier::Ups => UpsFormat::parse_track_response(body),
+        Carrier::Dhl => DhlFormat::parse_track_response(body),
+    }
+}
+
+/// Tracking numbers one API request to `carrier` may carry.
+pub fn batch_size(carrier: Carrier) -> usize {
+    match carrier {
+        Carrier::Fedex => FedexFormat::BATCH_SIZE,
+        Carrier::Ups => UpsFormat::BATCH_SIZE,
+        Carrier::Dhl => DhlFormat::BATCH_SIZE,
     }
 }
 

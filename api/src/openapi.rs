@@ -61,6 +61,7 @@ impl Modify for BearerAuth {
         routes::put_workflow_transition::put_workflow_transition,
         routes::delete_workflow_transition::delete_workflow_transition,
         routes::unsubscribe::unsubscribe,
+        routes::tracking_page::tracking_page,
         routes::unsubscribe_page::unsubscribe_page,
         routes::health::healthz,
         routes::health::readyz,

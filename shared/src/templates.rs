@@ -229,6 +229,13 @@ impl Renderer {
         })
     }
 
+    /// Renders a page under `templates/_pages/` (HTML, escaped).
+    pub fn render_page(&self, name: &str, data: &impl Serialize) -> Result<String, TemplateError> {
+        let context = Context::from_serialize(data)
+            .map_err(|e| TemplateError::Render { name: name.to_owned(), reason: e.to_string() })?;
+        self.render(&format!("_pages/{name}"), &context)
+    }
+
     /// Names of every loaded template (for completeness checks).
     pub fn template_names(&self) -> Vec<String> {
         self.tera.get_template_names().map(str::to_owned).collect()

@@ -43,6 +43,7 @@ pub mod send_order_message;
 mod template_admin;
 pub mod track_by_link;
 pub mod track_order;
+pub mod tracking_page;
 pub mod twilio_status_callback;
 pub mod unsubscribe;
 pub mod unsubscribe_page;
@@ -55,6 +56,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(twilio_status_callback::twilio_status_callback)
         .service(receive_carrier_webhook::receive_carrier_webhook)
         .service(unsubscribe::unsubscribe)
+        .service(tracking_page::tracking_page)
         .service(unsubscribe_page::unsubscribe_page)
         .service(health::healthz)
         .service(health::readyz)

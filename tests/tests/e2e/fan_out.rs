@@ -155,6 +155,13 @@ async fn guests_hear_on_the_email_and_phone_they_gave() {
     assert_eq!(view["status"], "out_for_delivery");
     let bad = app.http.get(app.url("/api/v1/tracking/AAAAAAAAAAAA")).send().await.unwrap();
     assert_eq!(bad.status(), 404);
+    // The link itself opens the shopper's page, in the order's language.
+    let page = app.http.get(app.url(&format!("/t/{code}"))).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Заказ SO-G") && html.contains("Out for delivery") && html.contains("lang=\"ru\""), "{html}");
+    assert_eq!(app.http.get(app.url("/t/AAAAAAAAAAAA")).send().await.unwrap().status(), 404);
     app.stop().await;
 }
 

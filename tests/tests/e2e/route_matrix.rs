@@ -31,6 +31,7 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ("post", "/webhooks/{carrier}", Public),
     ("get", "/u/{token}", Public),
     ("post", "/u/{token}", Public),
+    ("get", "/t/{code}", Public),
     ("post", "/api/v1/tracking", Public),
     ("get", "/api/v1/tracking/{code}", Public),
     ("post", "/api/v1/tracking/{code}/requests", Public),

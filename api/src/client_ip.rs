@@ -16,3 +16,8 @@ pub fn client_ip(req: &HttpRequest, trusted_proxies: &IpAllowlist) -> Option<IpA
     let hops: Vec<IpAddr> = forwarded.split(',').filter_map(|h| h.trim().parse().ok()).collect();
     Some(hops.into_iter().rev().find(|ip| !trusted_proxies.allows(*ip)).unwrap_or(peer))
 }
+
+/// The client IP as a rate-limiter key ("" when unknown).
+pub fn client_key(req: &HttpRequest, trusted_proxies: &IpAllowlist) -> String {
+    client_ip(req, trusted_proxies).map(|ip| ip.to_string()).unwrap_or_default()
+}

@@ -13,8 +13,8 @@ use ordertrack_shared::metrics::{HTTP_DURATION, HTTP_REQUESTS};
 use sha2::{Digest, Sha256};
 
 use crate::errors::ApiError;
-use crate::rate_limit::RateState;
 use crate::state::AppState;
+use ordertrack_shared::rate_limit::RateState;
 
 /// The limiter key of a bearer token: a hash, never the secret itself.
 fn token_key(req: &ServiceRequest) -> Option<String> {

@@ -13,6 +13,7 @@ pub mod models;
 pub mod notify;
 pub mod orders;
 pub mod polling;
+pub mod rate_limit;
 pub mod schema;
 pub mod shutdown;
 pub mod telemetry;

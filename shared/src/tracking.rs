@@ -126,6 +126,7 @@ pub async fn apply_update(
     let old_status = parse_status(&shipment.tracking_status);
     applied.status_changed = winner.is_some() && status != old_status;
     let eta = update.estimated_delivery.or(shipment.estimated_delivery_at);
+    let last_webhook_at = if source == UpdateSource::Webhook { Some(Utc::now()) } else { shipment.last_webhook_at };
     diesel::update(shipments::table.find(shipment.id))
         .set((
             shipments::tracking_status.eq(status.to_string()),
@@ -133,16 +134,11 @@ pub async fn apply_update(
             shipments::last_event_at.eq(latest),
             shipments::estimated_delivery_at.eq(eta),
             shipments::delivered_at.eq(if status == TrackingStatus::Delivered { latest } else { None }),
+            shipments::last_webhook_at.eq(last_webhook_at),
             shipments::updated_at.eq(diesel::dsl::now),
         ))
         .execute(conn)
         .await?;
-    if source == UpdateSource::Webhook {
-        diesel::update(shipments::table.find(shipment.id))
-            .set(shipments::last_webhook_at.eq(diesel::dsl::now))
-            .execute(conn)
-            .await?;
-    }
     // Lock the order now: parcels of one order updated at once take turns,
     // so each derives the order's status from the other's result.
     let mut order = Order::find_for_update(conn, shipment.order_id).await?;

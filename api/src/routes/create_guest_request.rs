@@ -1,8 +1,8 @@
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use diesel_async::AsyncConnection;
-use ordertrack_shared::models::Order;
 
 use super::customer_request_body::{create, CustomerRequestBody, CustomerRequestView};
+use super::load::order_by_link;
 use crate::errors::{ApiError, ErrorBody};
 use crate::json;
 use crate::state::AppState;
@@ -27,15 +27,10 @@ pub async fn create_guest_request(
     code: web::Path<String>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let ip = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
-    state.rate_limiter.check("tracking", &ip, state.config.tracking_rate_per_minute, 60).await?;
-    let body: CustomerRequestBody = json::body(payload, state.config.max_body_bytes).await?;
     let mut conn = state.conn().await?;
-    let order = match Order::find_by_tracking_code(&mut conn, &code).await {
-        Ok(order) => order,
-        Err(diesel::result::Error::NotFound) => return Err(ApiError::NotFound("order")),
-        Err(e) => return Err(e.into()),
-    };
+    let order = order_by_link(&state, &req, &mut conn, &code).await?;
+    let body: CustomerRequestBody = json::body(payload, state.config.max_body_bytes).await?;
+    let ip = crate::client_ip::client_key(&req, &state.config.webhooks.trusted_proxies);
     let actor = format!("guest via tracking link ({ip})");
     let window = state.config.reschedule_window_days;
     let (request, notifications) = conn

@@ -50,7 +50,7 @@ pub async fn request_phone_code(
 ) -> Result<HttpResponse, ApiError> {
     principal.require(Permission::ManageOwnProfile)?;
     let customer_id = principal.customer()?;
-    let ip = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
+    let ip = crate::client_ip::client_key(&req, &state.config.webhooks.trusted_proxies);
     state.rate_limiter.check("phone-code", &ip, state.config.phone_code_rate_per_minute, 60).await?;
     let body: RequestPhoneCode = json::body(payload, state.config.max_body_bytes).await?;
     let phone = mobile_number(&body.phone).map_err(|e| ApiError::invalid("phone", e.to_string()))?.into_inner();

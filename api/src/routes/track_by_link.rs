@@ -1,6 +1,6 @@
 use actix_web::{get, web, HttpRequest, HttpResponse};
-use ordertrack_shared::models::Order;
 
+use super::load::order_by_link;
 use super::track_order::{tracking_view, TrackingView};
 use crate::errors::{ApiError, ErrorBody};
 use crate::state::AppState;
@@ -23,16 +23,7 @@ pub async fn track_by_link(
     req: HttpRequest,
     code: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let ip = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
-    state.rate_limiter.check("tracking", &ip, state.config.tracking_rate_per_minute, 60).await?;
-    if code.len() != 12 || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return Err(ApiError::NotFound("order"));
-    }
     let mut conn = state.conn().await?;
-    let order = match Order::find_by_tracking_code(&mut conn, &code).await {
-        Ok(order) => order,
-        Err(diesel::result::Error::NotFound) => return Err(ApiError::NotFound("order")),
-        Err(e) => return Err(e.into()),
-    };
+    let order = order_by_link(&state, &req, &mut conn, &code).await?;
     Ok(HttpResponse::Ok().json(tracking_view(&mut conn, &order).await?))
 }

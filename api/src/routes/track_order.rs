@@ -66,7 +66,7 @@ pub async fn track_order(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let ip = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
+    let ip = crate::client_ip::client_key(&req, &state.config.webhooks.trusted_proxies);
     state.rate_limiter.check("tracking", &ip, state.config.tracking_rate_per_minute, 60).await?;
     let request: TrackOrderRequest = json::body(payload, state.config.max_body_bytes).await?;
     if request.email.is_none() && request.postal_code.is_none() {

@@ -13,6 +13,7 @@ use ordertrack_shared::jobs::{Job, PollCarrier, Queue};
 use ordertrack_shared::metrics::{JOBS_PROCESSED, JOB_DURATION};
 use ordertrack_shared::models::Shipment;
 use ordertrack_shared::polling::{next_poll_in, poll_backoff};
+use ordertrack_shared::rate_limit;
 use ordertrack_shared::schema::shipments;
 use ordertrack_shared::tracking::{apply_update, UpdateSource};
 
@@ -31,13 +32,10 @@ pub async fn poll_carrier(job: PollCarrier, ctx: Data<SharedContext>, queue: Dat
 }
 
 /// Takes one of the carrier's calls for this minute; `false` when spent.
+/// Without an answer from Redis the call goes ahead.
 async fn take_rate_slot(ctx: &JobContext, carrier: &str) -> bool {
-    let window = Utc::now().timestamp() / 60;
-    let key = format!("{}:carrier-rate:{carrier}:{window}", ctx.enqueuer.namespace());
-    let Ok(mut conn) = ctx.enqueuer.connection().await else { return true };
-    let count: Result<(u32,), _> =
-        redis::pipe().atomic().incr(&key, 1).expire(&key, 120).ignore().query_async(&mut conn).await;
-    count.map(|(n,)| n <= ctx.config.carrier_rate_per_minute).unwrap_or(true)
+    let limit = ctx.config.carrier_rate_per_minute;
+    !matches!(rate_limit::hit(&ctx.enqueuer, "carrier", carrier, limit, 60).await, Some((_, true)))
 }
 
 async fn poll(ctx: &JobContext, job: &PollCarrier) -> Result<(), BoxDynError> {

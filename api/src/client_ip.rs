@@ -4,7 +4,7 @@
 use std::net::IpAddr;
 
 use actix_web::HttpRequest;
-use ordertrack_shared::carriers::IpAllowlist;
+use ordertrack_shared::webhooks::IpAllowlist;
 
 pub fn client_ip(req: &HttpRequest, trusted_proxies: &IpAllowlist) -> Option<IpAddr> {
     let peer = req.peer_addr()?.ip();

@@ -1,8 +1,8 @@
 use std::time::Duration;
 
-use ordertrack_shared::carriers::IpAllowlist;
 use ordertrack_shared::config::{self, ConfigError, StoreConfig};
 use ordertrack_shared::domain::Carrier;
+use ordertrack_shared::webhooks::IpAllowlist;
 
 /// The api process's settings, from the environment.
 #[derive(Debug, Clone)]

@@ -1,12 +1,29 @@
 //! The one error type of the API, rendered as
 //! `{"error": code, "message": ..., "field": ...}`. A 5xx never carries its cause.
+//!
+//! Which variant to use:
+//! - `BadRequest` (400): the request cannot be read: bad JSON, a wrong type,
+//!   an unknown field, a malformed header or parameter.
+//! - `Invalid` (422, via [`ApiError::invalid`]): well-formed, but a value
+//!   breaks a rule; always name the field.
+//! - `NotFound` (404): also for what exists but is not the caller's: never
+//!   tell a stranger that an order exists.
+//! - `Conflict` (409): the state does not allow it now (a duplicate, a
+//!   transition the workflow refuses); `details` says what would be allowed.
+//! - `PreconditionFailed` (412): `If-Match`/`version` is stale.
+//! - `Unavailable` (503): a dependency is down; the client may retry.
+//! - `Internal` (500): a bug; the cause is logged, never sent.
+//!
+//! Errors of the shared library convert here (`From` impls at the end of
+//! this file), so handlers can use `?` on them.
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use ordertrack_shared::db::DbPoolError;
+use ordertrack_shared::orders::{CreateOrderError, StatusChangeError, TransitionError};
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -144,5 +161,41 @@ impl From<DbPoolError> for ApiError {
     fn from(e: DbPoolError) -> Self {
         tracing::warn!(error = %e, "database pool unavailable");
         ApiError::Unavailable
+    }
+}
+
+impl From<StatusChangeError> for ApiError {
+    fn from(e: StatusChangeError) -> Self {
+        match e {
+            StatusChangeError::NotFound => ApiError::NotFound("order"),
+            StatusChangeError::StaleVersion { current } => ApiError::PreconditionFailed { current_version: current },
+            StatusChangeError::Refused(TransitionError::NotAllowed { from, to, allowed }) => {
+                let mut details = Map::new();
+                details.insert("current_status".into(), json!(from));
+                details.insert("allowed".into(), json!(allowed));
+                ApiError::Conflict {
+                    code: "invalid_transition",
+                    message: format!("cannot move an order from {from} to {to}"),
+                    details,
+                }
+            }
+            StatusChangeError::Refused(refused @ TransitionError::RoleRefused { .. }) => ApiError::Conflict {
+                code: "transition_not_permitted",
+                message: refused.to_string(),
+                details: Map::new(),
+            },
+            StatusChangeError::Db(e) => e.into(),
+        }
+    }
+}
+
+impl From<CreateOrderError> for ApiError {
+    fn from(e: CreateOrderError) -> Self {
+        match e {
+            CreateOrderError::Exists(number) => {
+                ApiError::conflict("order_exists", format!("order {number} already exists"))
+            }
+            CreateOrderError::Db(e) => e.into(),
+        }
     }
 }

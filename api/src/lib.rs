@@ -8,12 +8,14 @@ pub mod config;
 pub mod cursor;
 pub mod demo;
 pub mod errors;
+pub mod idempotency;
 pub mod json;
 pub mod middleware;
 pub mod openapi;
 pub mod rate_limit;
 pub mod routes;
 pub mod state;
+pub mod validate;
 pub mod views;
 
 use actix_web::dev::Server;

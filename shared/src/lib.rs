@@ -1,5 +1,13 @@
-//! ordertrack's shared library: configuration, storage, domain types, jobs,
-//! channels, templates and metrics used by the api, worker and scheduler.
+//! ordertrack's shared library, used by the api, worker and scheduler.
+//!
+//! Topics each have one home: `orders` (creation, status changes, workflow),
+//! `carriers` (formats, clients, applying tracking updates, polling cadence),
+//! `notify` (fan-out, preferences), `templates` (render, check, diff),
+//! `webhooks` (every inbound signature check), `channels` (outgoing
+//! providers) and `jobs` (payloads, queues, the recurring-job registry).
+//! `domain` holds value types and `models` one file per table with its
+//! queries. The rest is infrastructure: config, db, schema, metrics, links,
+//! rate limits, telemetry, shutdown.
 
 pub mod carriers;
 pub mod channels;
@@ -12,12 +20,9 @@ pub mod metrics;
 pub mod models;
 pub mod notify;
 pub mod orders;
-pub mod polling;
 pub mod rate_limit;
 pub mod schema;
 pub mod shutdown;
 pub mod telemetry;
-pub mod template_check;
 pub mod templates;
-pub mod text_diff;
-pub mod tracking;
+pub mod webhooks;

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use ordertrack_api::config::{ApiConfig, WebhookConfig};
 use ordertrack_scheduler::config::SchedulerConfig;
-use ordertrack_shared::carriers::{CarrierCredentials, IpAllowlist};
+use ordertrack_shared::carriers::CarrierCredentials;
 use ordertrack_shared::channels::push::PushConfig;
 use ordertrack_shared::channels::sms::SmsConfig;
 use ordertrack_shared::channels::{EmailConfig, SmtpTls};
@@ -20,8 +20,9 @@ use ordertrack_shared::config::StoreConfig;
 use ordertrack_shared::db::DbPool;
 use ordertrack_shared::domain::Carrier;
 use ordertrack_shared::domain::Role;
-use ordertrack_shared::jobs::Queue;
+use ordertrack_shared::jobs::{Enqueuer, MaintenanceJob, Queue};
 use ordertrack_shared::models::{ApiToken, Customer, Notification, NotificationAttempt};
+use ordertrack_shared::webhooks::IpAllowlist;
 use ordertrack_worker::config::WorkerConfig;
 use serde_json::{json, Value};
 use tokio::sync::watch;
@@ -63,6 +64,10 @@ pub struct Options {
     pub trusted_proxies: String,
     /// How long a parcel may go without a scan (every status).
     pub no_scan: Duration,
+    /// How long the api waits for Redis when it enqueues (a push that times
+    /// out is left to the outbox sweeper). Generous by default, so a loaded
+    /// machine never loses a job; short where Redis is meant to be down.
+    pub enqueue_timeout: Duration,
 }
 
 impl Default for Options {
@@ -82,6 +87,7 @@ impl Default for Options {
             token_rate_per_minute: 100_000,
             trusted_proxies: String::new(),
             no_scan: Duration::from_secs(7 * 24 * 3600),
+            enqueue_timeout: Duration::from_secs(5),
         }
     }
 }
@@ -132,7 +138,7 @@ impl TestApp {
             port: 0,
             workers: 1,
             max_body_bytes: 16 * 1024,
-            enqueue_timeout: Duration::from_millis(300),
+            enqueue_timeout: options.enqueue_timeout,
             public_base_url: PUBLIC_BASE_URL.into(),
             tracking_rate_per_minute: options.tracking_rate_per_minute,
             app_secret: APP_SECRET.into(),
@@ -329,7 +335,8 @@ impl TestApp {
         let before = self.providers.sms().await.len();
         let res = self.post("/api/v1/me/phone/verification", token, &json!({"phone": phone})).await;
         assert_eq!(res.status(), 202, "{}", res.text().await.unwrap_or_default());
-        assert!(eventually(Duration::from_secs(10), || async { self.providers.sms().await.len() > before }).await);
+        self.run_pending_jobs().await;
+        assert_eq!(self.providers.sms().await.len(), before + 1, "one SMS with the code");
         let sms = self.providers.sms().await.pop().unwrap();
         let code = code_in(&sms.body);
         assert_eq!(code.len(), 6, "no code in {:?}", sms.body);
@@ -358,6 +365,68 @@ impl TestApp {
             )
             .await;
         assert_eq!(res.status(), 200, "{}", res.text().await.unwrap_or_default());
+    }
+
+    /// A handle that pushes jobs onto this test's queues, as the api does.
+    pub fn enqueuer(&self) -> Enqueuer {
+        Enqueuer::new(REDIS_URL, &self.namespace, Duration::from_secs(5)).expect("enqueuer")
+    }
+
+    /// Pushes a maintenance job (what a scheduler tick does) and runs it, and
+    /// everything it queues, to completion.
+    pub async fn run_job(&self, job: MaintenanceJob) {
+        self.enqueuer().push(Queue::Maintenance, job, None).await.expect("push the maintenance job");
+        self.run_pending_jobs().await;
+    }
+
+    /// Returns once every due job of this test's namespace has completed,
+    /// including the jobs they queued: the deterministic way to wait for the
+    /// worker (as crates.io's `run_pending_background_jobs`). The worker keeps
+    /// running in the background exactly as in production; this only watches
+    /// Redis. Jobs scheduled for later (quiet hours, a long backoff, the next
+    /// rate window) are not due and do not hold it up. Every job the api queues
+    /// is in Redis before the api answers, so after a response this covers the
+    /// work that response started. Panics with the queues' state if the
+    /// namespace does not drain within `JOBS_DEADLINE` (only a hang gets there).
+    pub async fn run_pending_jobs(&self) {
+        self.run_pending_jobs_in(Queue::ALL).await;
+    }
+
+    /// `run_pending_jobs` limited to some queues (the others may stay busy).
+    pub async fn run_pending_jobs_in(&self, queues: &[Queue]) {
+        let client = redis::Client::open(REDIS_URL).expect("redis url");
+        let mut conn = client.get_multiplexed_async_connection().await.expect("connect to redis");
+        let deadline = tokio::time::Instant::now() + JOBS_DEADLINE;
+        let mut drained_in_a_row = 0;
+        loop {
+            let states = snapshot(&mut conn, &self.namespace, queues).await;
+            if states.iter().all(|(_, state)| state.drained()) {
+                drained_in_a_row += 1;
+                // One snapshot is enough (a job queues its follow-ups before it
+                // is acknowledged); a second one costs 10 ms and guards the rest.
+                if drained_in_a_row == 2 {
+                    return;
+                }
+            } else {
+                drained_in_a_row = 0;
+            }
+            if tokio::time::Instant::now() >= deadline {
+                let report: Vec<String> = states.iter().map(|(queue, state)| format!("  {queue}: {state:?}")).collect();
+                panic!(
+                    "the jobs of namespace {} did not drain within {JOBS_DEADLINE:?}:\n{}",
+                    self.namespace,
+                    report.join("\n")
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    /// One consistent snapshot of some of this test's queues.
+    pub async fn queue_states(&self, queues: &[Queue]) -> Vec<(Queue, QueueState)> {
+        let client = redis::Client::open(REDIS_URL).expect("redis url");
+        let mut conn = client.get_multiplexed_async_connection().await.expect("connect to redis");
+        snapshot(&mut conn, &self.namespace, queues).await
     }
 
     /// Stops every process, then drops the database and the Redis keys.
@@ -395,6 +464,83 @@ pub async fn start_of_a_rate_window() {
 /// The six-digit code in a verification SMS.
 pub fn code_in(body: &str) -> String {
     body.split(|c: char| !c.is_ascii_digit()).find(|run| run.len() == 6).unwrap_or_default().to_owned()
+}
+
+/// How long `run_pending_jobs` waits for the queues to drain before it fails
+/// the test: far beyond any job of the suite, even on a loaded machine.
+pub const JOBS_DEADLINE: Duration = Duration::from_secs(120);
+
+/// What one queue holds at one instant (apalis-redis 1.0 keys, see
+/// `apalis-redis/src/config.rs` and `lua/fetch_next.lua`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QueueState {
+    /// Ids waiting in `{queue}:active`.
+    pub active: u64,
+    /// Ids in `{queue}:scheduled` that are due (a fresh push sits there too,
+    /// scored with its push time, until a worker promotes it).
+    pub due: u64,
+    /// Ids in `{queue}:scheduled` for later: not waited for.
+    pub later: u64,
+    /// Ids fetched by a worker and not acknowledged (`{queue}:inflight:{worker}`).
+    pub in_flight: u64,
+    /// Workers registered on the queue (`{queue}:workers`).
+    pub workers: u64,
+}
+
+impl QueueState {
+    /// Nothing waiting and nothing running.
+    pub fn drained(&self) -> bool {
+        self.active == 0 && self.due == 0 && self.in_flight == 0
+    }
+}
+
+/// Reads every queue in one script, so the picture is consistent: Redis runs a
+/// script atomically, and apalis moves a job between these keys atomically
+/// (push -> scheduled -> active -> in flight -> done), so no job is ever seen
+/// in none of them, nor twice. "Now" is read inside the script (Redis runs
+/// on this machine's clock, which apalis scores with in whole seconds), so a
+/// job pushed before the snapshot is never taken for a job due later.
+/// ARGV: the queues' Redis names.
+const SNAPSHOT: &str = r#"
+local now = tonumber(redis.call('TIME')[1])
+local states = {}
+for i = 1, #ARGV do
+  local queue = ARGV[i]
+  local workers = redis.call('ZRANGE', queue .. ':workers', 0, -1)
+  local in_flight = 0
+  for _, worker in ipairs(workers) do
+    in_flight = in_flight + redis.call('SCARD', queue .. ':inflight:' .. worker)
+  end
+  states[#states + 1] = {
+    redis.call('LLEN', queue .. ':active'),
+    redis.call('ZCOUNT', queue .. ':scheduled', '-inf', now),
+    redis.call('ZCOUNT', queue .. ':scheduled', '(' .. now, '+inf'),
+    in_flight,
+    #workers,
+  }
+end
+return states
+"#;
+
+/// One consistent snapshot of `queues` in `namespace`.
+async fn snapshot(
+    conn: &mut redis::aio::MultiplexedConnection,
+    namespace: &str,
+    queues: &[Queue],
+) -> Vec<(Queue, QueueState)> {
+    let script = redis::Script::new(SNAPSHOT);
+    let mut invocation = script.prepare_invoke();
+    for queue in queues {
+        invocation.arg(queue.redis_name(namespace));
+    }
+    let rows: Vec<(u64, u64, u64, u64, u64)> = invocation.invoke_async(conn).await.expect("queue snapshot");
+    queues
+        .iter()
+        .zip(rows)
+        .map(|(queue, (active, due, later, in_flight, workers))| {
+            (*queue, QueueState { active, due, later, in_flight, workers })
+        })
+        .collect()
 }
 
 /// Polls `check` until it holds or `timeout` passes; returns whether it held.

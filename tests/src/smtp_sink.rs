@@ -1,11 +1,13 @@
 //! A real SMTP server on loopback that keeps what it receives. It speaks
 //! enough of RFC 5321 for lettre (EHLO, MAIL, RCPT, DATA, RSET, NOOP, QUIT),
-//! and can be told to refuse the next messages with a 4xx or 5xx reply.
+//! can be told to refuse the next messages with a 4xx or 5xx reply, and can
+//! hold some recipients' messages (a relay stuck for them) until released.
 
 use std::sync::{Arc, Mutex};
 
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
+use tokio::sync::watch;
 
 /// One accepted message.
 #[derive(Debug, Clone)]
@@ -71,6 +73,8 @@ struct State {
 pub struct SmtpSink {
     pub port: u16,
     state: Arc<Mutex<State>>,
+    /// Messages to recipients starting with this prefix wait at DATA.
+    held: Arc<watch::Sender<Option<String>>>,
 }
 
 impl SmtpSink {
@@ -78,13 +82,25 @@ impl SmtpSink {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind smtp sink");
         let port = listener.local_addr().expect("addr").port();
         let state = Arc::new(Mutex::new(State::default()));
-        let shared = state.clone();
+        let held = Arc::new(watch::Sender::new(None));
+        let (shared, holds) = (state.clone(), held.clone());
         tokio::spawn(async move {
             while let Ok((socket, _)) = listener.accept().await {
-                tokio::spawn(session(socket, shared.clone()));
+                tokio::spawn(session(socket, shared.clone(), holds.subscribe()));
             }
         });
-        SmtpSink { port, state }
+        SmtpSink { port, state, held }
+    }
+
+    /// Messages to recipients whose address starts with `prefix` are not
+    /// answered (the relay is stuck for them) until `release_held`.
+    pub fn hold(&self, prefix: &str) {
+        self.held.send_replace(Some(prefix.to_owned()));
+    }
+
+    /// Lets every held message through.
+    pub fn release_held(&self) {
+        self.held.send_replace(None);
     }
 
     pub fn received(&self) -> Vec<ReceivedMail> {
@@ -104,7 +120,11 @@ impl SmtpSink {
     }
 }
 
-async fn session(socket: tokio::net::TcpStream, state: Arc<Mutex<State>>) {
+async fn session(
+    socket: tokio::net::TcpStream,
+    state: Arc<Mutex<State>>,
+    mut held: watch::Receiver<Option<String>>,
+) {
     let (read, mut write) = socket.into_split();
     let mut lines = BufReader::new(read);
     let _ = write.write_all(b"220 sink.test ESMTP ready\r\n").await;
@@ -142,6 +162,12 @@ async fn session(socket: tokio::net::TcpStream, state: Arc<Mutex<State>>) {
                 // Undo dot-stuffing.
                 let chunk = chunk.strip_prefix('.').filter(|_| chunk.starts_with("..")).unwrap_or(&chunk);
                 data.extend_from_slice(chunk.as_bytes());
+            }
+            let is_held = |prefix: &Option<String>| {
+                prefix.as_deref().is_some_and(|prefix| to.iter().any(|rcpt| rcpt.starts_with(prefix)))
+            };
+            if held.wait_for(|prefix| !is_held(prefix)).await.is_err() {
+                return;
             }
             let delay = state.lock().expect("sink lock").delay;
             if !delay.is_zero() {

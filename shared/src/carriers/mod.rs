@@ -20,20 +20,22 @@
 //! events (webhooks are not ordered) instead of moving a parcel backwards.
 //!
 //! Modules: [`status`] (the vocabulary), [`fedex`], [`ups`], [`dhl`] (payload
-//! parsers), [`signatures`] (webhook authenticity: HMACs and IP allowlists)
-//! and [`client`] (polling over HTTP with OAuth/API keys).
+//! parsers), [`format`] (one trait over them), [`client`] (polling over HTTP
+//! with OAuth/API keys), [`tracking`] (applying updates to parcels and orders)
+//! and [`polling`] (when to poll next). Webhook authenticity lives in
+//! `crate::webhooks`.
 
 pub mod client;
 pub mod dhl;
 pub mod fedex;
 pub mod format;
-pub mod signatures;
+pub mod polling;
 pub mod status;
+pub mod tracking;
 pub mod ups;
 
 pub use client::{CarrierClient, CarrierCredentials, CarrierError};
 pub use format::{CarrierFormat, DhlFormat, FedexFormat, UpsFormat};
-pub use signatures::IpAllowlist;
 pub use status::{NormalizedEvent, ParseError, TrackingDetail, TrackingStatus, TrackingUpdate};
 
 use serde_json::Value;

@@ -1,4 +1,5 @@
-//! Delivery channels. Each returns a provider receipt or says whether the
+//! Outgoing delivery channels (inbound provider callbacks are verified in
+//! `crate::webhooks`). Each returns a provider receipt or says whether the
 //! failure is worth retrying.
 
 pub mod email;
@@ -6,7 +7,6 @@ pub mod fcm_errors;
 pub mod push;
 pub mod sms;
 pub mod sms_segments;
-pub mod twilio_signature;
 
 pub use email::{EmailConfig, EmailSender, SmtpTls};
 

@@ -4,8 +4,8 @@ use diesel::upsert::excluded;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use crate::domain::preferences::{default_channels, ChannelMap, QuietHours};
 use crate::domain::Locale;
+use crate::notify::preferences::{default_channels, ChannelMap, QuietHours};
 use crate::schema::notification_preferences;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

@@ -1,9 +1,8 @@
-use std::collections::BTreeSet;
-
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-use crate::domain::{OrderStatus, Role, Transition, Workflow};
+use crate::domain::{OrderStatus, Role};
+use crate::orders::Transition;
 use crate::schema::status_transitions;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -23,7 +22,7 @@ impl StatusTransition {
             .await
     }
 
-    fn into_transition(self) -> Transition {
+    pub fn into_transition(self) -> Transition {
         Transition {
             from: self.from_status,
             to: self.to_status,
@@ -73,30 +72,4 @@ impl StatusTransition {
     pub async fn lock(conn: &mut AsyncPgConnection) -> QueryResult<()> {
         diesel::sql_query("LOCK TABLE status_transitions IN SHARE ROW EXCLUSIVE MODE").execute(conn).await.map(|_| ())
     }
-}
-
-/// The workflow as configured right now. Read per request: the table is tiny
-/// and this keeps every api replica current without a cache to invalidate.
-pub async fn load_workflow(conn: &mut AsyncPgConnection) -> QueryResult<Workflow> {
-    Ok(Workflow::new(StatusTransition::all(conn).await?.into_iter().map(StatusTransition::into_transition)))
-}
-
-/// The steps the first migration seeds, for tests and for the docs.
-pub fn default_transitions() -> Vec<Transition> {
-    use OrderStatus::*;
-    let staff: BTreeSet<Role> = [Role::Admin, Role::Csr, Role::Service].into();
-    [
-        (Pending, [Confirmed, OnHold, Cancelled].as_slice()),
-        (Confirmed, &[Processing, Shipped, OnHold, Cancelled]),
-        (Processing, &[Shipped, OnHold, Cancelled]),
-        (OnHold, &[Confirmed, Processing, Cancelled]),
-        (Shipped, &[InTransit, OutForDelivery, Delivered, Exception, Returned]),
-        (InTransit, &[OutForDelivery, Delivered, Exception, Returned]),
-        (OutForDelivery, &[Delivered, InTransit, Exception, Returned]),
-        (Exception, &[InTransit, OutForDelivery, Delivered, Returned, Cancelled]),
-        (Delivered, &[Returned]),
-    ]
-    .iter()
-    .flat_map(|(from, tos)| tos.iter().map(|to| Transition { from: *from, to: *to, roles: staff.clone() }))
-    .collect()
 }

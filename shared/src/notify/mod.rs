@@ -8,11 +8,13 @@
 //! `DEFAULT_SMS_EVENTS`, in the order's language. A hard opt-out (one-click
 //! unsubscribe) always wins.
 
+pub mod preferences;
+
 use chrono::Utc;
 use diesel::QueryResult;
 use diesel_async::AsyncPgConnection;
 
-use crate::domain::preferences::{parse_time_zone, DEFAULT_SMS_EVENTS};
+use self::preferences::{parse_time_zone, DEFAULT_SMS_EVENTS};
 use crate::domain::{Channel, NotificationEvent};
 use crate::models::{Customer, DeviceToken, NewNotification, Notification, OptOut, Order, Preferences};
 

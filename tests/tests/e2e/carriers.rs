@@ -1,13 +1,11 @@
-use std::time::Duration;
-
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
-use ordertrack_shared::carriers::signatures::{sign_fedex, sign_timestamped};
 use ordertrack_shared::models::{AuditEntry, Shipment};
 use ordertrack_shared::schema::{carrier_receipts, tracking_events};
+use ordertrack_shared::webhooks::carriers::{sign_fedex, sign_timestamped};
 use ordertrack_tests::{
-    eventually, guest_order, Options, TestApp, DHL_WEBHOOK_API_KEY, FEDEX_WEBHOOK_SECRET, OWN_SIGNING_SECRET,
+    guest_order, Options, TestApp, DHL_WEBHOOK_API_KEY, FEDEX_WEBHOOK_SECRET, OWN_SIGNING_SECRET,
     UPS_WEBHOOK_CREDENTIAL,
 };
 use serde_json::{json, Value};
@@ -95,13 +93,9 @@ async fn a_fedex_webhook_becomes_the_normalized_timeline_and_moves_the_order() {
     let res = post_fedex(&app, &body).await;
     assert_eq!(res.status(), 202);
     assert_eq!(res.json::<Value>().await.unwrap()["duplicate"], false);
-    assert!(
-        eventually(Duration::from_secs(20), || async {
-            shipment(&app, shipment_id).await.tracking_status == "delivered"
-        })
-        .await
-    );
-    assert!(eventually(Duration::from_secs(5), || async { order_status(&app, &order_id).await == "delivered" }).await);
+    app.run_pending_jobs().await;
+    assert_eq!(shipment(&app, shipment_id).await.tracking_status, "delivered");
+    assert_eq!(order_status(&app, &order_id).await, "delivered");
 
     let timeline: Vec<Value> =
         app.get(&format!("/api/v1/orders/{order_id}/timeline"), &app.csr_token).await.json().await.unwrap();
@@ -122,12 +116,7 @@ async fn a_fedex_webhook_becomes_the_normalized_timeline_and_moves_the_order() {
     assert_eq!(parcel.estimated_delivery_at.unwrap(), "2030-09-26T01:00:00Z".parse::<DateTime<Utc>>().unwrap());
     assert!(parcel.last_webhook_at.is_some());
     // The shopper heard about it.
-    assert!(
-        eventually(Duration::from_secs(20), || async {
-            app.smtp.received().iter().any(|m| m.subject().to_lowercase().contains("delivered"))
-        })
-        .await
-    );
+    assert!(app.smtp.received().iter().any(|m| m.subject().to_lowercase().contains("delivered")));
 
     // The same body again is acknowledged, not processed twice.
     let again = post_fedex(&app, &body).await;
@@ -175,13 +164,9 @@ async fn ups_and_dhl_pushes_are_verified_and_normalized() {
         .await
         .unwrap();
     assert_eq!(res.status(), 202);
-    assert!(
-        eventually(Duration::from_secs(20), || async {
-            shipment(&app, ups_parcel).await.tracking_status == "in_transit"
-                && shipment(&app, dhl_parcel).await.tracking_status == "in_transit"
-        })
-        .await
-    );
+    app.run_pending_jobs().await;
+    assert_eq!(shipment(&app, ups_parcel).await.tracking_status, "in_transit");
+    assert_eq!(shipment(&app, dhl_parcel).await.tracking_status, "in_transit");
     assert_eq!(order_status(&app, &ups_order).await, "in_transit");
     assert_eq!(order_status(&app, &dhl_order).await, "in_transit");
     let parcel = shipment(&app, ups_parcel).await;
@@ -195,7 +180,7 @@ async fn ups_and_dhl_pushes_are_verified_and_normalized() {
 
 #[tokio::test]
 async fn forged_oversized_or_unallowed_webhooks_are_refused_and_nothing_is_stored() {
-    let allow = ordertrack_shared::carriers::IpAllowlist::parse("10.0.0.0/8").unwrap();
+    let allow = ordertrack_shared::webhooks::IpAllowlist::parse("10.0.0.0/8").unwrap();
     let app = TestApp::spawn_with(Options {
         webhook_allowlists: vec![(ordertrack_shared::domain::Carrier::Dhl, allow)],
         ..Options::default()
@@ -303,17 +288,13 @@ async fn late_duplicate_and_shuffled_events_give_the_same_result_as_in_order() {
         let events = batch.iter().map(|&i| fedex_scan(scans[i].0, scans[i].1, scans[i].2, "")).collect();
         post_fedex(&app, &fedex_payload("222222222222", events, None)).await;
     }
-    assert!(
-        eventually(Duration::from_secs(20), || async {
-            event_count(&app, parcel_a).await == 5 && event_count(&app, parcel_b).await == 5
-        })
-        .await
-    );
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.run_pending_jobs().await;
+    assert_eq!(event_count(&app, parcel_a).await, 5);
+    assert_eq!(event_count(&app, parcel_b).await, 5);
     assert_eq!(history(&app, parcel_a).await, history(&app, parcel_b).await);
     assert_eq!(shipment(&app, parcel_a).await.tracking_status, "delivered");
     assert_eq!(shipment(&app, parcel_b).await.tracking_status, "delivered");
-    assert!(eventually(Duration::from_secs(5), || async { order_status(&app, &order_b).await == "delivered" }).await);
+    assert_eq!(order_status(&app, &order_b).await, "delivered");
     assert_eq!(order_status(&app, &order_a).await, "delivered");
 
     // A scan dated after delivery that says "in transit" is kept, not applied.
@@ -322,7 +303,8 @@ async fn late_duplicate_and_shuffled_events_give_the_same_result_as_in_order() {
         &fedex_payload("222222222222", vec![fedex_scan("2026-09-26T08:00:00Z", "IT", "In transit", "")], None),
     )
     .await;
-    assert!(eventually(Duration::from_secs(20), || async { event_count(&app, parcel_b).await == 6 }).await);
+    app.run_pending_jobs().await;
+    assert_eq!(event_count(&app, parcel_b).await, 6);
     assert_eq!(shipment(&app, parcel_b).await.tracking_status, "delivered");
     let mut conn = app.db.get().await.unwrap();
     let applied: Vec<bool> = tracking_events::table
@@ -355,7 +337,7 @@ async fn history(app: &TestApp, parcel: Uuid) -> Vec<(String, DateTime<Utc>)> {
 
 #[tokio::test]
 async fn an_allowlisted_carrier_behind_a_trusted_proxy_is_recognized_by_its_forwarded_address() {
-    let allow = ordertrack_shared::carriers::IpAllowlist::parse("10.0.0.0/8").unwrap();
+    let allow = ordertrack_shared::webhooks::IpAllowlist::parse("10.0.0.0/8").unwrap();
     let app = TestApp::spawn_with(Options {
         webhook_allowlists: vec![(ordertrack_shared::domain::Carrier::Dhl, allow)],
         trusted_proxies: "127.0.0.1/32".into(),
@@ -395,8 +377,8 @@ async fn an_unreadable_receipt_stays_visible_and_can_be_reprocessed() {
         let list: Vec<Value> = app.get("/api/v1/admin/carrier-receipts", &app.csr_token).await.json().await.unwrap();
         list.into_iter().find(|r| r["id"] == receipt_id.as_str())
     };
-    assert!(eventually(Duration::from_secs(20), || async { failed().await.is_some() }).await);
-    let receipt = failed().await.unwrap();
+    app.run_pending_jobs().await;
+    let receipt = failed().await.expect("the unreadable receipt is listed");
     assert_eq!(receipt["attempts"], 1);
     assert!(receipt["last_error"].as_str().unwrap().contains("shipments"), "{receipt}");
     assert!(receipt["body"].as_str().unwrap().contains("unexpected"), "kept exactly as received");
@@ -404,6 +386,7 @@ async fn an_unreadable_receipt_stays_visible_and_can_be_reprocessed() {
     let path = format!("/api/v1/admin/carrier-receipts/{receipt_id}/reprocess");
     assert_eq!(app.post(&path, &app.csr_token, &json!({})).await.status(), 403);
     assert_eq!(app.post(&path, &app.admin_token, &json!({})).await.status(), 202);
-    assert!(eventually(Duration::from_secs(20), || async { failed().await.is_some_and(|r| r["attempts"] == 2) }).await);
+    app.run_pending_jobs().await;
+    assert_eq!(failed().await.expect("still listed")["attempts"], 2);
     app.stop().await;
 }

@@ -5,7 +5,7 @@ use diesel_async::RunQueryDsl;
 use ordertrack_shared::domain::NotificationEvent;
 use ordertrack_shared::models::ShipmentIssue;
 use ordertrack_shared::schema::shipments;
-use ordertrack_tests::{eventually, Options, TestApp};
+use ordertrack_tests::{Options, TestApp};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -45,15 +45,12 @@ async fn a_passed_estimate_is_detected_and_announced_once() {
     let rows = app.notifications(order_id.parse().unwrap()).await;
     let delayed = rows.iter().find(|n| n.event == NotificationEvent::Delayed).unwrap();
     assert_eq!(delayed.queue.as_str(), "notifications-critical");
-    assert!(
-        eventually(Duration::from_secs(20), || async {
-            app.smtp
-                .received()
-                .iter()
-                .any(|m| m.to == ["shopper@example.com"] && m.subject().to_lowercase().contains("delay"))
-        })
-        .await
-    );
+    app.run_pending_jobs().await;
+    assert!(app
+        .smtp
+        .received()
+        .iter()
+        .any(|m| m.to == ["shopper@example.com"] && m.subject().to_lowercase().contains("delay")));
     let timeline: Vec<Value> =
         app.get(&format!("/api/v1/orders/{order_id}/timeline"), &app.admin_token).await.json().await.unwrap();
     assert!(timeline.iter().any(|e| e["kind"] == "issue"));
@@ -69,6 +66,8 @@ async fn a_passed_estimate_is_detected_and_announced_once() {
 async fn a_parcel_without_scans_for_too_long_is_late() {
     let app = TestApp::spawn_with(Options { no_scan: Duration::from_millis(200), ..Options::default() }).await;
     let (order_id, _) = order_with_parcel(&app, "SO-Q", "fedex", FEDEX_NUMBER).await;
+    // A real clock is the subject: the parcel goes longer than `no_scan`
+    // (200 ms) without a scan.
     tokio::time::sleep(Duration::from_millis(300)).await;
     let ctx = ordertrack_worker::context(app.worker_config.clone()).unwrap();
     assert_eq!(ordertrack_worker::jobs::detect_delays::detect_delays(&ctx).await.unwrap(), 1);
@@ -83,27 +82,20 @@ async fn a_later_estimate_from_the_carrier_notifies_and_only_a_new_date_notifies
     let (order_id, parcel) = order_with_parcel(&app, "SO-E", "fedex", FEDEX_NUMBER).await;
     let scan = |at: &str| vec![fedex_scan(at, "IT", "In transit", "")];
     post_fedex(&app, &fedex_payload(FEDEX_NUMBER, scan("2030-01-01T08:00:00Z"), Some("2030-01-03T18:00:00Z"))).await;
-    assert!(
-        eventually(Duration::from_secs(20), || async {
-            crate::carriers::shipment(&app, parcel).await.estimated_delivery_at.is_some()
-        })
-        .await
-    );
-    assert!(moved(&app, &order_id, 0).await, "the first estimate is not a delay");
+    app.run_pending_jobs().await;
+    assert!(crate::carriers::shipment(&app, parcel).await.estimated_delivery_at.is_some());
+    assert_eq!(moved(&app, &order_id).await, 0, "the first estimate is not a delay");
     post_fedex(&app, &fedex_payload(FEDEX_NUMBER, scan("2030-01-02T08:00:00Z"), Some("2030-01-05T18:00:00Z"))).await;
-    assert!(moved(&app, &order_id, 1).await);
+    app.run_pending_jobs().await;
+    assert_eq!(moved(&app, &order_id).await, 1);
     // The same later date again (a new scan) changes nothing material.
     post_fedex(&app, &fedex_payload(FEDEX_NUMBER, scan("2030-01-02T12:00:00Z"), Some("2030-01-05T20:00:00Z"))).await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    assert!(moved(&app, &order_id, 1).await);
+    app.run_pending_jobs().await;
+    assert_eq!(moved(&app, &order_id).await, 1);
     post_fedex(&app, &fedex_payload(FEDEX_NUMBER, scan("2030-01-03T08:00:00Z"), Some("2030-01-07T18:00:00Z"))).await;
-    assert!(moved(&app, &order_id, 2).await);
-    assert!(
-        eventually(Duration::from_secs(5), || async {
-            delay_notices(&app, &order_id, NotificationEvent::Delayed).await == 2
-        })
-        .await
-    );
+    app.run_pending_jobs().await;
+    assert_eq!(moved(&app, &order_id).await, 2);
+    assert_eq!(delay_notices(&app, &order_id, NotificationEvent::Delayed).await, 2);
     app.stop().await;
 }
 
@@ -119,15 +111,10 @@ async fn a_carrier_exception_is_recorded_and_the_shopper_told_once() {
     let exception =
         fedex_payload(FEDEX_NUMBER, vec![fedex_scan("2030-01-02T10:00:00Z", "DE", "Incorrect address", "03")], None);
     post_fedex(&app, &exception).await;
-    assert!(
-        eventually(Duration::from_secs(20), || async {
-            issues(&app, &order_id).await.iter().any(|i| i.kind == "carrier_exception")
-        })
-        .await
-    );
+    app.run_pending_jobs().await;
+    assert!(issues(&app, &order_id).await.iter().any(|i| i.kind == "carrier_exception"));
     let order: Value = app.get(&format!("/api/v1/orders/{order_id}"), &app.admin_token).await.json().await.unwrap();
     assert_eq!(order["status"], "exception");
-    tokio::time::sleep(Duration::from_millis(300)).await;
     let notices = app.notifications(order_id.parse().unwrap()).await;
     let problem: Vec<_> = notices
         .iter()
@@ -143,9 +130,7 @@ async fn a_carrier_exception_is_recorded_and_the_shopper_told_once() {
     app.stop().await;
 }
 
-async fn moved(app: &TestApp, order_id: &str, n: usize) -> bool {
-    eventually(Duration::from_secs(20), || async {
-        issues(app, order_id).await.iter().filter(|i| i.kind == "eta_moved").count() == n
-    })
-    .await
+/// How many times the carrier moved the estimate later.
+async fn moved(app: &TestApp, order_id: &str) -> usize {
+    issues(app, order_id).await.iter().filter(|i| i.kind == "eta_moved").count()
 }

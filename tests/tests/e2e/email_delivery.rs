@@ -1,8 +1,6 @@
-use std::time::Duration;
-
 use ordertrack_shared::domain::{AttemptOutcome, NotificationStatus};
-use ordertrack_shared::jobs::{Enqueuer, Queue, SendNotification};
-use ordertrack_tests::{eventually, guest_order, Refusal, TestApp, REDIS_URL};
+use ordertrack_shared::jobs::{Queue, SendNotification};
+use ordertrack_tests::{guest_order, Refusal, TestApp};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -14,7 +12,8 @@ fn order_id(order: &serde_json::Value) -> Uuid {
 async fn a_new_order_gets_a_confirmation_email_in_its_language() {
     let app = TestApp::spawn().await;
     let order = app.create_order(&guest_order("SO-1", "ana@example.com", "es-ES")).await;
-    assert!(eventually(Duration::from_secs(20), || async { app.smtp.received().len() == 1 }).await, "no email arrived");
+    app.run_pending_jobs().await;
+    assert_eq!(app.smtp.received().len(), 1, "one email");
 
     let mail = &app.smtp.received()[0];
     assert_eq!(mail.to, ["ana@example.com"]);
@@ -30,13 +29,7 @@ async fn a_new_order_gets_a_confirmation_email_in_its_language() {
     let notifications = app.notifications(order_id(&order)).await;
     assert_eq!(notifications.len(), 1);
     let n = &notifications[0];
-    assert!(
-        eventually(Duration::from_secs(5), || async {
-            app.notifications(order_id(&order)).await[0].status == NotificationStatus::Sent
-        })
-        .await
-    );
-    let n = app.notifications(order_id(&order)).await.into_iter().find(|x| x.id == n.id).unwrap();
+    assert_eq!(n.status, NotificationStatus::Sent);
     assert_eq!(n.attempts, 1);
     assert_eq!(n.provider_message_id.as_deref(), mail.header("Message-ID").as_deref());
     let attempts = app.attempts(n.id).await;
@@ -50,7 +43,8 @@ async fn russian_and_romanian_orders_are_written_in_their_language() {
     let app = TestApp::spawn().await;
     app.create_order(&guest_order("SO-RU", "olga@example.com", "ru")).await;
     app.create_order(&guest_order("SO-RO", "ion@example.com", "ro")).await;
-    assert!(eventually(Duration::from_secs(20), || async { app.smtp.received().len() == 2 }).await);
+    app.run_pending_jobs().await;
+    assert_eq!(app.smtp.received().len(), 2);
     let mails = app.smtp.received();
     let ru = mails.iter().find(|m| m.to == ["olga@example.com"]).unwrap();
     assert_eq!(ru.subject(), "Заказ SO-RU подтверждён");
@@ -66,17 +60,12 @@ async fn a_relay_failing_twice_then_accepting_sends_once_after_three_attempts() 
     app.smtp.refuse_next(2, Refusal::Transient);
     let order = app.create_order(&guest_order("SO-1", "a@example.com", "en")).await;
     let id = order_id(&order);
-    assert!(
-        eventually(Duration::from_secs(15), || async {
-            app.notifications(id).await[0].status == NotificationStatus::Sent
-        })
-        .await
-    );
+    app.run_pending_jobs().await;
     let n = &app.notifications(id).await[0];
+    assert_eq!(n.status, NotificationStatus::Sent);
     assert_eq!(n.attempts, 3);
     let outcomes: Vec<AttemptOutcome> = app.attempts(n.id).await.iter().map(|a| a.outcome).collect();
     assert_eq!(outcomes, [AttemptOutcome::TransientError, AttemptOutcome::TransientError, AttemptOutcome::Sent]);
-    tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(app.smtp.received().len(), 1);
     app.stop().await;
 }
@@ -87,18 +76,13 @@ async fn a_relay_that_keeps_failing_dead_letters_after_the_maximum() {
     app.smtp.refuse_next(100, Refusal::Transient);
     let order = app.create_order(&guest_order("SO-1", "a@example.com", "en")).await;
     let id = order_id(&order);
-    assert!(
-        eventually(Duration::from_secs(15), || async {
-            app.notifications(id).await[0].status == NotificationStatus::Failed
-        })
-        .await
-    );
+    app.run_pending_jobs().await;
     let n = &app.notifications(id).await[0];
+    assert_eq!(n.status, NotificationStatus::Failed);
     assert_eq!(n.attempts, 3);
     assert!(n.last_error.as_deref().unwrap().contains("gave up after 3 attempts"), "{:?}", n.last_error);
     assert!(n.last_error.as_deref().unwrap().contains("451"), "{:?}", n.last_error);
     assert_eq!(app.attempts(n.id).await.len(), 3);
-    tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(app.notifications(id).await[0].attempts, 3, "no attempt after dead-lettering");
     assert!(app.smtp.received().is_empty());
     app.stop().await;
@@ -110,13 +94,9 @@ async fn a_permanent_refusal_fails_at_once() {
     app.smtp.refuse_next(1, Refusal::Permanent);
     let order = app.create_order(&guest_order("SO-1", "gone@example.com", "en")).await;
     let id = order_id(&order);
-    assert!(
-        eventually(Duration::from_secs(20), || async {
-            app.notifications(id).await[0].status == NotificationStatus::Failed
-        })
-        .await
-    );
+    app.run_pending_jobs().await;
     let n = &app.notifications(id).await[0];
+    assert_eq!(n.status, NotificationStatus::Failed);
     assert_eq!(n.attempts, 1);
     let attempts = app.attempts(n.id).await;
     assert_eq!(attempts[0].outcome, AttemptOutcome::PermanentError);
@@ -129,13 +109,14 @@ async fn duplicate_jobs_never_send_twice() {
     let app = TestApp::spawn().await;
     let order = app.create_order(&guest_order("SO-1", "a@example.com", "en")).await;
     let id = order_id(&order);
-    assert!(eventually(Duration::from_secs(20), || async { app.smtp.received().len() == 1 }).await);
+    app.run_pending_jobs().await;
+    assert_eq!(app.smtp.received().len(), 1);
     let notification_id = app.notifications(id).await[0].id;
-    let enqueuer = Enqueuer::new(REDIS_URL, &app.namespace, Duration::from_secs(1)).unwrap();
+    let enqueuer = app.enqueuer();
     for _ in 0..5 {
         enqueuer.push(Queue::Notifications, SendNotification { notification_id }, None).await.unwrap();
     }
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    app.run_pending_jobs().await;
     assert_eq!(app.smtp.received().len(), 1);
     assert_eq!(app.notifications(id).await[0].attempts, 1);
     app.stop().await;

@@ -1,10 +1,9 @@
-use std::time::Duration;
-
 use chrono::Utc;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use ordertrack_shared::schema::shipments;
-use ordertrack_tests::{eventually, guest_order, TestApp};
+use ordertrack_shared::jobs::Queue;
+use ordertrack_tests::{guest_order, TestApp};
 use serde_json::{json, Value};
 use uuid::Uuid;
 use wiremock::matchers::{method, path};
@@ -74,16 +73,10 @@ async fn due_parcels_are_polled_in_batches_and_rescheduled_by_their_state() {
 
     let ctx = ordertrack_worker::context(app.worker_config.clone()).unwrap();
     ordertrack_worker::jobs::enqueue_polls::enqueue_polls(&ctx).await.unwrap();
-    assert!(
-        eventually(Duration::from_secs(15), || async {
-            let mut all = true;
-            for p in &parcels {
-                all &= shipment(&app, *p).await.tracking_status == "in_transit";
-            }
-            all
-        })
-        .await
-    );
+    app.run_pending_jobs().await;
+    for p in &parcels {
+        assert_eq!(shipment(&app, *p).await.tracking_status, "in_transit");
+    }
     let requests = app.providers.carriers.received_requests().await.unwrap();
     let sizes: Vec<usize> = requests
         .iter()
@@ -128,10 +121,9 @@ async fn a_throttled_carrier_is_backed_off() {
         .await;
     let ctx = ordertrack_worker::context(app.worker_config.clone()).unwrap();
     ordertrack_worker::jobs::enqueue_polls::enqueue_polls(&ctx).await.unwrap();
-    assert!(
-        eventually(Duration::from_secs(20), || async { shipment(&app, parcels[0]).await.poll_failures == 1 }).await
-    );
+    app.run_pending_jobs().await;
     let parcel = shipment(&app, parcels[0]).await;
+    assert_eq!(parcel.poll_failures, 1);
     let wait = parcel.next_poll_at - Utc::now();
     assert!(wait > chrono::Duration::seconds(880) && wait <= chrono::Duration::seconds(900), "{wait}");
     assert_eq!(parcel.tracking_status, "pre_transit");
@@ -161,9 +153,14 @@ async fn the_per_carrier_rate_limit_holds_polls_back() {
         .await;
     Mock::given(method("GET")).respond_with(ResponseTemplate::new(404)).mount(&app.providers.carriers).await;
     let ctx = ordertrack_worker::context(app.worker_config.clone()).unwrap();
+    // A real clock is the subject: both polls must fall in one rate window.
     ordertrack_tests::start_of_a_rate_window().await;
     assert_eq!(ordertrack_worker::jobs::enqueue_polls::enqueue_polls(&ctx).await.unwrap(), 2);
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    // The poll over the budget is queued again for the next window: not due,
+    // so not waited for.
+    app.run_pending_jobs().await;
+    let later: u64 = app.queue_states(&[Queue::CarrierPolls]).await[0].1.later;
+    assert_eq!(later, 1, "the second poll waits for the next window");
     let requests = app.providers.carriers.received_requests().await.unwrap();
     let calls = requests.iter().filter(|r| r.url.path().starts_with("/api/track/v1/details/")).count();
     assert_eq!(calls, 1, "one call this minute; the other waits for the next window");

@@ -1,8 +1,8 @@
 use std::time::Duration;
 
-use ordertrack_shared::channels::twilio_signature;
 use ordertrack_shared::domain::{AttemptOutcome, Channel, NotificationStatus};
 use ordertrack_shared::models::{DeviceToken, Notification};
+use ordertrack_shared::webhooks::twilio;
 use ordertrack_tests::providers::{FCM_PROJECT, TWILIO_TOKEN};
 use ordertrack_tests::{customer_order, eventually, guest_order, TestApp};
 use serde_json::{json, Value};
@@ -241,12 +241,12 @@ async fn signed_twilio_callbacks_record_delivery_and_forged_ones_are_refused() {
     };
     let mut tampered = params.clone();
     tampered[1].1 = "failed".into();
-    let forged = post(tampered, twilio_signature::sign(TWILIO_TOKEN, url, &params)).await.unwrap();
+    let forged = post(tampered, twilio::sign(TWILIO_TOKEN, url, &params)).await.unwrap();
     assert_eq!(forged.status(), 401);
     assert_eq!(post(params.clone(), "bm90IGEgc2lnbmF0dXJl".into()).await.unwrap().status(), 401);
     assert_eq!(sms_row(&app, order_id).await.delivery_status, None);
 
-    let res = post(params.clone(), twilio_signature::sign(TWILIO_TOKEN, url, &params)).await.unwrap();
+    let res = post(params.clone(), twilio::sign(TWILIO_TOKEN, url, &params)).await.unwrap();
     assert_eq!(res.status(), 204);
     let row = sms_row(&app, order_id).await;
     assert_eq!(row.delivery_status.as_deref(), Some("delivered"));

@@ -1,4 +1,5 @@
-use ordertrack_shared::models::transition::{default_transitions, StatusTransition};
+use ordertrack_shared::models::StatusTransition;
+use ordertrack_shared::orders::workflow::default_transitions;
 use ordertrack_tests::{Options, TestApp};
 
 /// The migration seeds exactly the workflow the state-machine unit tests cover.

@@ -7,11 +7,11 @@ use apalis::prelude::BoxDynError;
 use chrono::Utc;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
+use ordertrack_shared::carriers::tracking::{record_issue, Issue};
 use ordertrack_shared::carriers::TrackingStatus;
 use ordertrack_shared::db;
 use ordertrack_shared::models::{Order, Shipment};
 use ordertrack_shared::schema::shipments;
-use ordertrack_shared::tracking::{record_issue, Issue};
 
 use crate::context::JobContext;
 

@@ -5,9 +5,9 @@ use apalis::prelude::BoxDynError;
 use chrono::Utc;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
+use ordertrack_shared::carriers::polling::GIVE_UP_AFTER;
 use ordertrack_shared::db;
 use ordertrack_shared::jobs::{PollCarrier, Queue};
-use ordertrack_shared::polling::GIVE_UP_AFTER;
 use ordertrack_shared::schema::shipments;
 use uuid::Uuid;
 

@@ -7,15 +7,15 @@ use apalis::prelude::{BoxDynError, Data};
 use chrono::Utc;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
+use ordertrack_shared::carriers::polling::{next_poll_in, poll_backoff};
+use ordertrack_shared::carriers::tracking::{apply_update, UpdateSource};
 use ordertrack_shared::carriers::{CarrierError, TrackingStatus};
 use ordertrack_shared::db;
 use ordertrack_shared::jobs::{Job, PollCarrier, Queue};
 use ordertrack_shared::metrics::{JOBS_PROCESSED, JOB_DURATION};
 use ordertrack_shared::models::Shipment;
-use ordertrack_shared::polling::{next_poll_in, poll_backoff};
 use ordertrack_shared::rate_limit;
 use ordertrack_shared::schema::shipments;
-use ordertrack_shared::tracking::{apply_update, UpdateSource};
 
 use crate::context::{JobContext, SharedContext};
 

@@ -4,11 +4,11 @@
 
 use apalis::prelude::{BoxDynError, Data};
 use ordertrack_shared::carriers::parse_webhook;
+use ordertrack_shared::carriers::tracking::{apply_update, UpdateSource};
 use ordertrack_shared::db;
 use ordertrack_shared::jobs::{Job, ProcessCarrierReceipt, Queue};
 use ordertrack_shared::metrics::{JOBS_PROCESSED, JOB_DURATION};
 use ordertrack_shared::models::CarrierReceipt;
-use ordertrack_shared::tracking::{apply_update, UpdateSource};
 
 use crate::context::{JobContext, SharedContext};
 

@@ -7,11 +7,11 @@ use apalis::prelude::BoxDynError;
 use chrono::Utc;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
+use ordertrack_shared::carriers::tracking::{apply_update, UpdateSource};
 use ordertrack_shared::carriers::{NormalizedEvent, TrackingDetail, TrackingStatus, TrackingUpdate};
 use ordertrack_shared::db;
 use ordertrack_shared::models::Shipment;
 use ordertrack_shared::schema::shipments;
-use ordertrack_shared::tracking::{apply_update, UpdateSource};
 
 use crate::context::JobContext;
 

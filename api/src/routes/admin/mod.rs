@@ -1,0 +1,20 @@
+//! Staff tools: templates, the workflow, notifications (dead letters), the audit log,
+//! carrier receipts and API tokens.
+
+pub mod audit;
+pub mod carrier_receipts;
+pub mod notifications;
+pub mod templates;
+pub mod tokens;
+pub mod workflow;
+
+use actix_web::web;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.configure(audit::configure)
+        .configure(carrier_receipts::configure)
+        .configure(notifications::configure)
+        .configure(templates::configure)
+        .configure(tokens::configure)
+        .configure(workflow::configure);
+}

@@ -1,0 +1,61 @@
+use actix_web::{post, web, HttpResponse};
+use diesel_async::AsyncConnection;
+use ordertrack_shared::models::{Order, Shipment};
+use ordertrack_shared::templates::MessageContext;
+use serde::Deserialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::view::{parse_key, parts, sample_data, versions, RenderedView};
+use crate::auth::{Permission, Principal};
+use crate::errors::{ApiError, ErrorBody};
+use crate::json;
+use crate::state::AppState;
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PreviewRequest {
+    /// Render with this order's data instead of the sample.
+    pub order_id: Option<Uuid>,
+}
+
+/// Render a version with sample data or a real order.
+#[utoipa::path(
+    post, path = "/api/v1/admin/templates/{event}/{channel}/{locale}/versions/{version}/preview", tag = "templates",
+    params(("event" = String, Path), ("channel" = String, Path), ("locale" = String, Path), ("version" = i32, Path)),
+    request_body = PreviewRequest,
+    responses((status = 200, description = "Rendered", body = RenderedView), (status = 404, description = "No such version or order", body = ErrorBody)),
+    security(("bearer" = []))
+)]
+#[post("/admin/templates/{event}/{channel}/{locale}/versions/{version}/preview")]
+pub async fn preview_template_version(
+    state: web::Data<AppState>,
+    principal: Principal,
+    path: web::Path<(String, String, String, i32)>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    principal.require(Permission::ManageTemplates)?;
+    let key = parse_key(&path.0, &path.1, &path.2)?;
+    let body = json::read_body(payload, state.config.max_body_bytes).await?;
+    let request: PreviewRequest = if body.is_empty() { PreviewRequest::default() } else { json::parse(&body)? };
+    let renderer = state.renderer.clone();
+    let mut conn = state.conn().await?;
+    let all = conn.transaction::<_, ApiError, _>(async |conn| versions(conn, &renderer, key).await).await?;
+    let version = all.iter().find(|v| v.version == path.3).ok_or(ApiError::NotFound("template version"))?;
+    let data = match request.order_id {
+        None => sample_data(),
+        Some(order_id) => {
+            let order = Order::find(&mut conn, order_id).await.map_err(|_| ApiError::NotFound("order"))?;
+            let mut data = MessageContext::for_order(&order, key.locale, &state.config.public_base_url);
+            if let Some(latest) = Shipment::for_order(&mut conn, order.id).await?.last() {
+                data = data.with_shipment(latest);
+            }
+            MessageContext { unsubscribe_url: "#".into(), ..data }
+        }
+    };
+    let rendered = state
+        .renderer
+        .render_parts(key.channel.as_str(), &parts(version), &data)
+        .map_err(|e| ApiError::invalid("version", e.to_string()))?;
+    Ok(HttpResponse::Ok().json(RenderedView::from(rendered)))
+}

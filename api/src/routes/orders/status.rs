@@ -1,0 +1,121 @@
+use actix_web::http::header;
+use actix_web::{post, web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
+use diesel_async::AsyncConnection;
+use ordertrack_shared::domain::{ChangeSource, OrderStatus, Role};
+use ordertrack_shared::models::{NewAuditEntry, Shipment};
+use ordertrack_shared::orders::{change_status, StatusChangeRequest};
+use serde::Deserialize;
+use serde_json::json;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::audit;
+use crate::auth::{Permission, Principal};
+use crate::errors::{ApiError, ErrorBody};
+use crate::json;
+use crate::state::AppState;
+use crate::views::OrderView;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateStatusRequest {
+    pub status: OrderStatus,
+    /// Why; shown to staff in the timeline.
+    pub note: Option<String>,
+    /// The version you read; or send it as `If-Match`. A stale one gets 412.
+    pub version: Option<i32>,
+    /// When it happened; default now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// Reads `If-Match: "3"` (or `W/"3"`).
+fn if_match(req: &HttpRequest) -> Result<Option<i32>, ApiError> {
+    let Some(value) = req.headers().get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let bad =
+        || ApiError::bad_request("invalid_header", "If-Match must be the order's ETag, e.g. \"3\"", Some("If-Match"));
+    let text = value.to_str().map_err(|_| bad())?.trim();
+    let text = text.strip_prefix("W/").unwrap_or(text).trim_matches('"');
+    text.parse().map(Some).map_err(|_| bad())
+}
+
+fn source_for(role: Role) -> ChangeSource {
+    match role {
+        Role::Admin => ChangeSource::Admin,
+        Role::Csr => ChangeSource::Csr,
+        Role::Service | Role::Customer => ChangeSource::Storefront,
+    }
+}
+
+/// Move an order to a new status through the configured workflow. The
+/// change and its history entry are one transaction.
+#[utoipa::path(
+    post, path = "/api/v1/orders/{id}/status", tag = "orders",
+    params(
+        ("id" = Uuid, Path, description = "Order id"),
+        ("If-Match" = Option<String>, Header, description = "The order's ETag (version)"),
+    ),
+    request_body = UpdateStatusRequest,
+    responses(
+        (status = 200, description = "Changed", body = OrderView),
+        (status = 404, description = "No such order", body = ErrorBody),
+        (status = 409, description = "Transition not allowed; lists the allowed next states", body = ErrorBody),
+        (status = 412, description = "Stale version", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/orders/{id}/status")]
+pub async fn update_order_status(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<Uuid>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    principal.require(Permission::ChangeOrderStatus)?;
+    let body: UpdateStatusRequest = json::body(payload, state.config.max_body_bytes).await?;
+    let header_version = if_match(&req)?;
+    if let (Some(h), Some(b)) = (header_version, body.version) {
+        if h != b {
+            return Err(ApiError::invalid("version", "version and If-Match disagree"));
+        }
+    }
+    let note = body.note.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned);
+    if note.as_ref().is_some_and(|n| n.chars().count() > 1000) {
+        return Err(ApiError::invalid("note", "note must be at most 1000 characters"));
+    }
+    // A manual change by staff must say why; systems (storefronts) need not.
+    if note.is_none() && matches!(principal.role, Role::Admin | Role::Csr) {
+        return Err(ApiError::invalid("note", "give the reason for this manual change in note"));
+    }
+    let change = StatusChangeRequest {
+        order_id: *id,
+        to: body.status,
+        expected_version: header_version.or(body.version),
+        role: principal.role,
+        source: source_for(principal.role),
+        actor: principal.actor(),
+        note,
+        occurred_at: body.occurred_at.unwrap_or_else(Utc::now),
+        payload: serde_json::json!({}),
+    };
+    let mut conn = state.conn().await?;
+    let audit_entry = audit::entry(&principal, &req, "order.status_change", "order", &id.to_string());
+    let changed = conn
+        .transaction::<_, ApiError, _>(async |conn| {
+            let changed = change_status(conn, &change).await?;
+            let before = json!({"status": changed.change.from_status, "version": changed.order.version - 1});
+            let after = json!({"status": changed.order.status, "version": changed.order.version, "note": change.note});
+            NewAuditEntry { before: Some(before), after: Some(after), ..audit_entry }.insert(conn).await?;
+            Ok(changed)
+        })
+        .await?;
+    state.enqueuer.push_notifications(&changed.notifications).await;
+    let order = changed.order;
+    let shipments = Shipment::for_order(&mut conn, order.id).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, format!("\"{}\"", order.version)))
+        .json(OrderView::new(&order, &shipments)))
+}

@@ -1,0 +1,64 @@
+//! Input validation shared by the handlers. Every error names the field as
+//! the client sent it (a JSON path such as `shipping_address.city`).
+
+use ordertrack_shared::domain::{EmailAddress, PhoneNumber};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use crate::errors::ApiError;
+
+/// Trimmed, non-empty text of at most `max` characters.
+pub fn text(field: &str, value: &str, max: usize) -> Result<String, ApiError> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(ApiError::invalid(field, format!("{field} must not be empty")));
+    }
+    if value.chars().count() > max {
+        return Err(ApiError::invalid(field, format!("{field} must be at most {max} characters")));
+    }
+    Ok(value.to_owned())
+}
+
+/// Like [`text`], with absent or blank meaning "none".
+pub fn optional_text(field: &str, value: Option<&String>, max: usize) -> Result<Option<String>, ApiError> {
+    value.filter(|v| !v.trim().is_empty()).map(|v| text(field, v, max)).transpose()
+}
+
+pub fn email(field: &str, value: Option<&String>) -> Result<Option<String>, ApiError> {
+    value
+        .map(|v| {
+            EmailAddress::parse(v).map(EmailAddress::into_inner).map_err(|e| ApiError::invalid(field, e.to_string()))
+        })
+        .transpose()
+}
+
+pub fn phone(field: &str, value: Option<&String>) -> Result<Option<String>, ApiError> {
+    value
+        .map(|v| {
+            PhoneNumber::parse(v).map(PhoneNumber::into_inner).map_err(|e| ApiError::invalid(field, e.to_string()))
+        })
+        .transpose()
+}
+
+/// A postal address as clients send it.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddressInput {
+    pub name: String,
+    pub line1: String,
+    pub line2: Option<String>,
+    pub city: String,
+    pub region: Option<String>,
+    pub postal_code: String,
+    /// ISO 3166-1 alpha-2, e.g. "ES".
+    pub country: String,
+}
+
+/// Two ASCII letters, upper-cased.
+pub fn country(field: &str, value: &str) -> Result<String, ApiError> {
+    let country = text(field, value, 2)?.to_ascii_uppercase();
+    if country.len() != 2 || !country.chars().all(|c| c.is_ascii_alphabetic()) {
+        return Err(ApiError::invalid(field, "country must be an ISO 3166-1 alpha-2 code"));
+    }
+    Ok(country)
+}

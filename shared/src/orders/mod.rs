@@ -1,0 +1,10 @@
+//! Order operations shared by the api and the worker, each one transaction:
+//! the change, its history and the notifications it causes (the outbox).
+
+pub mod create;
+pub mod status;
+pub mod workflow;
+
+pub use create::{create_order, CreateOrderError, OrderCreated};
+pub use status::{change_status, occasion, StatusChangeError, StatusChangeRequest, StatusChanged};
+pub use workflow::{load_workflow, Transition, TransitionError, Workflow, WorkflowError};

@@ -1,0 +1,97 @@
+//! Order operations that several processes perform (api, and later carrier
+//! jobs), each one transaction: the change, its history, its notifications.
+
+use chrono::{DateTime, Utc};
+use diesel_async::AsyncPgConnection;
+use uuid::Uuid;
+
+use super::workflow::{load_workflow, TransitionError};
+use crate::domain::{ChangeSource, NotificationEvent, OrderStatus, Role};
+use crate::models::{NewStatusChange, Notification, Order, StatusChange};
+use crate::notify::notify_order;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StatusChangeError {
+    #[error("order not found")]
+    NotFound,
+    #[error("stale version: the order is at version {current}")]
+    StaleVersion { current: i32 },
+    #[error(transparent)]
+    Refused(#[from] TransitionError),
+    #[error(transparent)]
+    Db(#[from] diesel::result::Error),
+}
+
+/// A requested status change.
+#[derive(Debug, Clone)]
+pub struct StatusChangeRequest {
+    pub order_id: Uuid,
+    pub to: OrderStatus,
+    /// Optimistic concurrency: refuse if the order moved on since this version.
+    pub expected_version: Option<i32>,
+    pub role: Role,
+    pub source: ChangeSource,
+    pub actor: String,
+    pub note: Option<String>,
+    pub occurred_at: DateTime<Utc>,
+    /// Extra template values for the notification (e.g. a carrier's reason).
+    pub payload: serde_json::Value,
+}
+
+/// What a status change wrote.
+#[derive(Debug)]
+pub struct StatusChanged {
+    pub order: Order,
+    pub change: StatusChange,
+    /// New outbox rows; enqueue them after commit.
+    pub notifications: Vec<Notification>,
+}
+
+/// The occasion of a status event: confirmation happens once per order;
+/// every other event once per history entry.
+pub fn occasion(event: NotificationEvent, change: &StatusChange) -> String {
+    match event {
+        NotificationEvent::OrderConfirmed => "confirmed".into(),
+        _ => format!("history-{}", change.id),
+    }
+}
+
+/// Applies a status change inside the caller's transaction: locks the order,
+/// checks version and workflow, updates it, appends history and writes the
+/// notifications the new status calls for.
+pub async fn change_status(
+    conn: &mut AsyncPgConnection,
+    request: &StatusChangeRequest,
+) -> Result<StatusChanged, StatusChangeError> {
+    let order = match Order::find_for_update(conn, request.order_id).await {
+        Ok(order) => order,
+        Err(diesel::result::Error::NotFound) => return Err(StatusChangeError::NotFound),
+        Err(e) => return Err(e.into()),
+    };
+    if let Some(expected) = request.expected_version {
+        if expected != order.version {
+            return Err(StatusChangeError::StaleVersion { current: order.version });
+        }
+    }
+    load_workflow(conn).await?.check(order.status, request.to, request.role)?;
+    let updated = Order::set_status(conn, order.id, order.version, request.to)
+        .await?
+        // The row is locked, so the version cannot have moved.
+        .ok_or(StatusChangeError::StaleVersion { current: order.version })?;
+    let change = NewStatusChange {
+        order_id: order.id,
+        from_status: Some(order.status),
+        to_status: request.to,
+        source: request.source,
+        actor: request.actor.clone(),
+        note: request.note.clone(),
+        occurred_at: request.occurred_at,
+    }
+    .insert(conn)
+    .await?;
+    let notifications = match NotificationEvent::for_status(request.to) {
+        Some(event) => notify_order(conn, &updated, event, &occasion(event, &change), request.payload.clone()).await?,
+        None => Vec::new(),
+    };
+    Ok(StatusChanged { order: updated, change, notifications })
+}

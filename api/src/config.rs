@@ -39,6 +39,47 @@ pub struct ApiConfig {
     pub reschedule_window_days: i64,
     /// Template files (previews and the seeded first versions).
     pub templates_dir: std::path::PathBuf,
+    pub stream: StreamConfig,
+}
+
+/// Live updates (SSE and WebSocket).
+#[derive(Debug, Clone)]
+pub struct StreamConfig {
+    /// SSE comment / WebSocket ping interval; a WebSocket silent for three
+    /// of these is closed.
+    pub heartbeat: Duration,
+    /// How often the event tailer looks for events when Redis says nothing.
+    pub poll_interval: Duration,
+    /// Concurrent streams per token, per client IP, and in all, per replica.
+    pub max_per_principal: usize,
+    pub max_per_ip: usize,
+    pub max_total: usize,
+    /// Events queued for one client before it is dropped as too slow.
+    pub client_buffer: usize,
+    /// Origins a browser WebSocket may come from (default: the public base URL's).
+    pub allowed_origins: Vec<String>,
+}
+
+impl StreamConfig {
+    pub fn from_env(public_base_url: &str) -> Result<Self, ConfigError> {
+        let origins = config::string("ALLOWED_ORIGINS", &origin_of(public_base_url));
+        Ok(StreamConfig {
+            heartbeat: config::millis("SSE_HEARTBEAT_MS", 15_000)?,
+            poll_interval: config::millis("STREAM_POLL_MS", 1_000)?,
+            max_per_principal: config::positive("STREAM_MAX_PER_PRINCIPAL", 20)?,
+            max_per_ip: config::positive("STREAM_MAX_PER_IP", 1_000)?,
+            max_total: config::positive("STREAM_MAX_TOTAL", 15_000)?,
+            client_buffer: config::positive("STREAM_CLIENT_BUFFER", 256)?,
+            allowed_origins: origins.split(',').map(|o| o.trim().to_owned()).filter(|o| !o.is_empty()).collect(),
+        })
+    }
+}
+
+/// `scheme://host[:port]` of a URL.
+pub fn origin_of(url: &str) -> String {
+    let after_scheme = url.find("://").map_or(0, |i| i + 3);
+    let end = url[after_scheme..].find('/').map_or(url.len(), |i| after_scheme + i);
+    url[..end].to_owned()
 }
 
 /// How carrier webhooks are authenticated.
@@ -116,6 +157,7 @@ impl ApiConfig {
             webhooks: WebhookConfig::from_env()?,
             reschedule_window_days: config::positive("RESCHEDULE_WINDOW_DAYS", 14)?,
             templates_dir: config::string("TEMPLATES_DIR", ordertrack_shared::templates::DEFAULT_TEMPLATES_DIR).into(),
+            stream: StreamConfig::from_env(&config::string("PUBLIC_BASE_URL", "http://localhost:8080"))?,
         })
     }
 }

@@ -132,6 +132,9 @@ impl ResponseError for ApiError {
             ApiError::Unauthorized => {
                 response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
             }
+            ApiError::Unavailable => {
+                response.insert_header((header::RETRY_AFTER, "1"));
+            }
             ApiError::TooManyRequests { retry_after, limit } => {
                 response.insert_header((header::RETRY_AFTER, retry_after.to_string()));
                 response.insert_header(("RateLimit-Limit", limit.to_string()));
@@ -146,12 +149,22 @@ impl ResponseError for ApiError {
 
 impl From<DieselError> for ApiError {
     fn from(e: DieselError) -> Self {
-        match e {
+        match &e {
             DieselError::NotFound => ApiError::NotFound("resource"),
             DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => ApiError::conflict(
                 "already_exists",
                 format!("already exists ({})", info.constraint_name().unwrap_or("unique key")),
             ),
+            // The database went away mid-request (restart, failover): an
+            // outage the client may retry, not a bug.
+            DieselError::DatabaseError(
+                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+                _,
+            )
+            | DieselError::BrokenTransactionManager => {
+                tracing::warn!(error = %e, "database unavailable");
+                ApiError::Unavailable
+            }
             other => ApiError::Internal(other.to_string()),
         }
     }

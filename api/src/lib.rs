@@ -10,6 +10,7 @@ pub mod demo;
 pub mod errors;
 pub mod idempotency;
 pub mod json;
+pub mod live;
 pub mod middleware;
 pub mod openapi;
 pub mod rate_limit;
@@ -28,8 +29,11 @@ use std::net::TcpListener;
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
+use std::sync::Arc;
+
 use crate::config::ApiConfig;
 use crate::errors::ApiError;
+use crate::live::hub::Hub;
 use crate::rate_limit::RateLimiter;
 use crate::state::AppState;
 
@@ -49,9 +53,26 @@ pub enum StartError {
 pub struct Running {
     pub port: u16,
     pub server: Server,
+    pub handle: ApiHandle,
 }
 
-pub fn state(config: ApiConfig) -> Result<AppState, StartError> {
+/// Stops a running api: live-update streams first end with a `shutdown`
+/// event (their clients reconnect to another replica), then the server
+/// finishes in-flight requests.
+#[derive(Clone)]
+pub struct ApiHandle {
+    server: actix_web::dev::ServerHandle,
+    hub: Arc<Hub>,
+}
+
+impl ApiHandle {
+    pub async fn stop(&self) {
+        self.hub.shut_down();
+        self.server.stop(true).await;
+    }
+}
+
+pub fn state(config: ApiConfig, hub: Arc<Hub>) -> Result<AppState, StartError> {
     let db = db::pool(&config.store.database_url, config.store.database_pool_size)?;
     let enqueuer = Enqueuer::new(&config.store.redis_url, &config.store.redis_namespace, config.enqueue_timeout)
         .map_err(|e| StartError::Redis(e.to_string()))?;
@@ -63,6 +84,7 @@ pub fn state(config: ApiConfig) -> Result<AppState, StartError> {
         config,
         db,
         enqueuer,
+        hub,
     })
 }
 
@@ -72,7 +94,9 @@ pub fn start(config: ApiConfig) -> Result<Running, StartError> {
     let listener = TcpListener::bind(&addr).map_err(|source| StartError::Bind { addr: addr.clone(), source })?;
     let port = listener.local_addr().map_err(|source| StartError::Bind { addr, source })?.port();
     let workers = config.workers;
-    let state = web::Data::new(state(config)?);
+    let hub = Hub::new(config.stream.clone());
+    let state = web::Data::new(state(config, hub.clone())?);
+    tokio::spawn(live::tailer::run(hub.clone(), state.db.clone(), state.enqueuer.clone(), hub.shutdown_signal()));
     let openapi = openapi::ApiDoc::openapi();
     let server = HttpServer::new(move || {
         App::new()
@@ -85,9 +109,12 @@ pub fn start(config: ApiConfig) -> Result<Running, StartError> {
             .default_service(web::to(|| async { Err::<HttpResponse, _>(ApiError::NotFound("endpoint")) }))
     })
     .workers(workers)
+    // `ApiHandle::stop` (on SIGTERM in `main`) ends the streams first.
+    .disable_signals()
     .shutdown_timeout(10)
     .listen(listener)
     .map_err(|source| StartError::Bind { addr: "listener".into(), source })?
     .run();
-    Ok(Running { port, server })
+    let handle = ApiHandle { server: server.handle(), hub };
+    Ok(Running { port, server, handle })
 }

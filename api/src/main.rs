@@ -45,6 +45,12 @@ async fn serve() -> Result<(), String> {
     let config = ApiConfig::from_env().map_err(|e| e.to_string())?;
     let running = ordertrack_api::start(config).map_err(|e| e.to_string())?;
     tracing::info!(port = running.port, "api listening");
+    let handle = running.handle.clone();
+    tokio::spawn(async move {
+        ordertrack_shared::shutdown::signal().await;
+        tracing::info!("shutting down: ending live streams, finishing requests");
+        handle.stop().await;
+    });
     running.server.await.map_err(|e| e.to_string())
 }
 

@@ -16,6 +16,8 @@ pub struct AppState {
     pub signer: Signer,
     /// Message templates (the files; stored versions override them).
     pub renderer: std::sync::Arc<ordertrack_shared::templates::Renderer>,
+    /// This replica's live-update clients.
+    pub hub: std::sync::Arc<crate::live::hub::Hub>,
 }
 
 impl AppState {

@@ -1,37 +1,33 @@
 use std::time::Duration;
 
 use ordertrack_shared::config::{self, ConfigError, StoreConfig};
+use ordertrack_shared::jobs::recurring::{Recurring, RECURRING};
 
 #[derive(Debug, Clone)]
 pub struct SchedulerConfig {
     pub store: StoreConfig,
-    /// Cron expressions (6 fields, seconds first); an empty one is off.
-    pub sweep_schedule: String,
-    pub poll_schedule: String,
-    pub delay_schedule: String,
-    pub vacuum_schedule: String,
-    /// The simulated carrier of the local run (off unless set).
-    pub simulator_schedule: String,
+    /// The recurring jobs that are on, each with its cron expression (6
+    /// fields, seconds first), from the registry and its variables.
+    pub schedules: Vec<(&'static Recurring, String)>,
     /// How long a won tick stays claimed; longer than any clock skew between schedulers.
     pub tick_lease: Duration,
 }
 
 impl SchedulerConfig {
     pub fn from_env() -> Result<Self, ConfigError> {
-        let schedule = |name: &'static str, default: &str| -> Result<String, ConfigError> {
-            let value = config::string(name, default);
-            if value != "off" && !value.is_empty() {
-                crate::schedules::parse(&value).map_err(|e| ConfigError::Invalid { name, reason: e.to_string() })?;
+        let mut schedules = Vec::new();
+        for recurring in RECURRING {
+            let value = config::string(recurring.env, recurring.default_schedule);
+            if value == "off" || value.is_empty() {
+                continue;
             }
-            Ok(if value == "off" { String::new() } else { value })
-        };
+            crate::schedules::parse(&value)
+                .map_err(|e| ConfigError::Invalid { name: recurring.env, reason: e.to_string() })?;
+            schedules.push((recurring, value));
+        }
         Ok(SchedulerConfig {
             store: StoreConfig::from_env()?,
-            sweep_schedule: schedule("SWEEP_SCHEDULE", "*/10 * * * * *")?,
-            poll_schedule: schedule("POLL_SCHEDULE", "0 * * * * *")?,
-            delay_schedule: schedule("DELAY_SCHEDULE", "30 */5 * * * *")?,
-            vacuum_schedule: schedule("VACUUM_SCHEDULE", "0 17 * * * *")?,
-            simulator_schedule: schedule("SIMULATOR_SCHEDULE", "off")?,
+            schedules,
             tick_lease: config::millis("SCHEDULER_TICK_LEASE_MS", 3_600_000)?,
         })
     }

@@ -6,6 +6,7 @@
 
 use std::time::Duration;
 
+use apalis::prelude::BoxDynError;
 use ordertrack_shared::jobs::Enqueuer;
 
 #[derive(Clone)]
@@ -21,9 +22,9 @@ impl TickLease {
     }
 
     /// True if this instance won the tick.
-    pub async fn claim(&self, schedule: &str, tick: u64) -> Result<bool, String> {
+    pub async fn claim(&self, schedule: &str, tick: u64) -> Result<bool, BoxDynError> {
         let key = format!("{}:scheduler:{schedule}:{tick}", self.redis.namespace());
-        let mut conn = self.redis.connection().await.map_err(|e| e.to_string())?;
+        let mut conn = self.redis.connection().await?;
         let won: Option<String> = redis::cmd("SET")
             .arg(&key)
             .arg(&self.instance)
@@ -31,8 +32,7 @@ impl TickLease {
             .arg("PX")
             .arg(self.ttl.as_millis() as u64)
             .query_async(&mut conn)
-            .await
-            .map_err(|e| e.to_string())?;
+            .await?;
         Ok(won.is_some())
     }
 }

@@ -10,12 +10,13 @@ use std::time::Duration;
 
 use apalis::prelude::*;
 use apalis_cron::CronScheduler;
+use ordertrack_shared::jobs::recurring::Recurring;
 use ordertrack_shared::jobs::Enqueuer;
 use tokio::sync::watch;
 
 use crate::config::SchedulerConfig;
 use crate::lease::TickLease;
-use crate::schedules::{on_tick, SchedulerContext};
+use crate::schedules::{on_tick, Scheduled, SchedulerContext};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SchedulerError {
@@ -41,25 +42,16 @@ pub async fn run(config: SchedulerConfig, shutdown: watch::Receiver<bool>) -> Re
         lease: TickLease::new(enqueuer.clone(), config.tick_lease, instance.clone()),
         enqueuer,
     });
-    let plan = [
-        (schedules::SWEEP_OUTBOX, &config.sweep_schedule),
-        (schedules::ENQUEUE_POLLS, &config.poll_schedule),
-        (schedules::DETECT_DELAYS, &config.delay_schedule),
-        (schedules::VACUUM, &config.vacuum_schedule),
-        (schedules::SIMULATE_CARRIERS, &config.simulator_schedule),
-    ];
     let mut workers = Vec::new();
-    for (schedule, expression) in plan {
-        if expression.is_empty() {
-            continue;
-        }
+    for (recurring, expression) in &config.schedules {
+        let recurring: &'static Recurring = recurring;
         let cron = schedules::parse(expression).map_err(|e| SchedulerError::Schedule(e.to_string()))?;
-        let worker = WorkerBuilder::new(format!("{instance}:{}", schedule.name))
+        let worker = WorkerBuilder::new(format!("{instance}:{}", recurring.name))
             .backend(CronScheduler::new(cron))
             .data(ctx.clone())
-            .data(schedule)
+            .data(Scheduled(recurring))
             .build(on_tick);
-        tracing::info!(%instance, schedule = schedule.name, cron = %expression, "schedule running");
+        tracing::info!(%instance, job = recurring.name, cron = %expression, "schedule running");
         let shutdown = shutdown.clone();
         workers.push(tokio::spawn(async move { worker.run_until(stopped(shutdown)).await }));
     }

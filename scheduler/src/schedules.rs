@@ -1,11 +1,13 @@
-//! The recurring jobs and what each tick enqueues.
+//! What each tick does: win the tick's lease, then enqueue the registry
+//! entry's job.
 
 use std::str::FromStr;
 use std::sync::Arc;
 
 use apalis::prelude::{BoxDynError, Data};
 use apalis_cron::Tick;
-use ordertrack_shared::jobs::{Enqueuer, MaintenanceJob, Queue};
+use ordertrack_shared::jobs::recurring::Recurring;
+use ordertrack_shared::jobs::{Enqueuer, Queue};
 use ordertrack_shared::metrics::SCHEDULER_TICKS;
 
 use crate::lease::TickLease;
@@ -14,21 +16,10 @@ pub fn parse(expression: &str) -> Result<cron::Schedule, cron::error::Error> {
     cron::Schedule::from_str(expression)
 }
 
-/// One recurring job: its name (the lease key) and the job a tick enqueues.
+/// The registry entry a cron worker ticks for (apalis `Data` wants an owned,
+/// lifetime-free value).
 #[derive(Clone, Copy)]
-pub struct Schedule {
-    pub name: &'static str,
-    pub job: fn(i64) -> MaintenanceJob,
-}
-
-pub const SWEEP_OUTBOX: Schedule = Schedule { name: "sweep_outbox", job: |tick| MaintenanceJob::SweepOutbox { tick } };
-pub const ENQUEUE_POLLS: Schedule =
-    Schedule { name: "enqueue_polls", job: |tick| MaintenanceJob::EnqueuePolls { tick } };
-pub const DETECT_DELAYS: Schedule =
-    Schedule { name: "detect_delays", job: |tick| MaintenanceJob::DetectDelays { tick } };
-pub const VACUUM: Schedule = Schedule { name: "vacuum", job: |tick| MaintenanceJob::Vacuum { tick } };
-pub const SIMULATE_CARRIERS: Schedule =
-    Schedule { name: "simulate_carriers", job: |tick| MaintenanceJob::SimulateCarriers { tick } };
+pub struct Scheduled(pub &'static Recurring);
 
 pub struct SchedulerContext {
     pub enqueuer: Enqueuer,
@@ -39,13 +30,14 @@ pub type SharedContext = Arc<SchedulerContext>;
 
 /// Every scheduler wakes on the tick; the one that wins the tick's lease
 /// enqueues the job.
-pub async fn on_tick(tick: Tick, ctx: Data<SharedContext>, schedule: Data<Schedule>) -> Result<(), BoxDynError> {
+pub async fn on_tick(tick: Tick, ctx: Data<SharedContext>, scheduled: Data<Scheduled>) -> Result<(), BoxDynError> {
+    let Scheduled(recurring) = *scheduled;
     let at = tick.get_timestamp();
-    if !ctx.lease.claim(schedule.name, at).await? {
-        SCHEDULER_TICKS.with_label_values(&[schedule.name, "lost"]).inc();
+    if !ctx.lease.claim(recurring.name, at).await? {
+        SCHEDULER_TICKS.with_label_values(&[recurring.name, "lost"]).inc();
         return Ok(());
     }
-    SCHEDULER_TICKS.with_label_values(&[schedule.name, "won"]).inc();
-    ctx.enqueuer.push(Queue::Maintenance, (schedule.job)(at as i64), None).await?;
+    SCHEDULER_TICKS.with_label_values(&[recurring.name, "won"]).inc();
+    ctx.enqueuer.push(Queue::Maintenance, (recurring.job)(at as i64), None).await?;
     Ok(())
 }

@@ -6,7 +6,9 @@
 
 use std::sync::LazyLock;
 
-use prometheus::{HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder};
+use prometheus::{
+    Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
+};
 
 pub static REGISTRY: LazyLock<Registry> = LazyLock::new(Registry::new);
 
@@ -63,6 +65,38 @@ pub static SCHEDULER_TICKS: LazyLock<IntCounterVec> = LazyLock::new(|| {
         "Scheduler ticks by schedule and whether this instance won them",
         &["schedule", "result"],
     )
+});
+
+pub static STREAM_CLIENTS: LazyLock<IntGaugeVec> = LazyLock::new(|| {
+    let metric = IntGaugeVec::new(Opts::new("stream_clients", "Connected live-update clients by kind"), &["kind"])
+        .expect("valid gauge");
+    REGISTRY.register(Box::new(metric.clone())).expect("unique gauge");
+    metric
+});
+
+fn plain_counter(name: &str, help: &str) -> IntCounter {
+    let metric = IntCounter::new(name, help).expect("valid counter");
+    REGISTRY.register(Box::new(metric.clone())).expect("unique counter");
+    metric
+}
+
+pub static STREAM_EVENTS_PUBLISHED: LazyLock<IntCounter> = LazyLock::new(|| {
+    plain_counter("stream_events_published_total", "Commits that announced new order events on Redis")
+});
+
+pub static STREAM_EVENTS_DELIVERED: LazyLock<IntCounter> =
+    LazyLock::new(|| plain_counter("stream_events_delivered_total", "Order events handed to live-update clients"));
+
+pub static STREAM_DROPPED: LazyLock<IntCounter> =
+    LazyLock::new(|| plain_counter("stream_dropped_total", "Live-update clients dropped for not keeping up"));
+
+pub static STREAM_DELIVERY: LazyLock<Histogram> = LazyLock::new(|| {
+    let opts =
+        HistogramOpts::new("stream_delivery_seconds", "From an order event's commit to its hand-over to a client")
+            .buckets(LATENCY_BUCKETS.to_vec());
+    let metric = Histogram::with_opts(opts).expect("valid histogram");
+    REGISTRY.register(Box::new(metric.clone())).expect("unique histogram");
+    metric
 });
 
 /// The registry in Prometheus text format.

@@ -175,6 +175,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    order_events (seq_key) {
+        seq_key -> Int8,
+        id -> Nullable<Int8>,
+        order_id -> Uuid,
+        customer_id -> Nullable<Uuid>,
+        kind -> Text,
+        staff_only -> Bool,
+        entry -> Jsonb,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     order_status_history (id) {
         id -> Int8,
         order_id -> Uuid,
@@ -280,6 +293,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    stream_tickets (ticket_hash) {
+        ticket_hash -> Bytea,
+        token_id -> Uuid,
+        scope -> Text,
+        order_id -> Nullable<Uuid>,
+        expires_at -> Timestamptz,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     tracking_events (id) {
         id -> Int8,
         shipment_id -> Uuid,
@@ -307,12 +331,16 @@ diesel::joinable!(notification_preferences -> customers (customer_id));
 diesel::joinable!(notifications -> customers (customer_id));
 diesel::joinable!(notifications -> device_tokens (device_token_id));
 diesel::joinable!(notifications -> orders (order_id));
+diesel::joinable!(order_events -> customers (customer_id));
+diesel::joinable!(order_events -> orders (order_id));
 diesel::joinable!(order_status_history -> orders (order_id));
 diesel::joinable!(orders -> customers (customer_id));
 diesel::joinable!(phone_verifications -> customers (customer_id));
 diesel::joinable!(shipment_issues -> orders (order_id));
 diesel::joinable!(shipment_issues -> shipments (shipment_id));
 diesel::joinable!(shipments -> orders (order_id));
+diesel::joinable!(stream_tickets -> api_tokens (token_id));
+diesel::joinable!(stream_tickets -> orders (order_id));
 diesel::joinable!(tracking_events -> carrier_receipts (receipt_id));
 diesel::joinable!(tracking_events -> shipments (shipment_id));
 
@@ -329,6 +357,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     notification_preferences,
     notification_templates,
     notifications,
+    order_events,
     order_status_history,
     orders,
     phone_verifications,
@@ -336,5 +365,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     shipment_issues,
     shipments,
     status_transitions,
+    stream_tickets,
     tracking_events,
 );

@@ -4,13 +4,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod db;
+pub mod live;
 pub mod providers;
 pub mod smtp_sink;
 
 use std::future::Future;
 use std::time::Duration;
 
-use ordertrack_api::config::{ApiConfig, WebhookConfig};
+use ordertrack_api::config::{ApiConfig, StreamConfig, WebhookConfig};
 use ordertrack_scheduler::config::SchedulerConfig;
 use ordertrack_shared::carriers::CarrierCredentials;
 use ordertrack_shared::channels::push::PushConfig;
@@ -20,7 +21,7 @@ use ordertrack_shared::config::StoreConfig;
 use ordertrack_shared::db::DbPool;
 use ordertrack_shared::domain::Carrier;
 use ordertrack_shared::domain::Role;
-use ordertrack_shared::jobs::{Enqueuer, MaintenanceJob, Queue};
+use ordertrack_shared::jobs::{recurring, Enqueuer, MaintenanceJob, Queue};
 use ordertrack_shared::models::{ApiToken, Customer, Notification, NotificationAttempt};
 use ordertrack_shared::webhooks::IpAllowlist;
 use ordertrack_worker::config::WorkerConfig;
@@ -47,7 +48,7 @@ pub const DEAD_REDIS_URL: &str = "redis://127.0.0.1:1";
 /// What to start and how.
 #[derive(Clone)]
 pub struct Options {
-    /// The Redis the api enqueues to (the worker always uses the real one).
+    /// The Redis the api enqueues to (the worker uses `redis_url`).
     pub api_redis_url: String,
     pub worker: bool,
     pub schedulers: usize,
@@ -68,6 +69,13 @@ pub struct Options {
     /// out is left to the outbox sweeper). Generous by default, so a loaded
     /// machine never loses a job; short where Redis is meant to be down.
     pub enqueue_timeout: Duration,
+    /// SSE heartbeat / WebSocket ping interval.
+    pub stream_heartbeat: Duration,
+    /// Concurrent live-update streams per token.
+    pub stream_max_per_principal: usize,
+    /// The Redis of the worker, the schedulers and this harness (`None`:
+    /// `REDIS_URL`); a test with a Redis of its own sets `api_redis_url` too.
+    pub redis_url: Option<String>,
 }
 
 impl Default for Options {
@@ -88,6 +96,9 @@ impl Default for Options {
             trusted_proxies: String::new(),
             no_scan: Duration::from_secs(7 * 24 * 3600),
             enqueue_timeout: Duration::from_secs(5),
+            stream_heartbeat: Duration::from_secs(15),
+            stream_max_per_principal: 20,
+            redis_url: None,
         }
     }
 }
@@ -98,6 +109,8 @@ pub struct TestApp {
     pub database_url: String,
     pub db: DbPool,
     pub namespace: String,
+    /// The Redis of the worker and the schedulers (`Options::redis_url`).
+    pub redis_url: String,
     pub smtp: SmtpSink,
     pub providers: FakeProviders,
     pub http: reqwest::Client,
@@ -106,7 +119,8 @@ pub struct TestApp {
     pub service_token: String,
     pub worker_config: WorkerConfig,
     pub api_config: ApiConfig,
-    api: actix_web::dev::ServerHandle,
+    api: ordertrack_api::ApiHandle,
+    replicas: std::sync::Mutex<Vec<ordertrack_api::ApiHandle>>,
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -129,6 +143,7 @@ impl TestApp {
         ordertrack_shared::telemetry::init("off");
         let (database, database_url) = db::create().await;
         let namespace = format!("test-{}", Uuid::new_v4().simple());
+        let redis_url = options.redis_url.clone().unwrap_or_else(|| REDIS_URL.to_owned());
         let smtp = SmtpSink::start().await;
         let providers = FakeProviders::start().await;
 
@@ -162,16 +177,25 @@ impl TestApp {
             },
             reschedule_window_days: 14,
             templates_dir: ordertrack_shared::templates::DEFAULT_TEMPLATES_DIR.into(),
+            stream: StreamConfig {
+                heartbeat: options.stream_heartbeat,
+                poll_interval: Duration::from_millis(200),
+                max_per_principal: options.stream_max_per_principal,
+                max_per_ip: 1_000,
+                max_total: 15_000,
+                client_buffer: 256,
+                allowed_origins: vec![PUBLIC_BASE_URL.into()],
+            },
         };
         let running = ordertrack_api::start(api_config.clone()).expect("start api");
-        let api = running.server.handle();
+        let api = running.handle.clone();
         let mut tasks = vec![tokio::spawn(async move {
             let _ = running.server.await;
         })];
         let base_url = format!("http://127.0.0.1:{}", running.port);
 
         let worker_config = WorkerConfig {
-            store: store(&database_url, REDIS_URL, &namespace),
+            store: store(&database_url, &redis_url, &namespace),
             queues: options.queues.clone(),
             name: "test-worker".into(),
             concurrency_critical: 4,
@@ -232,27 +256,20 @@ impl TestApp {
             no_scan_in_transit: options.no_scan,
             no_scan_out_for_delivery: options.no_scan,
             idempotency_ttl: Duration::from_secs(24 * 3600),
+            event_retention: Duration::from_secs(30 * 86_400),
         };
         let (stop, shutdown) = watch::channel(false);
         if options.worker {
-            let config = worker_config.clone();
-            let shutdown = shutdown.clone();
-            tasks.push(tokio::spawn(async move {
-                ordertrack_worker::run(config, shutdown).await.expect("worker runs");
-            }));
+            tasks.push(spawn_worker(worker_config.clone(), shutdown.clone()));
         }
         for _ in 0..options.schedulers {
             let config = SchedulerConfig {
-                store: store(&database_url, REDIS_URL, &namespace),
-                sweep_schedule: "* * * * * *".into(),
-                poll_schedule: String::new(),
-                delay_schedule: String::new(),
-                vacuum_schedule: String::new(),
-                simulator_schedule: String::new(),
+                store: store(&database_url, &redis_url, &namespace),
+                schedules: vec![(recurring::named("sweep_outbox").unwrap(), "* * * * * *".into())],
                 tick_lease: Duration::from_secs(60),
             };
             let shutdown = shutdown.clone();
-            tasks.push(tokio::spawn(async move {
+            tasks.push(background().spawn(async move {
                 ordertrack_scheduler::run(config, shutdown).await.expect("scheduler runs");
             }));
         }
@@ -270,6 +287,7 @@ impl TestApp {
             database_url,
             db,
             namespace,
+            redis_url,
             smtp,
             providers,
             http: reqwest::Client::new(),
@@ -279,6 +297,7 @@ impl TestApp {
             worker_config,
             api_config,
             api,
+            replicas: Default::default(),
             stop,
             tasks,
         }
@@ -321,10 +340,11 @@ impl TestApp {
     }
 
     /// Starts another api replica on the same database and Redis; returns
-    /// its base URL (it stops with the test process).
+    /// its base URL (it stops with the app).
     pub fn another_api(&self) -> String {
         let running = ordertrack_api::start(self.api_config.clone()).expect("start second api");
         let port = running.port;
+        self.replicas.lock().unwrap().push(running.handle.clone());
         tokio::spawn(running.server);
         format!("http://127.0.0.1:{port}")
     }
@@ -369,7 +389,7 @@ impl TestApp {
 
     /// A handle that pushes jobs onto this test's queues, as the api does.
     pub fn enqueuer(&self) -> Enqueuer {
-        Enqueuer::new(REDIS_URL, &self.namespace, Duration::from_secs(5)).expect("enqueuer")
+        Enqueuer::new(&self.redis_url, &self.namespace, Duration::from_secs(5)).expect("enqueuer")
     }
 
     /// Pushes a maintenance job (what a scheduler tick does) and runs it, and
@@ -394,7 +414,7 @@ impl TestApp {
 
     /// `run_pending_jobs` limited to some queues (the others may stay busy).
     pub async fn run_pending_jobs_in(&self, queues: &[Queue]) {
-        let client = redis::Client::open(REDIS_URL).expect("redis url");
+        let client = redis::Client::open(self.redis_url.as_str()).expect("redis url");
         let mut conn = client.get_multiplexed_async_connection().await.expect("connect to redis");
         let deadline = tokio::time::Instant::now() + JOBS_DEADLINE;
         let mut drained_in_a_row = 0;
@@ -424,7 +444,7 @@ impl TestApp {
 
     /// One consistent snapshot of some of this test's queues.
     pub async fn queue_states(&self, queues: &[Queue]) -> Vec<(Queue, QueueState)> {
-        let client = redis::Client::open(REDIS_URL).expect("redis url");
+        let client = redis::Client::open(self.redis_url.as_str()).expect("redis url");
         let mut conn = client.get_multiplexed_async_connection().await.expect("connect to redis");
         snapshot(&mut conn, &self.namespace, queues).await
     }
@@ -432,13 +452,17 @@ impl TestApp {
     /// Stops every process, then drops the database and the Redis keys.
     pub async fn stop(self) {
         let _ = self.stop.send(true);
-        self.api.stop(true).await;
+        self.api.stop().await;
+        let replicas = std::mem::take(&mut *self.replicas.lock().unwrap());
+        for replica in replicas {
+            replica.stop().await;
+        }
         for task in self.tasks {
             let _ = tokio::time::timeout(Duration::from_secs(10), task).await;
         }
         drop(self.db);
         db::drop_database(&self.database).await;
-        let client = redis::Client::open(REDIS_URL).unwrap();
+        let client = redis::Client::open(self.redis_url.as_str()).unwrap();
         if let Ok(mut conn) = client.get_multiplexed_async_connection().await {
             let keys: Vec<String> = redis::cmd("KEYS")
                 .arg(format!("{}:*", self.namespace))
@@ -450,6 +474,33 @@ impl TestApp {
             }
         }
     }
+}
+
+/// The runtime every test's workers and schedulers run on: multi-threaded,
+/// as in production (`#[tokio::main]`), and apart from the test's own
+/// single-threaded runtime. (apalis' timers are `futures-timer` delays woken
+/// from another thread; on the test's current-thread runtime whole workers
+/// were seen to stop fetching and heart-beating for minutes.) A worker stops
+/// when its shutdown sender says so or is dropped, so a test that panics
+/// before `stop` still stops its worker.
+fn background() -> &'static tokio::runtime::Runtime {
+    static RUNTIME: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("test-background")
+            .enable_all()
+            .build()
+            .expect("background runtime")
+    })
+}
+
+/// Runs a worker in the background (see `background`) until `shutdown` turns
+/// true or its sender is dropped.
+pub fn spawn_worker(config: WorkerConfig, shutdown: watch::Receiver<bool>) -> JoinHandle<()> {
+    background().spawn(async move {
+        ordertrack_worker::run(config, shutdown).await.expect("worker runs");
+    })
 }
 
 /// Rate limits use one-minute windows: a test that counts requests waits
@@ -485,6 +536,8 @@ pub struct QueueState {
     pub in_flight: u64,
     /// Workers registered on the queue (`{queue}:workers`).
     pub workers: u64,
+    /// Seconds since the least recently seen of them sent a heartbeat.
+    pub oldest_heartbeat_secs: u64,
 }
 
 impl QueueState {
@@ -506,17 +559,19 @@ local now = tonumber(redis.call('TIME')[1])
 local states = {}
 for i = 1, #ARGV do
   local queue = ARGV[i]
-  local workers = redis.call('ZRANGE', queue .. ':workers', 0, -1)
-  local in_flight = 0
-  for _, worker in ipairs(workers) do
-    in_flight = in_flight + redis.call('SCARD', queue .. ':inflight:' .. worker)
+  local workers = redis.call('ZRANGE', queue .. ':workers', 0, -1, 'WITHSCORES')
+  local in_flight, oldest = 0, 0
+  for j = 1, #workers, 2 do
+    in_flight = in_flight + redis.call('SCARD', queue .. ':inflight:' .. workers[j])
+    oldest = math.max(oldest, now - tonumber(workers[j + 1]))
   end
   states[#states + 1] = {
     redis.call('LLEN', queue .. ':active'),
     redis.call('ZCOUNT', queue .. ':scheduled', '-inf', now),
     redis.call('ZCOUNT', queue .. ':scheduled', '(' .. now, '+inf'),
     in_flight,
-    #workers,
+    #workers / 2,
+    oldest,
   }
 end
 return states
@@ -533,12 +588,13 @@ async fn snapshot(
     for queue in queues {
         invocation.arg(queue.redis_name(namespace));
     }
-    let rows: Vec<(u64, u64, u64, u64, u64)> = invocation.invoke_async(conn).await.expect("queue snapshot");
+    let rows: Vec<(u64, u64, u64, u64, u64, i64)> = invocation.invoke_async(conn).await.expect("queue snapshot");
     queues
         .iter()
         .zip(rows)
-        .map(|(queue, (active, due, later, in_flight, workers))| {
-            (*queue, QueueState { active, due, later, in_flight, workers })
+        .map(|(queue, (active, due, later, in_flight, workers, oldest))| {
+            let oldest_heartbeat_secs = oldest.max(0) as u64;
+            (*queue, QueueState { active, due, later, in_flight, workers, oldest_heartbeat_secs })
         })
         .collect()
 }

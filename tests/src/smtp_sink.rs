@@ -65,8 +65,6 @@ struct State {
     /// Refuse this many upcoming messages.
     refuse_next: usize,
     refusal: Option<Refusal>,
-    /// Time taken to accept each message (a slow relay).
-    delay: std::time::Duration,
 }
 
 #[derive(Clone)]
@@ -107,11 +105,6 @@ impl SmtpSink {
         self.state.lock().expect("sink lock").received.clone()
     }
 
-    /// Take this long to accept each message.
-    pub fn set_delay(&self, delay: std::time::Duration) {
-        self.state.lock().expect("sink lock").delay = delay;
-    }
-
     /// Refuse the next `count` messages at DATA time.
     pub fn refuse_next(&self, count: usize, refusal: Refusal) {
         let mut state = self.state.lock().expect("sink lock");
@@ -120,11 +113,7 @@ impl SmtpSink {
     }
 }
 
-async fn session(
-    socket: tokio::net::TcpStream,
-    state: Arc<Mutex<State>>,
-    mut held: watch::Receiver<Option<String>>,
-) {
+async fn session(socket: tokio::net::TcpStream, state: Arc<Mutex<State>>, mut held: watch::Receiver<Option<String>>) {
     let (read, mut write) = socket.into_split();
     let mut lines = BufReader::new(read);
     let _ = write.write_all(b"220 sink.test ESMTP ready\r\n").await;
@@ -168,10 +157,6 @@ async fn session(
             };
             if held.wait_for(|prefix| !is_held(prefix)).await.is_err() {
                 return;
-            }
-            let delay = state.lock().expect("sink lock").delay;
-            if !delay.is_zero() {
-                tokio::time::sleep(delay).await;
             }
             let mut state = state.lock().expect("sink lock");
             if state.refuse_next > 0 {

@@ -61,6 +61,8 @@ pub struct WorkerConfig {
     pub no_scan_out_for_delivery: Duration,
     /// How long an Idempotency-Key replays its first response.
     pub idempotency_ttl: Duration,
+    /// How long order events stay replayable for live-update clients.
+    pub event_retention: Duration,
 }
 
 impl WorkerConfig {
@@ -109,6 +111,7 @@ impl WorkerConfig {
             no_scan_in_transit: config::millis("NO_SCAN_IN_TRANSIT_MS", 48 * 3_600_000)?,
             no_scan_out_for_delivery: config::millis("NO_SCAN_OUT_FOR_DELIVERY_MS", 12 * 3_600_000)?,
             idempotency_ttl: config::millis("IDEMPOTENCY_TTL_MS", 24 * 3_600_000)?,
+            event_retention: Duration::from_secs(86_400 * u64::from(config::positive("EVENT_RETENTION_DAYS", 30u32)?)),
         })
     }
 

@@ -10,12 +10,13 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use actix_web::{get, App, HttpResponse, HttpServer};
+use ordertrack_shared::carriers::client::CarrierSetupError;
 use ordertrack_shared::carriers::CarrierClient;
-use ordertrack_shared::channels::push::PushSender;
+use ordertrack_shared::channels::push::{PushSender, PushSetupError};
 use ordertrack_shared::channels::sms::SmsSender;
-use ordertrack_shared::channels::EmailSender;
+use ordertrack_shared::channels::{EmailSender, SendError};
 use ordertrack_shared::db;
-use ordertrack_shared::jobs::Enqueuer;
+use ordertrack_shared::jobs::{EnqueueError, Enqueuer};
 use ordertrack_shared::links::Signer;
 use ordertrack_shared::templates::Renderer;
 use tokio::sync::watch;
@@ -23,16 +24,21 @@ use tokio::sync::watch;
 use crate::config::WorkerConfig;
 use crate::context::JobContext;
 
+/// What stopped the worker from starting; each names the part that failed.
 #[derive(Debug, thiserror::Error)]
 pub enum WorkerStartError {
     #[error(transparent)]
     Db(#[from] db::DbSetupError),
     #[error("redis: {0}")]
-    Redis(String),
-    #[error("email: {0}")]
-    Email(String),
-    #[error("push or carrier client: {0}")]
-    Push(String),
+    Redis(#[from] EnqueueError),
+    #[error("email channel: {0}")]
+    Email(SendError),
+    #[error("sms channel: {0}")]
+    Sms(SendError),
+    #[error("push channel: {0}")]
+    Push(#[from] PushSetupError),
+    #[error("carrier client: {0}")]
+    Carrier(#[from] CarrierSetupError),
     #[error(transparent)]
     Templates(#[from] ordertrack_shared::templates::TemplateError),
     #[error("metrics listener: {0}")]
@@ -42,17 +48,15 @@ pub enum WorkerStartError {
 pub fn context(config: WorkerConfig) -> Result<Arc<JobContext>, WorkerStartError> {
     let db = db::pool(&config.store.database_url, config.store.database_pool_size)?;
     let enqueuer =
-        Enqueuer::new(&config.store.redis_url, &config.store.redis_namespace, std::time::Duration::from_secs(2))
-            .map_err(|e| WorkerStartError::Redis(e.to_string()))?;
-    let email = EmailSender::new(&config.email).map_err(|e| WorkerStartError::Email(e.to_string()))?;
-    let sms = SmsSender::new(config.sms.clone()).map_err(|e| WorkerStartError::Email(e.to_string()))?;
-    let push = PushSender::new(&config.push).map_err(WorkerStartError::Push)?;
+        Enqueuer::new(&config.store.redis_url, &config.store.redis_namespace, std::time::Duration::from_secs(2))?;
+    let email = EmailSender::new(&config.email).map_err(WorkerStartError::Email)?;
+    let sms = SmsSender::new(config.sms.clone()).map_err(WorkerStartError::Sms)?;
+    let push = PushSender::new(&config.push)?;
     let renderer = Renderer::from_dir(&config.templates_dir)?;
     let signer = Signer::new(&config.app_secret);
     let mut carriers = HashMap::new();
     for (carrier, credentials) in &config.carriers {
-        let client = CarrierClient::new(*carrier, credentials.clone(), config.carrier_timeout)
-            .map_err(WorkerStartError::Push)?;
+        let client = CarrierClient::new(*carrier, credentials.clone(), config.carrier_timeout)?;
         carriers.insert(*carrier, client);
     }
     Ok(Arc::new(JobContext { config, db, enqueuer, email, sms, push, renderer, signer, carriers }))
@@ -94,9 +98,7 @@ pub async fn run(config: WorkerConfig, shutdown: watch::Receiver<bool>) -> Resul
         }
         None => None,
     };
-    let handles = register::register_workers(ctx, &instance, shutdown)
-        .await
-        .map_err(|e| WorkerStartError::Redis(e.to_string()))?;
+    let handles = register::register_workers(ctx, &instance, shutdown).await?;
     tracing::info!(%instance, workers = handles.len(), "worker running");
     for handle in handles {
         let _ = handle.await;

@@ -22,7 +22,8 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
         let mut conn = state.db.get().await.ok()?;
         diesel::sql_query("SELECT 1").execute(&mut conn).await.ok()
     };
-    let postgres = tokio::time::timeout(std::time::Duration::from_secs(2), postgres).await.ok().flatten().is_some();
+    // Unready within a second of an outage, whatever the pool's own wait.
+    let postgres = tokio::time::timeout(std::time::Duration::from_secs(1), postgres).await.ok().flatten().is_some();
     let redis = state.enqueuer.ping().await;
     let body = json!({
         "postgres": if postgres { "ok" } else { "down" },

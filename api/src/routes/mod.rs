@@ -9,6 +9,7 @@ pub mod me;
 pub mod orders;
 pub mod public;
 pub mod requests;
+pub mod streams;
 pub mod tracking;
 pub mod webhooks;
 
@@ -26,6 +27,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .configure(tracking::configure)
                 .configure(me::configure)
                 .configure(requests::configure)
+                .configure(streams::configure)
                 .configure(admin::configure),
         );
 }

@@ -93,20 +93,37 @@ pub struct CarrierClient {
     token: Mutex<Option<(String, Instant)>>,
 }
 
+/// Why a carrier client could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum CarrierSetupError {
+    #[error("{carrier}: {setting} is empty")]
+    Missing { carrier: &'static str, setting: &'static str },
+    #[error("{carrier}: http client: {source}")]
+    Http { carrier: &'static str, source: reqwest::Error },
+}
+
 impl CarrierClient {
-    pub fn new(carrier: Carrier, credentials: CarrierCredentials, timeout: Duration) -> Result<Self, String> {
+    pub fn new(
+        carrier: Carrier,
+        credentials: CarrierCredentials,
+        timeout: Duration,
+    ) -> Result<Self, CarrierSetupError> {
         let name = carrier.display_name();
+        let missing = |setting| CarrierSetupError::Missing { carrier: name, setting };
         let base_url = credentials.base_url.trim().trim_end_matches('/').to_owned();
         if base_url.is_empty() {
-            return Err(format!("{name} base URL is empty"));
+            return Err(missing("the base URL"));
         }
         if credentials.client_id.trim().is_empty() {
-            return Err(format!("{name} client id (API key for DHL) is empty"));
+            return Err(missing("the client id (API key for DHL)"));
         }
         if carrier != Carrier::Dhl && credentials.client_secret.is_empty() {
-            return Err(format!("{name} client secret is empty"));
+            return Err(missing("the client secret"));
         }
-        let http = reqwest::Client::builder().timeout(timeout).build().map_err(|e| e.to_string())?;
+        let http = reqwest::Client::builder()
+            .timeout(timeout)
+            .build()
+            .map_err(|source| CarrierSetupError::Http { carrier: name, source })?;
         Ok(CarrierClient { carrier, base_url, credentials, http, token: Mutex::new(None) })
     }
 

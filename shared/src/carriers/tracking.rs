@@ -8,17 +8,18 @@
 //! by a non-final one. Ties on time go to the further-along status.
 
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
 use crate::carriers::{TrackingDetail, TrackingStatus, TrackingUpdate};
 use crate::domain::{ChangeSource, NotificationEvent, OrderStatus, Role};
-use crate::models::{NewTrackingEvent, Notification, Order, Shipment, ShipmentIssue, TrackingEvent};
+use crate::models::{
+    NewOrderEvent, NewTrackingEvent, Notification, Order, Shipment, ShipmentIssue, ShipmentTracking, TrackingEvent,
+};
 use crate::notify::notify_order;
+use crate::orders::timeline::TimelineEntry;
 use crate::orders::workflow::path_to;
 use crate::orders::{change_status, load_workflow, StatusChangeError, StatusChangeRequest};
-use crate::schema::shipments;
 
 /// Where an update came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,6 +89,7 @@ pub async fn apply_update(
     let mut detail: Option<TrackingDetail> = shipment.tracking_detail.as_deref().and_then(|d| d.parse().ok());
     let mut latest = shipment.last_event_at;
     let mut winner: Option<(i64, TrackingStatus, Option<TrackingDetail>)> = None;
+    let mut recorded = Vec::new();
     for event in &events {
         let row = NewTrackingEvent {
             shipment_id: shipment.id,
@@ -106,6 +108,8 @@ pub async fn apply_update(
         .await?;
         let Some(row) = row else { continue };
         applied.new_events += 1;
+        let row_id = row.id;
+        recorded.push(row);
         let newer = match latest {
             None => true,
             Some(t) => event.occurred_at > t || (event.occurred_at == t && event.status.progress() > status.progress()),
@@ -115,7 +119,7 @@ pub async fn apply_update(
             status = event.status;
             detail = event.detail;
             latest = Some(event.occurred_at);
-            winner = Some((row.id, event.status, event.detail));
+            winner = Some((row_id, event.status, event.detail));
         }
     }
     if let Some((row_id, _, _)) = winner {
@@ -125,21 +129,20 @@ pub async fn apply_update(
     applied.status_changed = winner.is_some() && status != old_status;
     let eta = update.estimated_delivery.or(shipment.estimated_delivery_at);
     let last_webhook_at = if source == UpdateSource::Webhook { Some(Utc::now()) } else { shipment.last_webhook_at };
-    diesel::update(shipments::table.find(shipment.id))
-        .set((
-            shipments::tracking_status.eq(status.to_string()),
-            shipments::tracking_detail.eq(detail.map(|d| d.to_string())),
-            shipments::last_event_at.eq(latest),
-            shipments::estimated_delivery_at.eq(eta),
-            shipments::delivered_at.eq(if status == TrackingStatus::Delivered { latest } else { None }),
-            shipments::last_webhook_at.eq(last_webhook_at),
-            shipments::updated_at.eq(diesel::dsl::now),
-        ))
-        .execute(conn)
-        .await?;
+    let tracking = ShipmentTracking {
+        tracking_status: status.to_string(),
+        tracking_detail: detail.map(|d| d.to_string()),
+        last_event_at: latest,
+        estimated_delivery_at: eta,
+        delivered_at: if status == TrackingStatus::Delivered { latest } else { None },
+        last_webhook_at,
+    };
+    Shipment::update_tracking(conn, shipment.id, &tracking).await?;
     // Lock the order now: parcels of one order updated at once take turns,
     // so each derives the order's status from the other's result.
     let mut order = Order::find_for_update(conn, shipment.order_id).await?;
+    let scans: Vec<_> = recorded.iter().map(|row| TimelineEntry::carrier_event(row).event_for(&order)).collect();
+    NewOrderEvent::append(conn, &scans).await?;
 
     // The order follows its parcels.
     let mut order_notified_exception = false;
@@ -213,7 +216,7 @@ pub async fn record_issue(
     notify: bool,
 ) -> Result<Vec<Notification>, diesel::result::Error> {
     let id = Uuid::now_v7();
-    let is_new = ShipmentIssue {
+    let row = ShipmentIssue {
         id,
         shipment_id: shipment.id,
         order_id: order.id,
@@ -223,10 +226,12 @@ pub async fn record_issue(
         estimated_delivery_at: issue.eta,
         dedupe_key: issue.key,
         detected_at: Utc::now(),
+    };
+    if !row.insert_once(conn).await? {
+        return Ok(Vec::new());
     }
-    .insert_once(conn)
-    .await?;
-    if !is_new || !notify {
+    NewOrderEvent::append(conn, &[TimelineEntry::issue(&row).event_for(order)]).await?;
+    if !notify {
         return Ok(Vec::new());
     }
     let event = match (issue.kind, issue.detail.as_deref()) {

@@ -98,17 +98,30 @@ pub struct PushSender {
 
 const SCOPE: &str = "https://www.googleapis.com/auth/firebase.messaging";
 
+/// Why the push sender could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum PushSetupError {
+    #[error("cannot read the FCM service-account file {path}: {source}")]
+    ReadKey { path: String, source: std::io::Error },
+    #[error("invalid FCM service-account file: {0}")]
+    ServiceAccount(#[from] serde_json::Error),
+    #[error("invalid FCM service-account private key: {0}")]
+    PrivateKey(#[from] jsonwebtoken::errors::Error),
+    #[error("push http client: {0}")]
+    Http(#[from] reqwest::Error),
+}
+
 impl PushSender {
-    pub fn new(config: &PushConfig) -> Result<Self, String> {
+    pub fn new(config: &PushConfig) -> Result<Self, PushSetupError> {
         let (fcm, timeout) = match config {
             PushConfig::Log => (None, Duration::from_secs(10)),
             PushConfig::Fcm { base_url, project_id, service_account_file, timeout } => {
-                let raw = std::fs::read_to_string(service_account_file)
-                    .map_err(|e| format!("cannot read {}: {e}", service_account_file.display()))?;
-                let account: ServiceAccount =
-                    serde_json::from_str(&raw).map_err(|e| format!("invalid service-account key: {e}"))?;
-                let key = jsonwebtoken::EncodingKey::from_rsa_pem(account.private_key.as_bytes())
-                    .map_err(|e| format!("invalid service-account private key: {e}"))?;
+                let raw = std::fs::read_to_string(service_account_file).map_err(|source| PushSetupError::ReadKey {
+                    path: service_account_file.display().to_string(),
+                    source,
+                })?;
+                let account: ServiceAccount = serde_json::from_str(&raw)?;
+                let key = jsonwebtoken::EncodingKey::from_rsa_pem(account.private_key.as_bytes())?;
                 let fcm = Fcm {
                     base_url: base_url.trim_end_matches('/').to_owned(),
                     project_id: project_id.clone(),
@@ -119,7 +132,7 @@ impl PushSender {
                 (Some(fcm), *timeout)
             }
         };
-        let http = reqwest::Client::builder().timeout(timeout).build().map_err(|e| e.to_string())?;
+        let http = reqwest::Client::builder().timeout(timeout).build()?;
         Ok(PushSender { fcm, http })
     }
 

@@ -92,6 +92,48 @@ impl Enqueuer {
         }
     }
 
+    /// A dedicated pub/sub connection (subscriptions cannot share the
+    /// multiplexed one), bounded by the timeout.
+    pub async fn pubsub(&self) -> Result<redis::aio::PubSub, EnqueueError> {
+        tokio::time::timeout(self.timeout, self.client.get_async_pubsub())
+            .await
+            .map_err(|_| EnqueueError::Timeout(self.timeout))?
+            .map_err(|e| EnqueueError::Unavailable(e.to_string()))
+    }
+
+    /// What every writer of order events does after commit: queue the new
+    /// outbox rows, then wake the live-update tailers.
+    pub async fn after_commit(&self, notifications: &[crate::models::Notification]) {
+        self.push_notifications(notifications).await;
+        self.announce_events().await;
+    }
+
+    /// The pub/sub channel that tells api replicas new order events were
+    /// committed (the events themselves are read from Postgres).
+    pub fn events_channel(&self) -> String {
+        format!("{}:order-events", self.namespace)
+    }
+
+    /// Wakes every api replica's event tailer after a commit that appended
+    /// order events. Best effort: a replica that misses it finds the events
+    /// on its next poll.
+    pub async fn announce_events(&self) {
+        let publish = async {
+            let mut conn = self.connection().await?;
+            redis::cmd("PUBLISH")
+                .arg(self.events_channel())
+                .arg(chrono::Utc::now().timestamp_micros())
+                .query_async::<i64>(&mut conn)
+                .await
+                .map_err(|e| EnqueueError::Push(e.to_string()))
+        };
+        match tokio::time::timeout(self.timeout, publish).await {
+            Ok(Ok(_)) => crate::metrics::STREAM_EVENTS_PUBLISHED.inc(),
+            Ok(Err(e)) => tracing::debug!(error = %e, "announcing order events failed; replicas will poll"),
+            Err(_) => tracing::debug!("announcing order events timed out; replicas will poll"),
+        }
+    }
+
     /// Answers whether Redis responds to PING within the timeout.
     pub async fn ping(&self) -> bool {
         let check = async {

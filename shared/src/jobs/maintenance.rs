@@ -21,6 +21,8 @@ pub enum MaintenanceJob {
     /// Drop finished job data from Redis (apalis never expires it) and
     /// expired idempotency keys from Postgres.
     Vacuum { tick: i64 },
+    /// Drop order events past their retention, and expired stream tickets.
+    PruneOrderEvents { tick: i64 },
     /// Does nothing: measures the queue's own overhead and proves the queue
     /// is served end to end.
     Ping { sent_at_ms: i64 },
@@ -38,6 +40,7 @@ impl MaintenanceJob {
             MaintenanceJob::DetectDelays { .. } => "detect_delays",
             MaintenanceJob::SimulateCarriers { .. } => "simulate_carriers",
             MaintenanceJob::Vacuum { .. } => "vacuum",
+            MaintenanceJob::PruneOrderEvents { .. } => "prune_order_events",
             MaintenanceJob::Ping { .. } => "ping",
         }
     }

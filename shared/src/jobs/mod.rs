@@ -1,11 +1,12 @@
 //! Job payloads (ids only: handlers re-read state) and the queues they ride on.
 //! apalis-redis has no priorities, so each priority level is its own queue
-//! served by its own worker (see STACK-NOTES).
+//! served by its own worker (docs/STACK-NOTES.md).
 
 pub mod carrier;
 pub mod enqueue;
 pub mod maintenance;
 pub mod promote;
+pub mod recurring;
 pub mod send_notification;
 
 pub use carrier::{PollCarrier, ProcessCarrierReceipt};

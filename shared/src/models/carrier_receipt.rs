@@ -76,6 +76,20 @@ impl CarrierReceipt {
             .await
     }
 
+    /// Puts a failed receipt back to pending for reprocessing; `false` when it is missing or not failed.
+    pub async fn reset_failed(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<bool> {
+        diesel::update(carrier_receipts::table.find(id).filter(carrier_receipts::status.eq("failed")))
+            .set(carrier_receipts::status.eq("pending"))
+            .execute(conn)
+            .await
+            .map(|updated| updated > 0)
+    }
+
+    /// The receipt's processing status; `None` when there is no such receipt.
+    pub async fn status_of(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<String>> {
+        carrier_receipts::table.find(id).select(carrier_receipts::status).first(conn).await.optional()
+    }
+
     /// Receipts for the admin view, newest first.
     pub async fn list(
         conn: &mut AsyncPgConnection,

@@ -37,6 +37,31 @@ impl CustomerRequest {
             .await
     }
 
+    /// Closes the request as `status` with `resolution` if it is still open; `None` when missing or closed.
+    pub async fn close(
+        conn: &mut AsyncPgConnection,
+        id: Uuid,
+        status: &str,
+        resolution: &str,
+    ) -> QueryResult<Option<CustomerRequest>> {
+        diesel::update(customer_requests::table.find(id).filter(customer_requests::status.eq("open")))
+            .set((
+                customer_requests::status.eq(status),
+                customer_requests::resolution.eq(resolution),
+                customer_requests::updated_at.eq(diesel::dsl::now),
+            ))
+            .returning(CustomerRequest::as_returning())
+            .get_result(conn)
+            .await
+            .optional()
+    }
+
+    /// Whether a request with this id exists (in any status).
+    pub async fn exists(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<bool> {
+        let count: i64 = customer_requests::table.find(id).count().get_result(conn).await?;
+        Ok(count > 0)
+    }
+
     /// Requests waiting for customer service, oldest first.
     pub async fn open(conn: &mut AsyncPgConnection, limit: i64) -> QueryResult<Vec<CustomerRequest>> {
         customer_requests::table

@@ -1,5 +1,6 @@
 //! Stored first responses for `Idempotency-Key` replays.
 
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
@@ -30,5 +31,10 @@ impl IdempotentResponse {
     /// the primary key and then fails with a unique violation.
     pub async fn insert(&self, conn: &mut AsyncPgConnection) -> QueryResult<()> {
         diesel::insert_into(idempotency_keys::table).values(self).execute(conn).await.map(|_| ())
+    }
+
+    /// Deletes stored responses created before `cutoff` (keys past their TTL); returns how many.
+    pub async fn delete_created_before(conn: &mut AsyncPgConnection, cutoff: DateTime<Utc>) -> QueryResult<usize> {
+        diesel::delete(idempotency_keys::table.filter(idempotency_keys::created_at.lt(cutoff))).execute(conn).await
     }
 }

@@ -263,6 +263,22 @@ impl Notification {
             .optional()
     }
 
+    /// Records the provider's final delivery status on the messages it sent as `provider_message_id`.
+    pub async fn record_delivery_status(
+        conn: &mut AsyncPgConnection,
+        provider_message_id: &str,
+        status: &str,
+    ) -> QueryResult<usize> {
+        diesel::update(notifications::table.filter(notifications::provider_message_id.eq(provider_message_id)))
+            .set((
+                notifications::delivery_status.eq(status),
+                notifications::delivered_at.eq((status == "delivered" || status == "read").then(Utc::now)),
+                notifications::updated_at.eq(diesel::dsl::now),
+            ))
+            .execute(conn)
+            .await
+    }
+
     /// Forgets a secret (a verification code) once the message is final.
     pub async fn wipe_payload(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<usize> {
         diesel::update(notifications::table.find(id))

@@ -3,8 +3,12 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
+use crate::carriers::polling::GIVE_UP_AFTER;
 use crate::domain::Carrier;
 use crate::schema::shipments;
+
+/// Tracking statuses after which a parcel no longer moves.
+const FINAL: [&str; 3] = ["delivered", "return_to_sender", "cancelled"];
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = shipments)]
@@ -32,6 +36,18 @@ pub struct NewShipment {
     pub order_id: Uuid,
     pub carrier: Carrier,
     pub tracking_number: String,
+}
+
+/// A parcel's tracking state as an applied carrier update leaves it.
+#[derive(Debug, Clone, AsChangeset)]
+#[diesel(table_name = shipments, treat_none_as_null = true)]
+pub struct ShipmentTracking {
+    pub tracking_status: String,
+    pub tracking_detail: Option<String>,
+    pub last_event_at: Option<DateTime<Utc>>,
+    pub estimated_delivery_at: Option<DateTime<Utc>>,
+    pub delivered_at: Option<DateTime<Utc>>,
+    pub last_webhook_at: Option<DateTime<Utc>>,
 }
 
 impl NewShipment {
@@ -78,6 +94,87 @@ impl Shipment {
 
     pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Shipment> {
         shipments::table.find(id).select(Shipment::as_select()).first(conn).await
+    }
+
+    /// Parcels of the given ids (a poll batch), in no particular order.
+    pub async fn by_ids(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<Shipment>> {
+        shipments::table.filter(shipments::id.eq_any(ids)).select(Shipment::as_select()).load(conn).await
+    }
+
+    /// Up to `limit` parcels not yet in a final status, in no particular order.
+    pub async fn unfinished(conn: &mut AsyncPgConnection, limit: i64) -> QueryResult<Vec<Shipment>> {
+        shipments::table
+            .filter(shipments::tracking_status.ne_all(FINAL))
+            .limit(limit)
+            .select(Shipment::as_select())
+            .load(conn)
+            .await
+    }
+
+    /// Up to `limit` parcels not yet in a final status, oldest first (the delay scan).
+    pub async fn unfinished_oldest_first(conn: &mut AsyncPgConnection, limit: i64) -> QueryResult<Vec<Shipment>> {
+        shipments::table
+            .filter(shipments::tracking_status.ne_all(FINAL))
+            .order(shipments::created_at.asc())
+            .limit(limit)
+            .select(Shipment::as_select())
+            .load(conn)
+            .await
+    }
+
+    /// Locks the carrier's parcels due for a poll and leases them until `lease_until` (in the caller's transaction).
+    pub async fn lease_due(
+        conn: &mut AsyncPgConnection,
+        carrier: Carrier,
+        now: DateTime<Utc>,
+        limit: i64,
+        lease_until: DateTime<Utc>,
+    ) -> QueryResult<Vec<Uuid>> {
+        let due: Vec<Uuid> = shipments::table
+            .filter(shipments::carrier.eq(carrier))
+            .filter(shipments::next_poll_at.le(now))
+            .filter(shipments::tracking_status.ne_all(FINAL))
+            .filter(shipments::created_at.gt(now - GIVE_UP_AFTER).or(shipments::last_event_at.gt(now - GIVE_UP_AFTER)))
+            .order(shipments::next_poll_at.asc())
+            .limit(limit)
+            .select(shipments::id)
+            .for_update()
+            .skip_locked()
+            .load(conn)
+            .await?;
+        diesel::update(shipments::table.filter(shipments::id.eq_any(&due)))
+            .set(shipments::next_poll_at.eq(lease_until))
+            .execute(conn)
+            .await?;
+        Ok(due)
+    }
+
+    /// After a failed poll: counts the failure and waits until `next` to poll again.
+    pub async fn back_off(conn: &mut AsyncPgConnection, ids: &[Uuid], next: DateTime<Utc>) -> QueryResult<usize> {
+        diesel::update(shipments::table.filter(shipments::id.eq_any(ids)))
+            .set((shipments::next_poll_at.eq(next), shipments::poll_failures.eq(shipments::poll_failures + 1)))
+            .execute(conn)
+            .await
+    }
+
+    /// After a successful poll: clears the failure count and polls again at `next`.
+    pub async fn schedule_poll(conn: &mut AsyncPgConnection, id: Uuid, next: DateTime<Utc>) -> QueryResult<usize> {
+        diesel::update(shipments::table.find(id))
+            .set((shipments::next_poll_at.eq(next), shipments::poll_failures.eq(0)))
+            .execute(conn)
+            .await
+    }
+
+    /// Stores the tracking state a carrier update arrived at (and touches `updated_at`).
+    pub async fn update_tracking(
+        conn: &mut AsyncPgConnection,
+        id: Uuid,
+        tracking: &ShipmentTracking,
+    ) -> QueryResult<usize> {
+        diesel::update(shipments::table.find(id))
+            .set((tracking, shipments::updated_at.eq(diesel::dsl::now)))
+            .execute(conn)
+            .await
     }
 
     pub fn tracking_url(&self) -> String {

@@ -1,13 +1,15 @@
 //! Recording a new order: the customer (upserted, with default preferences),
-//! the order, its first history entry and the order-confirmed messages, all
-//! inside the caller's transaction so the outbox rows commit with the order.
+//! the order, its first history entry (and live event) and the
+//! order-confirmed messages, all inside the caller's transaction so the
+//! outbox rows commit with the order.
 
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel_async::AsyncPgConnection;
 use serde_json::json;
 
+use super::timeline::TimelineEntry;
 use crate::domain::{ChangeSource, NotificationEvent};
-use crate::models::{NewCustomer, NewOrder, NewStatusChange, Notification, Order, Preferences};
+use crate::models::{NewCustomer, NewOrder, NewOrderEvent, NewStatusChange, Notification, Order, Preferences};
 use crate::notify::notify_order;
 
 #[derive(Debug, thiserror::Error)]
@@ -45,7 +47,7 @@ pub async fn create_order(
         }
         other => other.into(),
     })?;
-    NewStatusChange {
+    let first = NewStatusChange {
         order_id: order.id,
         from_status: None,
         to_status: order.status,
@@ -56,6 +58,7 @@ pub async fn create_order(
     }
     .insert(conn)
     .await?;
+    NewOrderEvent::append(conn, &[TimelineEntry::status_change(&first).event_for(&order)]).await?;
     let notifications = notify_order(conn, &order, NotificationEvent::OrderConfirmed, "confirmed", json!({})).await?;
     Ok(OrderCreated { order, notifications })
 }

@@ -3,6 +3,7 @@
 
 pub mod create;
 pub mod status;
+pub mod timeline;
 pub mod workflow;
 
 pub use create::{create_order, CreateOrderError, OrderCreated};

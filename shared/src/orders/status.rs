@@ -5,9 +5,10 @@ use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
+use super::timeline::TimelineEntry;
 use super::workflow::{load_workflow, TransitionError};
 use crate::domain::{ChangeSource, NotificationEvent, OrderStatus, Role};
-use crate::models::{NewStatusChange, Notification, Order, StatusChange};
+use crate::models::{NewOrderEvent, NewStatusChange, Notification, Order, StatusChange};
 use crate::notify::notify_order;
 
 #[derive(Debug, thiserror::Error)]
@@ -57,8 +58,9 @@ pub fn occasion(event: NotificationEvent, change: &StatusChange) -> String {
 }
 
 /// Applies a status change inside the caller's transaction: locks the order,
-/// checks version and workflow, updates it, appends history and writes the
-/// notifications the new status calls for.
+/// checks version and workflow, updates it, appends history and its live
+/// event, and writes the notifications the new status calls for. After
+/// commit, enqueue the notifications and announce the events.
 pub async fn change_status(
     conn: &mut AsyncPgConnection,
     request: &StatusChangeRequest,
@@ -89,6 +91,7 @@ pub async fn change_status(
     }
     .insert(conn)
     .await?;
+    NewOrderEvent::append(conn, &[TimelineEntry::status_change(&change).event_for(&updated)]).await?;
     let notifications = match NotificationEvent::for_status(request.to) {
         Some(event) => notify_order(conn, &updated, event, &occasion(event, &change), request.payload.clone()).await?,
         None => Vec::new(),

@@ -10,6 +10,7 @@ mod customer_requests;
 mod delays;
 mod email_delivery;
 mod fan_out;
+mod live_updates;
 mod ops;
 mod orders_create;
 mod orders_read;

@@ -1,8 +1,8 @@
 use chrono::Utc;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
-use ordertrack_shared::schema::shipments;
 use ordertrack_shared::jobs::Queue;
+use ordertrack_shared::schema::shipments;
 use ordertrack_tests::{guest_order, TestApp};
 use serde_json::{json, Value};
 use uuid::Uuid;

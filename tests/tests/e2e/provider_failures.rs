@@ -1,10 +1,8 @@
-use std::time::Duration;
-
 use ordertrack_shared::domain::{AttemptOutcome, Channel, NotificationStatus};
 use ordertrack_shared::models::{DeviceToken, Notification};
 use ordertrack_shared::webhooks::twilio;
 use ordertrack_tests::providers::{FCM_PROJECT, TWILIO_TOKEN};
-use ordertrack_tests::{customer_order, eventually, guest_order, TestApp};
+use ordertrack_tests::{customer_order, guest_order, TestApp};
 use serde_json::{json, Value};
 use uuid::Uuid;
 use wiremock::matchers::{method, path, path_regex};
@@ -47,13 +45,9 @@ async fn a_gateway_failing_twice_then_accepting_sends_one_sms_after_three_attemp
     let app = TestApp::spawn().await;
     twilio_fails(&app, 503, json!({"code": 20503, "message": "Service unavailable", "status": 503}), Some(2)).await;
     let order_id = guest_sms(&app).await;
-    assert!(
-        eventually(Duration::from_secs(15), || async {
-            sms_row(&app, order_id).await.status == NotificationStatus::Sent
-        })
-        .await
-    );
+    app.run_pending_jobs().await;
     let row = sms_row(&app, order_id).await;
+    assert_eq!(row.status, NotificationStatus::Sent);
     assert_eq!((row.attempts, row.provider_message_id.as_deref()), (3, Some("SMok")));
     let outcomes: Vec<_> = app.attempts(row.id).await.iter().map(|a| a.outcome).collect();
     assert_eq!(outcomes, [AttemptOutcome::TransientError, AttemptOutcome::TransientError, AttemptOutcome::Sent]);
@@ -66,13 +60,9 @@ async fn an_invalid_number_fails_at_once() {
     let app = TestApp::spawn().await;
     twilio_fails(&app, 400, json!({"code": 21211, "message": "Invalid 'To' Phone Number", "status": 400}), None).await;
     let order_id = guest_sms(&app).await;
-    assert!(
-        eventually(Duration::from_secs(20), || async {
-            sms_row(&app, order_id).await.status == NotificationStatus::Failed
-        })
-        .await
-    );
+    app.run_pending_jobs().await;
     let row = sms_row(&app, order_id).await;
+    assert_eq!(row.status, NotificationStatus::Failed);
     assert_eq!(row.attempts, 1);
     assert!(row.last_error.unwrap().contains("21211"));
     app.stop().await;
@@ -83,13 +73,9 @@ async fn dead_letters_are_listed_with_their_attempts_and_replayed_once_the_gatew
     let app = TestApp::spawn().await;
     twilio_fails(&app, 500, json!({"code": 20500, "message": "Internal error", "status": 500}), None).await;
     let order_id = guest_sms(&app).await;
-    assert!(
-        eventually(Duration::from_secs(15), || async {
-            sms_row(&app, order_id).await.status == NotificationStatus::Failed
-        })
-        .await
-    );
+    app.run_pending_jobs().await;
     let row = sms_row(&app, order_id).await;
+    assert_eq!(row.status, NotificationStatus::Failed);
     assert_eq!(row.attempts, 3);
 
     let page: Value = app.get("/api/v1/admin/notifications", &app.csr_token).await.json().await.unwrap();
@@ -106,17 +92,13 @@ async fn dead_letters_are_listed_with_their_attempts_and_replayed_once_the_gatew
     assert_eq!(app.post(&replay, &app.csr_token, &json!({})).await.status(), 403, "replay is for admins");
     app.providers.accept_all().await;
     assert_eq!(app.post(&replay, &app.admin_token, &json!({})).await.status(), 202);
-    assert!(
-        eventually(Duration::from_secs(20), || async {
-            sms_row(&app, order_id).await.status == NotificationStatus::Sent
-        })
-        .await
-    );
+    app.run_pending_jobs().await;
+    assert_eq!(sms_row(&app, order_id).await.status, NotificationStatus::Sent);
     assert_eq!(sms_row(&app, order_id).await.attempts, 4);
     assert_eq!(app.providers.sms().await.len(), 1, "sent exactly once after recovery");
     let again = app.post(&replay, &app.admin_token, &json!({})).await;
     assert_eq!(again.status(), 409);
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.run_pending_jobs().await;
     assert_eq!(app.providers.sms().await.len(), 1);
     let missing = format!("/api/v1/admin/notifications/{}/replay", Uuid::now_v7());
     assert_eq!(app.post(&missing, &app.admin_token, &json!({})).await.status(), 404);
@@ -157,18 +139,14 @@ async fn an_unregistered_push_token_is_invalidated_and_not_retried() {
             .into_iter()
             .find(|n| n.channel == Channel::Push && n.event.as_str() == "order_shipped")
     };
-    assert!(
-        eventually(Duration::from_secs(20), || async {
-            push_row().await.is_some_and(|n| n.status == NotificationStatus::Failed)
-        })
-        .await
-    );
-    assert_eq!(push_row().await.unwrap().attempts, 1);
+    app.run_pending_jobs().await;
+    let row = push_row().await.expect("a push row");
+    assert_eq!((row.status, row.attempts), (NotificationStatus::Failed, 1));
     let mut conn = app.db.get().await.unwrap();
     assert!(DeviceToken::find(&mut conn, device).await.unwrap().invalidated_at.is_some());
     drop(conn);
     app.set_status(&order_id, "delivered").await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.run_pending_jobs().await;
     let delivered_pushes = app
         .notifications(order_id.parse().unwrap())
         .await
@@ -207,15 +185,12 @@ async fn push_throttling_is_retried() {
         .await;
     let (order_id, _) = push_customer(&app).await;
     app.set_status(&order_id, "shipped").await;
-    assert!(
-        eventually(Duration::from_secs(20), || async {
-            app.notifications(order_id.parse().unwrap())
-                .await
-                .iter()
-                .any(|n| n.channel == Channel::Push && n.status == NotificationStatus::Sent && n.attempts == 2)
-        })
+    app.run_pending_jobs().await;
+    assert!(app
+        .notifications(order_id.parse().unwrap())
         .await
-    );
+        .iter()
+        .any(|n| n.channel == Channel::Push && n.status == NotificationStatus::Sent && n.attempts == 2));
     app.stop().await;
 }
 
@@ -223,12 +198,8 @@ async fn push_throttling_is_retried() {
 async fn signed_twilio_callbacks_record_delivery_and_forged_ones_are_refused() {
     let app = TestApp::spawn().await;
     let order_id = guest_sms(&app).await;
-    assert!(
-        eventually(Duration::from_secs(20), || async {
-            sms_row(&app, order_id).await.status == NotificationStatus::Sent
-        })
-        .await
-    );
+    app.run_pending_jobs().await;
+    assert_eq!(sms_row(&app, order_id).await.status, NotificationStatus::Sent);
     let sid = sms_row(&app, order_id).await.provider_message_id.unwrap();
     let url = "https://track.example.test/webhooks/twilio/status";
     let params = vec![
@@ -273,19 +244,10 @@ async fn a_failing_channel_does_not_hold_back_the_others() {
     .await;
     app.set_status(order["id"].as_str().unwrap(), "shipped").await;
     app.set_status(order["id"].as_str().unwrap(), "exception").await;
-    let settled = || async {
-        let rows: Vec<_> = app
-            .notifications(order_id)
-            .await
-            .into_iter()
-            .filter(|n| n.event.as_str() == "delivery_exception")
-            .collect();
-        rows.len() == 3
-            && rows.iter().all(|n| matches!(n.status, NotificationStatus::Sent | NotificationStatus::Failed))
-    };
-    assert!(eventually(Duration::from_secs(20), settled).await);
+    app.run_pending_jobs().await;
     let rows: Vec<_> =
         app.notifications(order_id).await.into_iter().filter(|n| n.event.as_str() == "delivery_exception").collect();
+    assert_eq!(rows.len(), 3);
     let status_of = |channel| rows.iter().find(|n| n.channel == channel).unwrap().status;
     assert_eq!(status_of(Channel::Sms), NotificationStatus::Failed);
     assert_eq!(status_of(Channel::Email), NotificationStatus::Sent);
@@ -316,7 +278,7 @@ async fn customers_remove_only_their_own_devices() {
     let res = app.http.delete(app.url(&path)).bearer_auth(&pat).send().await.unwrap();
     assert_eq!(res.status(), 204);
     app.set_status(&order_id, "shipped").await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.run_pending_jobs().await;
     assert!(app.notifications(order_id.parse().unwrap()).await.iter().all(|n| n.channel != Channel::Push));
     app.stop().await;
 }

@@ -1,8 +1,8 @@
 use std::time::Duration;
 
 use ordertrack_shared::domain::NotificationStatus;
-use ordertrack_shared::jobs::Queue;
-use ordertrack_tests::{eventually, guest_order, Options, TestApp};
+use ordertrack_shared::jobs::{MaintenanceJob, Queue};
+use ordertrack_tests::{guest_order, Options, TestApp};
 use ordertrack_worker::config::parse_queues;
 
 /// `--queues` decides what a worker serves: one started for other queues
@@ -16,15 +16,24 @@ async fn a_worker_serves_only_its_queues() {
     .await;
     let order = app.create_order(&guest_order("SO-1", "a@example.com", "en")).await;
     let id = order["id"].as_str().unwrap().parse().unwrap();
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // The queues this worker serves drain (a ping proves it is up), while the
+    // order's email waits on a queue nobody serves.
+    app.enqueuer().push(Queue::Maintenance, MaintenanceJob::Ping { sent_at_ms: 0 }, None).await.unwrap();
+    app.run_pending_jobs_in(&[Queue::NotificationsCritical, Queue::Maintenance]).await;
+    let notifications = app.queue_states(&[Queue::Notifications]).await[0].1;
+    assert_eq!(notifications.workers, 0, "no worker registered on the notifications queue");
+    assert_eq!(notifications.active + notifications.due, 1, "the email's job waits: {notifications:?}");
     assert_eq!(app.notifications(id).await[0].status, NotificationStatus::Pending);
     assert!(app.smtp.received().is_empty());
 
     let mut config = app.worker_config.clone();
     config.queues = parse_queues("notifications").unwrap();
-    let (_stop, shutdown) = tokio::sync::watch::channel(false);
-    tokio::spawn(ordertrack_worker::run(config, shutdown));
-    assert!(eventually(Duration::from_secs(20), || async { app.smtp.received().len() == 1 }).await);
+    let (stop, shutdown) = tokio::sync::watch::channel(false);
+    let worker = ordertrack_tests::spawn_worker(config, shutdown);
+    app.run_pending_jobs().await;
+    assert_eq!(app.smtp.received().len(), 1);
+    drop(stop);
+    let _ = worker.await;
     app.stop().await;
 }
 
@@ -51,12 +60,13 @@ async fn a_backlog_of_thousands_of_due_jobs_is_drained() {
         enqueuer.push(Queue::Notifications, job, None).await.unwrap();
     }
     app.create_order(&guest_order("SO-1", "a@example.com", "en")).await;
-    let (_stop, shutdown) = tokio::sync::watch::channel(false);
-    tokio::spawn(ordertrack_worker::run(app.worker_config.clone(), shutdown));
-    assert!(
-        eventually(Duration::from_secs(60), || async { app.smtp.received().len() == 1 }).await,
-        "the backlog stalled the worker"
-    );
+    let (stop, shutdown) = tokio::sync::watch::channel(false);
+    let worker = ordertrack_tests::spawn_worker(app.worker_config.clone(), shutdown);
+    // Panics with the queues' state if the backlog stalls the worker.
+    app.run_pending_jobs().await;
+    assert_eq!(app.smtp.received().len(), 1);
+    drop(stop);
+    let _ = worker.await;
     app.stop().await;
 }
 
@@ -67,7 +77,8 @@ async fn vacuum_drops_finished_jobs_and_expired_idempotency_keys() {
     use diesel_async::RunQueryDsl;
     let app = TestApp::spawn().await;
     app.create_order(&guest_order("SO-1", "a@example.com", "en")).await;
-    assert!(eventually(Duration::from_secs(20), || async { app.smtp.received().len() == 1 }).await);
+    app.run_pending_jobs().await;
+    assert_eq!(app.smtp.received().len(), 1);
     let res = app
         .http
         .post(app.url("/api/v1/orders"))
@@ -87,8 +98,8 @@ async fn vacuum_drops_finished_jobs_and_expired_idempotency_keys() {
     let redis = redis::Client::open(ordertrack_tests::REDIS_URL).unwrap();
     let mut r = redis.get_multiplexed_async_connection().await.unwrap();
     let data_key = format!("{}:notifications:data", app.namespace);
-    assert!(eventually(Duration::from_secs(20), || async { app.smtp.received().len() == 2 }).await);
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.run_pending_jobs().await;
+    assert_eq!(app.smtp.received().len(), 2);
     let before: usize = redis::cmd("HLEN").arg(&data_key).query_async(&mut r).await.unwrap();
     assert!(before >= 2, "finished jobs are still stored: {before}");
 

@@ -68,6 +68,13 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ("post", "/api/v1/admin/templates/{event}/{channel}/{locale}/rollback", Roles(ADMIN)),
     ("post", "/api/v1/admin/templates/{event}/{channel}/{locale}/versions/{version}/preview", Roles(ADMIN)),
     ("get", "/api/v1/admin/templates/{event}/{channel}/{locale}/diff", Roles(ADMIN)),
+    ("post", "/api/v1/stream-tickets", Roles(ALL)),
+    ("get", "/api/v1/orders/{id}/events", Roles(ALL)),
+    ("get", "/api/v1/me/events", Roles(CUSTOMER)),
+    ("get", "/api/v1/tracking/{code}/events", Public),
+    ("get", "/api/v1/admin/events", Roles(CSR_ADMIN)),
+    // Guests may follow tracking codes over it; tokens and tickets add orders.
+    ("get", "/api/v1/ws", Public),
 ];
 
 #[tokio::test]

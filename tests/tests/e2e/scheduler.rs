@@ -6,6 +6,7 @@ use ordertrack_tests::{Options, TestApp, REDIS_URL};
 #[tokio::test]
 async fn two_schedulers_handle_each_tick_once() {
     let app = TestApp::spawn_with(Options { worker: false, schedulers: 2, ..Options::default() }).await;
+    // A real clock is the subject: the cron (every second) ticks a few times.
     tokio::time::sleep(Duration::from_millis(3500)).await;
     let client = redis::Client::open(REDIS_URL).unwrap();
     let mut conn = client.get_multiplexed_async_connection().await.unwrap();

@@ -5,28 +5,17 @@
 
 use apalis::prelude::BoxDynError;
 use chrono::Utc;
-use diesel::prelude::*;
-use diesel_async::RunQueryDsl;
 use ordertrack_shared::carriers::tracking::{record_issue, Issue};
 use ordertrack_shared::carriers::TrackingStatus;
 use ordertrack_shared::db;
 use ordertrack_shared::models::{Order, Shipment};
-use ordertrack_shared::schema::shipments;
 
 use crate::context::JobContext;
-
-const FINAL: [&str; 3] = ["delivered", "return_to_sender", "cancelled"];
 
 pub async fn detect_delays(ctx: &JobContext) -> Result<usize, BoxDynError> {
     let mut conn = ctx.db.get().await?;
     let now = Utc::now();
-    let parcels: Vec<Shipment> = shipments::table
-        .filter(shipments::tracking_status.ne_all(FINAL))
-        .order(shipments::created_at.asc())
-        .limit(5000)
-        .select(Shipment::as_select())
-        .load(&mut conn)
-        .await?;
+    let parcels = Shipment::unfinished_oldest_first(&mut conn, 5000).await?;
     let grace = chrono::Duration::from_std(ctx.config.eta_grace).unwrap_or_default();
     let mut found = 0;
     let mut notifications = Vec::new();
@@ -71,6 +60,6 @@ pub async fn detect_delays(ctx: &JobContext) -> Result<usize, BoxDynError> {
         notifications.extend(written);
     }
     drop(conn);
-    ctx.enqueuer.push_notifications(&notifications).await;
+    ctx.enqueuer.after_commit(&notifications).await;
     Ok(found)
 }

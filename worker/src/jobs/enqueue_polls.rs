@@ -3,17 +3,11 @@
 
 use apalis::prelude::BoxDynError;
 use chrono::Utc;
-use diesel::prelude::*;
-use diesel_async::RunQueryDsl;
-use ordertrack_shared::carriers::polling::GIVE_UP_AFTER;
 use ordertrack_shared::db;
 use ordertrack_shared::jobs::{PollCarrier, Queue};
-use ordertrack_shared::schema::shipments;
-use uuid::Uuid;
+use ordertrack_shared::models::Shipment;
 
 use crate::context::JobContext;
-
-const FINAL: [&str; 3] = ["delivered", "return_to_sender", "cancelled"];
 
 pub async fn enqueue_polls(ctx: &JobContext) -> Result<usize, BoxDynError> {
     let mut conn = ctx.db.get().await?;
@@ -22,28 +16,7 @@ pub async fn enqueue_polls(ctx: &JobContext) -> Result<usize, BoxDynError> {
     let mut queued = 0;
     for (&carrier, client) in &ctx.carriers {
         db::begin(&mut conn).await?;
-        let result = async {
-            let due: Vec<Uuid> = shipments::table
-                .filter(shipments::carrier.eq(carrier))
-                .filter(shipments::next_poll_at.le(now))
-                .filter(shipments::tracking_status.ne_all(FINAL))
-                .filter(
-                    shipments::created_at.gt(now - GIVE_UP_AFTER).or(shipments::last_event_at.gt(now - GIVE_UP_AFTER)),
-                )
-                .order(shipments::next_poll_at.asc())
-                .limit(ctx.config.poll_batch_limit)
-                .select(shipments::id)
-                .for_update()
-                .skip_locked()
-                .load(&mut conn)
-                .await?;
-            diesel::update(shipments::table.filter(shipments::id.eq_any(&due)))
-                .set(shipments::next_poll_at.eq(lease))
-                .execute(&mut conn)
-                .await?;
-            Ok::<_, diesel::result::Error>(due)
-        }
-        .await;
+        let result = Shipment::lease_due(&mut conn, carrier, now, ctx.config.poll_batch_limit, lease).await;
         let due = db::finish(&mut conn, result).await?;
         for batch in due.chunks(client.batch_size().max(1)) {
             let job = PollCarrier { carrier, shipment_ids: batch.to_vec() };

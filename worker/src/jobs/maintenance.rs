@@ -1,38 +1,52 @@
-//! The maintenance queue's handler: dispatches on the job kind.
+//! The maintenance queue's handler: dispatches on the job kind. A recurring
+//! job of the registry (`ordertrack_shared::jobs::recurring`) has its arm here.
 
 use apalis::prelude::{BoxDynError, Data};
 use ordertrack_shared::jobs::{MaintenanceJob, Queue};
-use ordertrack_shared::metrics::{JOBS_PROCESSED, JOB_DURATION};
 
 use super::detect_delays::detect_delays;
 use super::enqueue_polls::enqueue_polls;
+use super::instrumented;
+use super::prune_order_events::prune_order_events;
 use super::simulate_carriers::simulate_carriers;
 use super::sweep_outbox::sweep;
 use super::vacuum::vacuum;
-use crate::context::SharedContext;
+use crate::context::{JobContext, SharedContext};
 
 pub async fn maintenance(job: MaintenanceJob, ctx: Data<SharedContext>, queue: Data<Queue>) -> Result<(), BoxDynError> {
-    let labels = [queue.as_str(), job.name()];
-    let timer = JOB_DURATION.with_label_values(&labels).start_timer();
-    let result = match &job {
-        MaintenanceJob::SweepOutbox { tick } => sweep(&ctx).await.map(|swept| {
+    let span = tracing::info_span!("maintenance", job = job.name());
+    instrumented(*queue, job.name(), span, async { run(&ctx, &job).await.map(|()| "ok") }).await
+}
+
+async fn run(ctx: &JobContext, job: &MaintenanceJob) -> Result<(), BoxDynError> {
+    match job {
+        MaintenanceJob::SweepOutbox { tick } => {
+            let swept = sweep(ctx).await?;
             if swept > 0 {
-                tracing::info!(tick, swept, "outbox sweep re-enqueued notifications");
+                tracing::info!(tick, swept, "outbox sweep re-enqueued work");
             }
-        }),
-        MaintenanceJob::EnqueuePolls { .. } => enqueue_polls(&ctx).await.map(|_| ()),
-        MaintenanceJob::DetectDelays { .. } => detect_delays(&ctx).await.map(|found| {
+        }
+        MaintenanceJob::EnqueuePolls { .. } => {
+            enqueue_polls(ctx).await?;
+        }
+        MaintenanceJob::DetectDelays { .. } => {
+            let found = detect_delays(ctx).await?;
             if found > 0 {
                 tracing::info!(found, "delays detected");
             }
-        }),
-        MaintenanceJob::SimulateCarriers { .. } => simulate_carriers(&ctx).await.map(|_| ()),
-        MaintenanceJob::Vacuum { .. } => vacuum(&ctx).await.map(|(jobs, keys)| {
+        }
+        MaintenanceJob::SimulateCarriers { .. } => {
+            simulate_carriers(ctx).await?;
+        }
+        MaintenanceJob::Vacuum { .. } => {
+            let (jobs, keys) = vacuum(ctx).await?;
             tracing::info!(jobs, keys, "vacuum");
-        }),
-        MaintenanceJob::Ping { .. } => Ok(()),
-    };
-    timer.observe_duration();
-    JOBS_PROCESSED.with_label_values(&[labels[0], labels[1], if result.is_ok() { "ok" } else { "error" }]).inc();
-    result
+        }
+        MaintenanceJob::PruneOrderEvents { .. } => {
+            let (events, tickets) = prune_order_events(ctx).await?;
+            tracing::info!(events, tickets, "pruned order events");
+        }
+        MaintenanceJob::Ping { .. } => {}
+    }
+    Ok(())
 }

@@ -5,30 +5,20 @@ use std::time::Duration;
 
 use apalis::prelude::{BoxDynError, Data};
 use chrono::Utc;
-use diesel::prelude::*;
-use diesel_async::RunQueryDsl;
 use ordertrack_shared::carriers::polling::{next_poll_in, poll_backoff};
 use ordertrack_shared::carriers::tracking::{apply_update, UpdateSource};
 use ordertrack_shared::carriers::{CarrierError, TrackingStatus};
 use ordertrack_shared::db;
 use ordertrack_shared::jobs::{Job, PollCarrier, Queue};
-use ordertrack_shared::metrics::{JOBS_PROCESSED, JOB_DURATION};
 use ordertrack_shared::models::Shipment;
 use ordertrack_shared::rate_limit;
-use ordertrack_shared::schema::shipments;
 
+use super::instrumented;
 use crate::context::{JobContext, SharedContext};
 
 pub async fn poll_carrier(job: PollCarrier, ctx: Data<SharedContext>, queue: Data<Queue>) -> Result<(), BoxDynError> {
-    let labels = [queue.as_str(), PollCarrier::NAME];
-    let timer = JOB_DURATION.with_label_values(&labels).start_timer();
-    let result = poll(&ctx, &job).await;
-    timer.observe_duration();
-    if let Err(e) = &result {
-        tracing::error!(error = %e, "job failed; it will be retried");
-    }
-    JOBS_PROCESSED.with_label_values(&[labels[0], labels[1], if result.is_ok() { "ok" } else { "error" }]).inc();
-    result
+    let span = tracing::info_span!("poll_carrier", carrier = %job.carrier);
+    instrumented(*queue, PollCarrier::NAME, span, async { poll(&ctx, &job).await.map(|()| "ok") }).await
 }
 
 /// Takes one of the carrier's calls for this minute; `false` when spent.
@@ -50,11 +40,7 @@ async fn poll(ctx: &JobContext, job: &PollCarrier) -> Result<(), BoxDynError> {
         return Ok(());
     }
     let mut conn = ctx.db.get().await?;
-    let parcels: Vec<Shipment> = shipments::table
-        .filter(shipments::id.eq_any(&job.shipment_ids))
-        .select(Shipment::as_select())
-        .load(&mut conn)
-        .await?;
+    let parcels = Shipment::by_ids(&mut conn, &job.shipment_ids).await?;
     let numbers: Vec<String> = parcels.iter().map(|s| s.tracking_number.clone()).collect();
     match client.track(&numbers).await {
         Ok(updates) => {
@@ -71,7 +57,7 @@ async fn poll(ctx: &JobContext, job: &PollCarrier) -> Result<(), BoxDynError> {
             let notifications = db::finish(&mut conn, result).await?;
             schedule_next(&mut conn, &job.shipment_ids).await?;
             drop(conn);
-            ctx.enqueuer.push_notifications(&notifications).await;
+            ctx.enqueuer.after_commit(&notifications).await;
             Ok(())
         }
         Err(error) => {
@@ -81,10 +67,7 @@ async fn poll(ctx: &JobContext, job: &PollCarrier) -> Result<(), BoxDynError> {
             };
             tracing::warn!(carrier = %job.carrier, %error, ?wait, "carrier poll failed; backing off");
             let next = Utc::now() + chrono::Duration::from_std(wait).unwrap_or_default();
-            diesel::update(shipments::table.filter(shipments::id.eq_any(&job.shipment_ids)))
-                .set((shipments::next_poll_at.eq(next), shipments::poll_failures.eq(shipments::poll_failures + 1)))
-                .execute(&mut conn)
-                .await?;
+            Shipment::back_off(&mut conn, &job.shipment_ids, next).await?;
             Ok(())
         }
     }
@@ -93,8 +76,7 @@ async fn poll(ctx: &JobContext, job: &PollCarrier) -> Result<(), BoxDynError> {
 /// Sets each parcel's next poll from its (new) state.
 async fn schedule_next(conn: &mut diesel_async::AsyncPgConnection, ids: &[uuid::Uuid]) -> Result<(), BoxDynError> {
     let now = Utc::now();
-    let parcels: Vec<Shipment> =
-        shipments::table.filter(shipments::id.eq_any(ids)).select(Shipment::as_select()).load(conn).await?;
+    let parcels = Shipment::by_ids(conn, ids).await?;
     for parcel in parcels {
         let status: TrackingStatus = parcel.tracking_status.parse().unwrap_or(TrackingStatus::Unknown);
         let last_news = parcel.last_event_at.unwrap_or(parcel.created_at);
@@ -103,10 +85,7 @@ async fn schedule_next(conn: &mut diesel_async::AsyncPgConnection, ids: &[uuid::
             // Final or abandoned: park it far away (the due-scan skips finals).
             None => now + chrono::Duration::days(3650),
         };
-        diesel::update(shipments::table.find(parcel.id))
-            .set((shipments::next_poll_at.eq(next), shipments::poll_failures.eq(0)))
-            .execute(conn)
-            .await?;
+        Shipment::schedule_poll(conn, parcel.id, next).await?;
     }
     Ok(())
 }

@@ -7,9 +7,9 @@ use ordertrack_shared::carriers::parse_webhook;
 use ordertrack_shared::carriers::tracking::{apply_update, UpdateSource};
 use ordertrack_shared::db;
 use ordertrack_shared::jobs::{Job, ProcessCarrierReceipt, Queue};
-use ordertrack_shared::metrics::{JOBS_PROCESSED, JOB_DURATION};
 use ordertrack_shared::models::CarrierReceipt;
 
+use super::instrumented;
 use crate::context::{JobContext, SharedContext};
 
 pub async fn process_carrier_receipt(
@@ -17,20 +17,12 @@ pub async fn process_carrier_receipt(
     ctx: Data<SharedContext>,
     queue: Data<Queue>,
 ) -> Result<(), BoxDynError> {
-    let labels = [queue.as_str(), ProcessCarrierReceipt::NAME];
-    let timer = JOB_DURATION.with_label_values(&labels).start_timer();
-    let result = process(&ctx, job.receipt_id).await;
-    timer.observe_duration();
-    if let Err(e) = &result {
-        tracing::error!(error = %e, "job failed; it will be retried");
-    }
-    let outcome = match &result {
-        Ok(true) => "processed",
-        Ok(false) => "skipped",
-        Err(_) => "error",
+    let span = tracing::info_span!("process_carrier_receipt", receipt_id = %job.receipt_id);
+    let work = async {
+        let processed = process(&ctx, job.receipt_id).await?;
+        Ok(if processed { "processed" } else { "skipped" })
     };
-    JOBS_PROCESSED.with_label_values(&[labels[0], labels[1], outcome]).inc();
-    result.map(|_| ())
+    instrumented(*queue, ProcessCarrierReceipt::NAME, span, work).await
 }
 
 /// Returns whether the receipt was processed now.
@@ -82,6 +74,6 @@ pub async fn process(ctx: &JobContext, receipt_id: uuid::Uuid) -> Result<bool, B
         }
     };
     drop(conn);
-    ctx.enqueuer.push_notifications(&notifications).await;
+    ctx.enqueuer.after_commit(&notifications).await;
     Ok(true)
 }

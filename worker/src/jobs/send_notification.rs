@@ -10,15 +10,16 @@ use diesel_async::AsyncPgConnection;
 use ordertrack_shared::channels::push::PushMessage;
 use ordertrack_shared::channels::{SendError, SendReceipt};
 use ordertrack_shared::db;
-use ordertrack_shared::domain::{AttemptOutcome, Channel, Locale, NotificationEvent};
+use ordertrack_shared::domain::{AttemptOutcome, Channel, Locale, NotificationEvent, NotificationStatus};
 use ordertrack_shared::jobs::{Job, Queue, SendNotification};
-use ordertrack_shared::metrics::{JOBS_PROCESSED, JOB_DURATION, NOTIFICATION_ATTEMPTS};
+use ordertrack_shared::metrics::NOTIFICATION_ATTEMPTS;
 use ordertrack_shared::models::{
-    DeviceToken, NewNotificationAttempt, Notification, Order, Shipment, TemplateKey, TemplateVersion,
+    DeviceToken, NewNotificationAttempt, NewOrderEvent, Notification, Order, Shipment, TemplateKey, TemplateVersion,
 };
+use ordertrack_shared::orders::timeline::TimelineEntry;
 use ordertrack_shared::templates::{MessageContext, Rendered, TemplateError, TemplateParts};
-use tracing::Instrument;
 
+use super::instrumented;
 use crate::context::{JobContext, SharedContext};
 use crate::retry::backoff;
 
@@ -37,21 +38,21 @@ pub async fn send_notification(
     ctx: Data<SharedContext>,
     queue: Data<Queue>,
 ) -> Result<(), BoxDynError> {
-    let labels = [queue.as_str(), SendNotification::NAME];
-    let timer = JOB_DURATION.with_label_values(&labels).start_timer();
-    let result = deliver(&ctx, job.notification_id)
-        .instrument(tracing::info_span!("send_notification", notification_id = %job.notification_id))
-        .await;
-    timer.observe_duration();
-    let outcome = match &result {
-        Ok(Delivery::Sent) => "sent",
-        Ok(Delivery::Skipped) => "skipped",
-        Ok(Delivery::RetryScheduled) => "retry_scheduled",
-        Ok(Delivery::DeadLettered) => "dead_lettered",
-        Err(_) => "error",
-    };
-    JOBS_PROCESSED.with_label_values(&[labels[0], labels[1], outcome]).inc();
-    result.map(|_| ())
+    let span = tracing::info_span!("send_notification", notification_id = %job.notification_id);
+    let work = async { deliver(&ctx, job.notification_id).await.map(Delivery::label) };
+    instrumented(*queue, SendNotification::NAME, span, work).await
+}
+
+impl Delivery {
+    /// The outcome label in metrics.
+    pub fn label(self) -> &'static str {
+        match self {
+            Delivery::Sent => "sent",
+            Delivery::Skipped => "skipped",
+            Delivery::RetryScheduled => "retry_scheduled",
+            Delivery::DeadLettered => "dead_lettered",
+        }
+    }
 }
 
 pub async fn deliver(ctx: &JobContext, id: uuid::Uuid) -> Result<Delivery, BoxDynError> {
@@ -80,7 +81,8 @@ pub async fn deliver(ctx: &JobContext, id: uuid::Uuid) -> Result<Delivery, BoxDy
             db::begin(&mut conn).await?;
             let result = async {
                 record.insert(&mut conn).await?;
-                Notification::mark_sent(&mut conn, notification.id, receipt.provider_message_id.as_deref()).await
+                Notification::mark_sent(&mut conn, notification.id, receipt.provider_message_id.as_deref()).await?;
+                outcome_event(&mut conn, &notification, NotificationStatus::Sent, None).await
             }
             .await;
             db::finish(&mut conn, result).await?;
@@ -123,7 +125,8 @@ pub async fn deliver(ctx: &JobContext, id: uuid::Uuid) -> Result<Delivery, BoxDy
             db::begin(&mut conn).await?;
             let result = async {
                 record.insert(&mut conn).await?;
-                Notification::mark_failed(&mut conn, notification.id, &error).await
+                Notification::mark_failed(&mut conn, notification.id, &error).await?;
+                outcome_event(&mut conn, &notification, NotificationStatus::Failed, Some(&error)).await
             }
             .await;
             db::finish(&mut conn, result).await?;
@@ -135,7 +138,23 @@ pub async fn deliver(ctx: &JobContext, id: uuid::Uuid) -> Result<Delivery, BoxDy
     if notification.event.is_sensitive() {
         Notification::wipe_payload(&mut conn, notification.id).await?;
     }
+    drop(conn);
+    ctx.enqueuer.announce_events().await;
     Ok(delivery)
+}
+
+/// Puts a message's final outcome on its order's timeline, for staff.
+async fn outcome_event(
+    conn: &mut AsyncPgConnection,
+    notification: &Notification,
+    outcome: NotificationStatus,
+    error: Option<&str>,
+) -> diesel::QueryResult<()> {
+    let Some(order_id) = notification.order_id else {
+        return Ok(());
+    };
+    let order = Order::find(conn, order_id).await?;
+    NewOrderEvent::append(conn, &[TimelineEntry::notification(notification, outcome, error).event_for(&order)]).await
 }
 
 /// Short waits are slept here (Redis schedules in whole seconds); long ones

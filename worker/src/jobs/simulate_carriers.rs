@@ -5,17 +5,12 @@
 
 use apalis::prelude::BoxDynError;
 use chrono::Utc;
-use diesel::prelude::*;
-use diesel_async::RunQueryDsl;
 use ordertrack_shared::carriers::tracking::{apply_update, UpdateSource};
 use ordertrack_shared::carriers::{NormalizedEvent, TrackingDetail, TrackingStatus, TrackingUpdate};
 use ordertrack_shared::db;
 use ordertrack_shared::models::Shipment;
-use ordertrack_shared::schema::shipments;
 
 use crate::context::JobContext;
-
-const FINAL: [&str; 3] = ["delivered", "return_to_sender", "cancelled"];
 
 /// The next scan for a parcel, or none when it is done.
 pub fn next_event(parcel: &Shipment) -> Option<(TrackingStatus, Option<TrackingDetail>, &'static str, &'static str)> {
@@ -41,12 +36,7 @@ pub fn next_event(parcel: &Shipment) -> Option<(TrackingStatus, Option<TrackingD
 
 pub async fn simulate_carriers(ctx: &JobContext) -> Result<usize, BoxDynError> {
     let mut conn = ctx.db.get().await?;
-    let parcels: Vec<Shipment> = shipments::table
-        .filter(shipments::tracking_status.ne_all(FINAL))
-        .limit(200)
-        .select(Shipment::as_select())
-        .load(&mut conn)
-        .await?;
+    let parcels = Shipment::unfinished(&mut conn, 200).await?;
     let mut moved = 0;
     let mut notifications = Vec::new();
     for parcel in parcels {
@@ -73,7 +63,7 @@ pub async fn simulate_carriers(ctx: &JobContext) -> Result<usize, BoxDynError> {
         moved += 1;
     }
     drop(conn);
-    ctx.enqueuer.push_notifications(&notifications).await;
+    ctx.enqueuer.after_commit(&notifications).await;
     Ok(moved)
 }
 

@@ -6,10 +6,8 @@ use apalis::prelude::BoxDynError;
 use apalis_core::backend::Vacuum;
 use apalis_redis::{Config as RedisQueueConfig, RedisStorage};
 use chrono::Utc;
-use diesel::prelude::*;
-use diesel_async::RunQueryDsl;
 use ordertrack_shared::jobs::Queue;
-use ordertrack_shared::schema::idempotency_keys;
+use ordertrack_shared::models::IdempotentResponse;
 
 use crate::context::JobContext;
 
@@ -36,8 +34,6 @@ pub async fn vacuum(ctx: &JobContext) -> Result<(usize, usize), BoxDynError> {
     let mut db = ctx.db.get().await?;
     let cutoff =
         Utc::now() - chrono::Duration::from_std(ctx.config.idempotency_ttl).unwrap_or(chrono::Duration::days(1));
-    let keys = diesel::delete(idempotency_keys::table.filter(idempotency_keys::created_at.lt(cutoff)))
-        .execute(&mut db)
-        .await?;
+    let keys = IdempotentResponse::delete_created_before(&mut db, cutoff).await?;
     Ok((removed, keys))
 }

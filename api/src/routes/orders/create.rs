@@ -229,7 +229,7 @@ pub async fn create_order(
     };
     drop(conn);
     // Best effort: on failure the outbox sweeper re-enqueues the rows.
-    state.enqueuer.push_notifications(&created.notifications).await;
+    state.enqueuer.after_commit(&created.notifications).await;
     let order = created.order;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/orders/{}", order.id)))

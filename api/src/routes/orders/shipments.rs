@@ -1,7 +1,9 @@
 use actix_web::http::header;
 use actix_web::{post, web, HttpRequest, HttpResponse};
+use diesel_async::AsyncConnection;
 use ordertrack_shared::domain::{Carrier, Role};
-use ordertrack_shared::models::{NewShipment, Order};
+use ordertrack_shared::models::{NewOrderEvent, NewShipment, Order};
+use ordertrack_shared::orders::timeline::TimelineEntry;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -53,15 +55,20 @@ pub async fn create_shipment(
         Err(diesel::result::Error::NotFound) => return Err(ApiError::NotFound("order")),
         Err(e) => return Err(e.into()),
     };
-    let shipment = NewShipment { id: Uuid::now_v7(), order_id: order.id, carrier: body.carrier, tracking_number }
-        .insert(&mut conn)
-        .await
-        .map_err(|e| match e {
-            diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
-                ApiError::conflict("shipment_exists", "this carrier and tracking number are already registered")
-            }
-            other => other.into(),
-        })?;
+    let new_shipment = NewShipment { id: Uuid::now_v7(), order_id: order.id, carrier: body.carrier, tracking_number };
+    let shipment = conn
+        .transaction::<_, ApiError, _>(async |conn| {
+            let shipment = new_shipment.insert(conn).await.map_err(|e| match e {
+                diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
+                    ApiError::conflict("shipment_exists", "this carrier and tracking number are already registered")
+                }
+                other => other.into(),
+            })?;
+            NewOrderEvent::append(conn, &[TimelineEntry::shipment_added(&shipment).event_for(&order)]).await?;
+            Ok(shipment)
+        })
+        .await?;
+    state.enqueuer.announce_events().await;
     if matches!(principal.role, Role::Admin | Role::Csr) {
         audit::record(&mut conn, audit::entry(&principal, &req, "shipment.create", "order", &order.id.to_string()))
             .await;

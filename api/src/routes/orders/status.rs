@@ -112,7 +112,7 @@ pub async fn update_order_status(
             Ok(changed)
         })
         .await?;
-    state.enqueuer.push_notifications(&changed.notifications).await;
+    state.enqueuer.after_commit(&changed.notifications).await;
     let order = changed.order;
     let shipments = Shipment::for_order(&mut conn, order.id).await?;
     Ok(HttpResponse::Ok()

@@ -7,7 +7,7 @@ use super::load::visible_order;
 use crate::auth::{Permission, Principal};
 use crate::errors::{ApiError, ErrorBody};
 use crate::state::AppState;
-use crate::views::{timeline, TimelineEntry, TimelineSources};
+use crate::views::{TimelineEntry, TimelineSources};
 
 #[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -45,15 +45,7 @@ pub async fn get_order_timeline(
     principal.require(Permission::ReadOrder)?;
     let mut conn = state.conn().await?;
     let order = visible_order(&mut conn, &principal, *id).await?;
-    let (history, shipments, events, issues, requests) = TimelineSources::load(&mut conn, order.id).await?;
-    let sources = TimelineSources {
-        history: &history,
-        shipments: &shipments,
-        events: &events,
-        issues: &issues,
-        requests: &requests,
-    };
-    let mut entries = timeline(&sources, principal.role.sees_all_orders());
+    let mut entries = TimelineSources::load(&mut conn, order.id).await?.timeline(principal.role.sees_all_orders());
     if matches!(query.order.unwrap_or_default(), TimelineOrder::Newest) {
         entries.reverse();
     }

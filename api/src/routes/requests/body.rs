@@ -8,8 +8,9 @@ use chrono::{NaiveDate, Utc};
 use diesel_async::AsyncPgConnection;
 use ordertrack_shared::carriers::TrackingStatus;
 use ordertrack_shared::domain::{NotificationEvent, OrderStatus};
-use ordertrack_shared::models::{CustomerRequest, NewAuditEntry, Notification, Order, Shipment};
+use ordertrack_shared::models::{CustomerRequest, NewAuditEntry, NewOrderEvent, Notification, Order, Shipment};
 use ordertrack_shared::notify::notify_order;
+use ordertrack_shared::orders::timeline::TimelineEntry;
 use ordertrack_shared::templates::format_date;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -17,7 +18,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::errors::ApiError;
-use crate::validate::{optional_text, text, AddressInput};
+use crate::validate::{country, optional_text, text, AddressInput};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
@@ -108,10 +109,7 @@ pub async fn create(
                     "the address can no longer change: the parcel is out for delivery or done",
                 ));
             }
-            let country = text("address.country", &address.country, 2)?.to_ascii_uppercase();
-            if country.len() != 2 || !country.chars().all(|c| c.is_ascii_alphabetic()) {
-                return Err(ApiError::invalid("address.country", "country must be an ISO 3166-1 alpha-2 code"));
-            }
+            let country = country("address.country", &address.country)?;
             let new_address = json!({
                 "name": text("address.name", &address.name, 200)?,
                 "line1": text("address.line1", &address.line1, 200)?,
@@ -150,6 +148,7 @@ pub async fn create(
         updated_at: now,
     };
     request.insert(conn).await?;
+    NewOrderEvent::append(conn, &[TimelineEntry::customer_request(&request).event_for(order)]).await?;
     NewAuditEntry {
         actor: requested_by.to_owned(),
         role: role.to_owned(),

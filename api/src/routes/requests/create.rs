@@ -40,6 +40,6 @@ pub async fn create_customer_request(
     let (request, notifications) = conn
         .transaction::<_, ApiError, _>(async |conn| create(conn, &order, &body, &actor, &role, window).await)
         .await?;
-    state.enqueuer.push_notifications(&notifications).await;
+    state.enqueuer.after_commit(&notifications).await;
     Ok(HttpResponse::Created().json(CustomerRequestView::from(&request)))
 }

@@ -36,6 +36,6 @@ pub async fn create_guest_request(
     let (request, notifications) = conn
         .transaction::<_, ApiError, _>(async |conn| create(conn, &order, &body, &actor, "guest", window).await)
         .await?;
-    state.enqueuer.push_notifications(&notifications).await;
+    state.enqueuer.after_commit(&notifications).await;
     Ok(HttpResponse::Created().json(CustomerRequestView::from(&request)))
 }

@@ -1,8 +1,7 @@
 use actix_web::{post, web, HttpRequest, HttpResponse};
-use diesel::prelude::*;
-use diesel_async::{AsyncConnection, RunQueryDsl};
-use ordertrack_shared::models::{CustomerRequest, NewAuditEntry};
-use ordertrack_shared::schema::customer_requests;
+use diesel_async::AsyncConnection;
+use ordertrack_shared::models::{CustomerRequest, NewAuditEntry, NewOrderEvent, Order};
+use ordertrack_shared::orders::timeline::TimelineEntry;
 use serde::Deserialize;
 use serde_json::json;
 use utoipa::ToSchema;
@@ -57,29 +56,21 @@ pub async fn resolve_customer_request(
     let mut conn = state.conn().await?;
     let request = conn
         .transaction::<_, ApiError, _>(async |conn| {
-            let updated: Option<CustomerRequest> =
-                diesel::update(customer_requests::table.find(*id).filter(customer_requests::status.eq("open")))
-                    .set((
-                        customer_requests::status.eq(&body.status),
-                        customer_requests::resolution.eq(&resolution),
-                        customer_requests::updated_at.eq(diesel::dsl::now),
-                    ))
-                    .returning(CustomerRequest::as_returning())
-                    .get_result(conn)
-                    .await
-                    .optional()?;
-            let Some(request) = updated else {
-                let exists: i64 = customer_requests::table.find(*id).count().get_result(conn).await?;
-                return Err(if exists > 0 {
+            let Some(request) = CustomerRequest::close(conn, *id, &body.status, &resolution).await? else {
+                return Err(if CustomerRequest::exists(conn, *id).await? {
                     ApiError::conflict("closed", "this request is already closed")
                 } else {
                     ApiError::NotFound("request")
                 });
             };
+            let order = Order::find(conn, request.order_id).await?;
+            let resolved = TimelineEntry::request_resolved(&request, &principal.actor());
+            NewOrderEvent::append(conn, &[resolved.event_for(&order)]).await?;
             let after = json!({"status": body.status, "resolution": resolution});
             NewAuditEntry { before: Some(json!({"status": "open"})), after: Some(after), ..entry }.insert(conn).await?;
             Ok(request)
         })
         .await?;
+    state.enqueuer.announce_events().await;
     Ok(HttpResponse::Ok().json(CustomerRequestView::from(&request)))
 }

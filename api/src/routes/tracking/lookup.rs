@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use crate::errors::{ApiError, ErrorBody};
 use crate::json;
 use crate::state::AppState;
-use crate::views::{timeline, ShipmentView, TimelineEntry, TimelineSources};
+use crate::views::{ShipmentView, TimelineEntry, TimelineSources};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -86,20 +86,13 @@ pub async fn tracking_view(
     conn: &mut diesel_async::AsyncPgConnection,
     order: &Order,
 ) -> Result<TrackingView, ApiError> {
-    let (history, shipments, events, issues, requests) = TimelineSources::load(conn, order.id).await?;
-    let sources = TimelineSources {
-        history: &history,
-        shipments: &shipments,
-        events: &events,
-        issues: &issues,
-        requests: &requests,
-    };
+    let sources = TimelineSources::load(conn, order.id).await?;
     Ok(TrackingView {
         order_number: order.order_number.clone(),
         status: order.status,
         status_text: order.status.describe().to_owned(),
         estimated_delivery_at: order.estimated_delivery_at,
-        shipments: shipments.iter().map(ShipmentView::from).collect(),
-        timeline: timeline(&sources, false),
+        shipments: sources.shipments.iter().map(ShipmentView::from).collect(),
+        timeline: sources.timeline(false),
     })
 }

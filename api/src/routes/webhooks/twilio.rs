@@ -1,9 +1,6 @@
 use actix_web::{post, web, HttpRequest, HttpResponse};
-use diesel::prelude::*;
-use diesel_async::RunQueryDsl;
 use ordertrack_shared::models::provider_event::mark_applied;
-use ordertrack_shared::models::NewProviderEvent;
-use ordertrack_shared::schema::notifications;
+use ordertrack_shared::models::{NewProviderEvent, Notification};
 use ordertrack_shared::webhooks::twilio;
 
 use crate::errors::ApiError;
@@ -55,14 +52,7 @@ pub async fn twilio_status_callback(
     .insert(&mut conn)
     .await?;
     if FINAL_STATUSES.contains(&status.as_str()) {
-        let updated = diesel::update(notifications::table.filter(notifications::provider_message_id.eq(&sid)))
-            .set((
-                notifications::delivery_status.eq(&status),
-                notifications::delivered_at.eq((status == "delivered" || status == "read").then(chrono::Utc::now)),
-                notifications::updated_at.eq(diesel::dsl::now),
-            ))
-            .execute(&mut conn)
-            .await?;
+        let updated = Notification::record_delivery_status(&mut conn, &sid, &status).await?;
         if updated > 0 {
             mark_applied(&mut conn, event_id).await?;
         }

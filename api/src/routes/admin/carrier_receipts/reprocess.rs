@@ -1,8 +1,6 @@
 use actix_web::{post, web, HttpRequest, HttpResponse};
-use diesel::prelude::*;
-use diesel_async::RunQueryDsl;
 use ordertrack_shared::jobs::{ProcessCarrierReceipt, Queue};
-use ordertrack_shared::schema::carrier_receipts;
+use ordertrack_shared::models::CarrierReceipt;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -31,16 +29,10 @@ pub async fn reprocess_carrier_receipt(
 ) -> Result<HttpResponse, ApiError> {
     principal.require(Permission::ReplayNotification)?;
     let mut conn = state.conn().await?;
-    let updated = diesel::update(carrier_receipts::table.find(*id).filter(carrier_receipts::status.eq("failed")))
-        .set(carrier_receipts::status.eq("pending"))
-        .execute(&mut conn)
-        .await?;
-    if updated == 0 {
-        return match carrier_receipts::table.find(*id).select(carrier_receipts::status).first::<String>(&mut conn).await
-        {
-            Ok(status) => Err(ApiError::conflict("not_failed", format!("the receipt is {status}"))),
-            Err(diesel::result::Error::NotFound) => Err(ApiError::NotFound("receipt")),
-            Err(e) => Err(e.into()),
+    if !CarrierReceipt::reset_failed(&mut conn, *id).await? {
+        return match CarrierReceipt::status_of(&mut conn, *id).await? {
+            Some(status) => Err(ApiError::conflict("not_failed", format!("the receipt is {status}"))),
+            None => Err(ApiError::NotFound("receipt")),
         };
     }
     audit::record(

@@ -1,0 +1,106 @@
+//! Each api replica runs one tailer: it numbers committed events (one
+//! replica at a time, see `OrderEvent::sequence`), reads those it has not
+//! dispatched yet from Postgres, in id order, and hands them to the hub.
+//!
+//! Writers announce commits on Redis pub/sub, which wakes the tailer at
+//! once; Redis pub/sub forgets what is published while a replica is
+//! disconnected, so the tailer also looks every `poll_interval`, and reads
+//! from its own position after any reconnect: nothing is missed, nothing
+//! dispatched twice.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::StreamExt;
+use ordertrack_shared::db::DbPool;
+use ordertrack_shared::jobs::Enqueuer;
+use ordertrack_shared::models::{EventScope, OrderEvent};
+use tokio::sync::{watch, Notify};
+
+use super::event::LiveEvent;
+use super::hub::Hub;
+
+const BATCH: i64 = 500;
+
+/// Runs until `stop` turns true.
+pub async fn run(hub: Arc<Hub>, db: DbPool, enqueuer: Enqueuer, mut stop: watch::Receiver<bool>) {
+    let wake = Arc::new(Notify::new());
+    let listener = tokio::spawn(listen(enqueuer.clone(), wake.clone(), stop.clone()));
+    let poll = hub.config().poll_interval;
+    loop {
+        if let Err(e) = catch_up(&hub, &db, &enqueuer).await {
+            tracing::warn!(error = %e, "reading order events failed; retrying");
+        }
+        tokio::select! {
+            _ = wake.notified() => {}
+            _ = tokio::time::sleep(poll) => {}
+            _ = stop.wait_for(|stop| *stop) => break,
+        }
+    }
+    listener.abort();
+}
+
+/// Numbers pending events, then dispatches everything after the hub's
+/// position.
+async fn catch_up(hub: &Hub, db: &DbPool, enqueuer: &Enqueuer) -> Result<(), Box<dyn std::error::Error>> {
+    let mut conn = db.get().await?;
+    let mut numbered = 0;
+    loop {
+        // A failed numbering pass must not stop reading what is numbered.
+        let n = OrderEvent::sequence(&mut conn, BATCH).await.unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "numbering order events failed; retrying");
+            0
+        });
+        numbered += n;
+        if n < BATCH {
+            break;
+        }
+    }
+    if numbered > 0 {
+        // Other replicas' tailers read what this one numbered.
+        enqueuer.announce_events().await;
+    }
+    let position = match hub.position() {
+        Some(position) => position,
+        None => {
+            // Start live from where the log stands; history is for replays.
+            hub.begin_at(OrderEvent::latest_id(&mut conn).await?);
+            return Ok(());
+        }
+    };
+    let mut position = position;
+    loop {
+        let events = OrderEvent::after(&mut conn, EventScope::All, position, BATCH).await?;
+        let count = events.len() as i64;
+        for (event, status) in events {
+            position = event.id;
+            hub.dispatch(&Arc::new(LiveEvent::new(event, status)));
+        }
+        if count < BATCH {
+            return Ok(());
+        }
+    }
+}
+
+/// Keeps one Redis subscription to the events channel and wakes the tailer
+/// on every message, and after every (re)connect.
+async fn listen(enqueuer: Enqueuer, wake: Arc<Notify>, stop: watch::Receiver<bool>) {
+    let channel = enqueuer.events_channel();
+    while !*stop.borrow() {
+        match enqueuer.pubsub().await {
+            Ok(mut pubsub) => match pubsub.subscribe(&channel).await {
+                Ok(()) => {
+                    wake.notify_one();
+                    let mut messages = pubsub.on_message();
+                    while messages.next().await.is_some() {
+                        wake.notify_one();
+                    }
+                    tracing::warn!("order events subscription lost; reconnecting");
+                }
+                Err(e) => tracing::warn!(error = %e, "cannot subscribe to order events; retrying"),
+            },
+            Err(e) => tracing::debug!(error = %e, "redis unavailable for order events; polling meanwhile"),
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}

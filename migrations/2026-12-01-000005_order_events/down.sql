@@ -1,0 +1,3 @@
+DROP TABLE stream_tickets;
+DROP TABLE order_events;
+DROP SEQUENCE order_event_ids;

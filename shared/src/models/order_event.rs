@@ -1,0 +1,145 @@
+//! `order_events`: the durable log behind live updates. Writers append rows
+//! (unnumbered) in the transaction of the change; [`OrderEvent::sequence`]
+//! numbers committed rows, one locked batch at a time, so ids appear strictly
+//! in increasing order and "after id N" never skips a late commit.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::BigInt;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use crate::domain::OrderStatus;
+use crate::schema::{order_events, orders};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = order_events)]
+pub struct OrderEvent {
+    #[diesel(select_expression = order_events::id.assume_not_null())]
+    #[diesel(select_expression_type = diesel::dsl::AssumeNotNull<order_events::id>)]
+    pub id: i64,
+    pub order_id: Uuid,
+    pub customer_id: Option<Uuid>,
+    pub kind: String,
+    pub staff_only: bool,
+    pub entry: serde_json::Value,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = order_events)]
+pub struct NewOrderEvent {
+    pub order_id: Uuid,
+    pub customer_id: Option<Uuid>,
+    pub kind: String,
+    pub staff_only: bool,
+    pub entry: serde_json::Value,
+}
+
+/// Which events a reader wants.
+#[derive(Debug, Clone, Copy)]
+pub enum EventScope {
+    Order(Uuid),
+    Customer(Uuid),
+    All,
+}
+
+/// An advisory-lock key of its own: one sequencer at a time.
+const SEQUENCER_LOCK: i64 = 0x6f72_6465_7273_6571; // "ordersseq"
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+impl NewOrderEvent {
+    /// Appends events inside the caller's transaction.
+    pub async fn append(conn: &mut AsyncPgConnection, events: &[NewOrderEvent]) -> QueryResult<()> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        diesel::insert_into(order_events::table).values(events).execute(conn).await.map(|_| ())
+    }
+}
+
+impl OrderEvent {
+    /// Numbers up to `batch` committed, unnumbered events in insertion order;
+    /// returns how many. Runs in its own transaction under a transaction-level
+    /// advisory lock, so two sequencers never interleave; when another holds
+    /// it, returns 0 at once (that one will number them).
+    pub async fn sequence(conn: &mut AsyncPgConnection, batch: i64) -> QueryResult<i64> {
+        let query = diesel::sql_query(
+            "WITH lock AS (SELECT pg_try_advisory_xact_lock($1) AS held), \
+             picked AS (SELECT seq_key FROM order_events, lock WHERE lock.held AND id IS NULL \
+                        ORDER BY seq_key LIMIT $2 FOR UPDATE), \
+             numbered AS (SELECT seq_key, nextval('order_event_ids') AS id \
+                          FROM (SELECT seq_key FROM picked ORDER BY seq_key) ordered), \
+             updated AS (UPDATE order_events e SET id = numbered.id FROM numbered \
+                         WHERE e.seq_key = numbered.seq_key RETURNING 1) \
+             SELECT count(*) AS n FROM updated",
+        )
+        .bind::<BigInt, _>(SEQUENCER_LOCK)
+        .bind::<BigInt, _>(batch);
+        // One statement is its own transaction: the lock ends with it.
+        Ok(query.get_result::<Count>(conn).await?.n)
+    }
+
+    /// Numbered events after `after`, oldest first, at most `limit`, each
+    /// with its order's current status.
+    pub async fn after(
+        conn: &mut AsyncPgConnection,
+        scope: EventScope,
+        after: i64,
+        limit: i64,
+    ) -> QueryResult<Vec<(OrderEvent, OrderStatus)>> {
+        let mut query = order_events::table
+            .inner_join(orders::table)
+            .filter(order_events::id.gt(after))
+            .order(order_events::id.asc())
+            .limit(limit)
+            .select((OrderEvent::as_select(), orders::status))
+            .into_boxed();
+        query = match scope {
+            EventScope::Order(order_id) => query.filter(order_events::order_id.eq(order_id)),
+            EventScope::Customer(customer_id) => query.filter(order_events::customer_id.eq(customer_id)),
+            EventScope::All => query,
+        };
+        query.load(conn).await
+    }
+
+    /// The newest event id (0 when there is none yet).
+    pub async fn latest_id(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
+        let latest: Option<i64> = order_events::table.select(diesel::dsl::max(order_events::id)).first(conn).await?;
+        Ok(latest.unwrap_or(0))
+    }
+
+    /// Whether events after `after` were already pruned: the oldest kept id
+    /// is further on than `after + 1`, or nothing is kept but ids were used.
+    pub async fn pruned_after(conn: &mut AsyncPgConnection, after: i64) -> QueryResult<bool> {
+        let oldest: Option<i64> = order_events::table.select(diesel::dsl::min(order_events::id)).first(conn).await?;
+        match oldest {
+            Some(oldest) => Ok(oldest > after + 1),
+            None => {
+                let used: Vec<Count> = diesel::sql_query(
+                    "SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS n FROM order_event_ids",
+                )
+                .load(conn)
+                .await?;
+                Ok(used.into_iter().next().is_some_and(|c| c.n > after))
+            }
+        }
+    }
+
+    /// Deletes numbered events created before `before`; returns how many.
+    pub async fn prune(conn: &mut AsyncPgConnection, before: DateTime<Utc>, batch: i64) -> QueryResult<usize> {
+        diesel::sql_query(
+            "DELETE FROM order_events WHERE seq_key IN \
+             (SELECT seq_key FROM order_events WHERE created_at < $1 AND id IS NOT NULL LIMIT $2)",
+        )
+        .bind::<diesel::sql_types::Timestamptz, _>(before)
+        .bind::<BigInt, _>(batch)
+        .execute(conn)
+        .await
+    }
+}

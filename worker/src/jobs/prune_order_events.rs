@@ -1,0 +1,28 @@
+//! Keeps the live-update log bounded: order events older than the retention
+//! go (a client resuming from before then is told to refetch), and so do
+//! expired stream tickets.
+
+use apalis::prelude::BoxDynError;
+use chrono::Utc;
+use ordertrack_shared::models::{OrderEvent, StreamTicket};
+
+use crate::context::JobContext;
+
+/// Rows deleted per statement, so a large backlog never holds one long lock.
+const BATCH: i64 = 5_000;
+
+/// Returns (events removed, tickets removed).
+pub async fn prune_order_events(ctx: &JobContext) -> Result<(usize, usize), BoxDynError> {
+    let mut conn = ctx.db.get().await?;
+    let before = Utc::now() - chrono::Duration::from_std(ctx.config.event_retention)?;
+    let mut events = 0;
+    loop {
+        let removed = OrderEvent::prune(&mut conn, before, BATCH).await?;
+        events += removed;
+        if (removed as i64) < BATCH {
+            break;
+        }
+    }
+    let tickets = StreamTicket::delete_expired(&mut conn).await?;
+    Ok((events, tickets))
+}

@@ -54,16 +54,22 @@ macro_rules! spawn_worker {
                 let storage = apalis_redis::RedisStorage::<$job>::new(conn)
                     .with_config(config)
                     .poll_with_interval(ctx.config.poll_interval);
-                let worker = WorkerBuilder::new(format!("{instance}:{queue}:{generation}"))
+                let name = format!("{instance}:{queue}:{generation}");
+                let worker = WorkerBuilder::new(name.clone())
                     .backend(storage)
                     .layer(CatchPanicLayer::with_panic_handler(on_panic))
                     .concurrency(ctx.config.concurrency(queue))
                     .data(ctx.clone())
                     .data(queue)
                     .build($handler);
-                match worker.run_until(stopped(shutdown.clone())).await {
-                    Ok(()) => break,
-                    Err(e) => tracing::error!(%queue, error = %e, "worker stopped with an error; restarting"),
+                tokio::select! {
+                    result = worker.run_until(stopped(shutdown.clone())) => match result {
+                        Ok(()) => break,
+                        Err(e) => tracing::error!(%queue, error = %e, "worker stopped with an error; restarting"),
+                    },
+                    () = stalled(&ctx, queue, &name) => {
+                        tracing::error!(%queue, worker = %name, "worker stopped beating with nothing in flight; restarting it");
+                    }
                 }
                 if *shutdown.borrow() {
                     break;
@@ -72,6 +78,29 @@ macro_rules! spawn_worker {
             }
         })
     }};
+}
+
+/// Resolves once the apalis worker `name` has stopped beating (no heartbeat
+/// for six intervals, at least 10 s) while it holds no job. apalis-core 1.0's
+/// poll timer can lose its wake-up, and under load a worker was seen idle for
+/// minutes with jobs waiting; with nothing in flight, restarting it under a
+/// new name loses nothing.
+async fn stalled(ctx: &SharedContext, queue: Queue, name: &str) {
+    let config = apalis_redis::Config::default().queue(queue.redis_name(ctx.enqueuer.namespace()));
+    let (workers, inflight) = (config.workers_set(), format!("{}:{name}", config.inflight_jobs_set()));
+    let limit = (ctx.config.heartbeat * 6).max(std::time::Duration::from_secs(10)).as_secs();
+    loop {
+        tokio::time::sleep(ctx.config.heartbeat).await;
+        let Ok(mut conn) = ctx.enqueuer.connection().await else { continue };
+        let seen: redis::RedisResult<(Option<u64>, u64)> =
+            redis::pipe().zscore(&workers, name).scard(&inflight).query_async(&mut conn).await;
+        let now = chrono::Utc::now().timestamp().max(0) as u64;
+        if let Ok((Some(last_beat), 0)) = seen {
+            if now.saturating_sub(last_beat) > limit {
+                return;
+            }
+        }
+    }
 }
 
 /// Keeps the queue's delayed jobs promoted in bounded chunks (see

@@ -111,17 +111,8 @@ async fn drop_leftovers(conn: &mut AsyncPgConnection) {
         .load(conn)
         .await
         .unwrap_or_default();
-    // Templates of older migrations are no longer used.
-    let current = template_name();
-    let templates: Vec<Name> = diesel::sql_query("SELECT datname FROM pg_database WHERE datname LIKE 'ot\\_tpl\\_%'")
-        .load(conn)
-        .await
-        .unwrap_or_default();
-    for Name { datname } in templates {
-        if datname != current && !datname.ends_with("_building") {
-            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {datname} WITH (FORCE)")).execute(conn).await;
-        }
-    }
+    // Templates of other migration sets are left alone: another checkout
+    // (a branch, a CI clone) may be testing with one right now.
     for Name { datname } in names {
         let pid: Option<u32> = datname.split('_').nth(2).and_then(|p| p.parse().ok());
         let alive = pid.is_some_and(|p| std::path::Path::new(&format!("/proc/{p}")).exists());

@@ -4,7 +4,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use actix_web::{web, FromRequest, HttpRequest};
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use ordertrack_shared::domain::Role;
 use ordertrack_shared::models::ApiToken;
 use uuid::Uuid;
@@ -20,7 +20,8 @@ pub enum Permission {
     ListOrders,
     ChangeOrderStatus,
     AddShipment,
-    MintToken,
+    /// Mint, list and revoke API tokens.
+    ManageTokens,
     /// A customer's own preferences, phone and devices.
     ManageOwnProfile,
     ReadNotifications,
@@ -44,7 +45,7 @@ impl Permission {
             Permission::ReadOrder | Permission::ListOrders => &[Customer, Csr, Admin, Service],
             Permission::RequestDeliveryChange => &[Customer, Csr, Admin],
             Permission::ChangeOrderStatus | Permission::AddShipment => &[Csr, Admin, Service],
-            Permission::MintToken
+            Permission::ManageTokens
             | Permission::ReplayNotification
             | Permission::ReadAudit
             | Permission::ManageWorkflow
@@ -99,22 +100,51 @@ fn bearer(req: &HttpRequest) -> Option<String> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned())
 }
 
+/// Authenticates the bearer token against Postgres on every request (no
+/// cache: a revoked or expired token is refused by every replica from its next
+/// request), counts the token's rate window (`TOKEN_RATE_PER_MINUTE`, the
+/// state goes to the middleware for the `RateLimit-*` headers), notes the
+/// use (`last_used_at`, at most once a minute) and leaves the principal in
+/// the request's extensions for the audit of a refusal.
 impl FromRequest for Principal {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
-        let state = req.app_data::<web::Data<AppState>>().cloned();
-        let secret = bearer(req);
+        let req = req.clone();
         Box::pin(async move {
-            let state = state.ok_or_else(|| ApiError::Internal("app state missing".into()))?;
-            let secret = secret.ok_or(ApiError::Unauthorized)?;
+            let state = req
+                .app_data::<web::Data<AppState>>()
+                .cloned()
+                .ok_or_else(|| ApiError::Internal("app state missing".into()))?;
+            let secret = bearer(&req).ok_or(ApiError::Unauthorized)?;
             let mut conn = state.conn().await?;
             let token = ApiToken::authenticate(&mut conn, &secret).await?.ok_or_else(|| {
                 tracing::info!("rejected bearer token");
                 ApiError::Unauthorized
             })?;
-            Ok(Principal { token_id: token.id, role: token.role, customer_id: token.customer_id, label: token.label })
+            let principal = Principal {
+                token_id: token.id,
+                role: token.role,
+                customer_id: token.customer_id,
+                label: token.label.clone(),
+            };
+            req.extensions_mut().insert(principal.clone());
+            let limit = state.config.token_rate_per_minute;
+            if let Some((window, exceeded)) = state.rate_limiter.hit("token", &token.id.to_string(), limit, 60).await {
+                req.extensions_mut().insert(window);
+                if exceeded {
+                    tracing::info!(token = %token.id, "token rate limit hit");
+                    return Err(ApiError::TooManyRequests { retry_after: window.reset, limit });
+                }
+            }
+            let now = chrono::Utc::now();
+            if token.last_use_is_stale(now) {
+                if let Err(e) = ApiToken::touch(&mut conn, token.id, now).await {
+                    tracing::warn!(token = %token.id, error = %e, "could not record the token's use");
+                }
+            }
+            Ok(principal)
         })
     }
 }

@@ -23,6 +23,11 @@ pub struct ApiConfig {
     pub webhook_rate_per_minute: u32,
     /// Authenticated API calls per token per minute.
     pub token_rate_per_minute: u32,
+    /// Failed authentications (401 under `/api/v1`) per client IP per minute;
+    /// past it the IP gets 429 on `/api/v1` until the minute ends.
+    pub auth_failure_rate_per_minute: u32,
+    /// One-click unsubscribe page and form (`/u/{token}`) per client IP per minute.
+    pub unsubscribe_rate_per_minute: u32,
     /// `RATE_LIMITS=off` turns every limiter off (benchmarks, trusted networks).
     pub rate_limits_enabled: bool,
     /// Phone-code requests per client IP per minute.
@@ -116,17 +121,64 @@ impl WebhookConfig {
                 .unwrap_or_default(),
             signature_tolerance_secs: config::positive("WEBHOOK_SIGNATURE_TOLERANCE_SECS", 300)?,
             allowlists: vec![
-                (Carrier::Fedex, allowlist("FEDEX_WEBHOOK_ALLOWED_IPS")?),
-                (Carrier::Ups, allowlist("UPS_WEBHOOK_ALLOWED_IPS")?),
-                (Carrier::Dhl, allowlist("DHL_WEBHOOK_ALLOWED_IPS")?),
+                (Carrier::Fedex, allowlist(allowlist_variable(Carrier::Fedex))?),
+                (Carrier::Ups, allowlist(allowlist_variable(Carrier::Ups))?),
+                (Carrier::Dhl, allowlist(allowlist_variable(Carrier::Dhl))?),
             ],
             trusted_proxies: allowlist("TRUSTED_PROXIES")?,
         })
     }
+
+    /// Whether a webhook of `carrier` can be accepted at all: its own secret
+    /// or credential is set, or our timestamped signatures are.
+    pub fn accepts(&self, carrier: Carrier) -> bool {
+        !self.signing_secrets.is_empty()
+            || match carrier {
+                Carrier::Fedex => self.fedex_secret.is_some(),
+                Carrier::Ups => self.ups_credential.is_some(),
+                Carrier::Dhl => self.dhl_api_key.is_some(),
+            }
+    }
+
+    /// Production's rule: every carrier whose webhooks can be accepted names
+    /// the IPs they come from, unless `ALLOW_ANY_WEBHOOK_SOURCE=1` opts out.
+    pub fn check_production(&self, allow_any_source: bool) -> Result<(), ConfigError> {
+        if allow_any_source {
+            return Ok(());
+        }
+        for (carrier, list) in &self.allowlists {
+            if list.is_empty() && self.accepts(*carrier) {
+                return Err(ConfigError::Invalid {
+                    name: allowlist_variable(*carrier),
+                    reason: format!(
+                        "is empty, so {carrier} webhooks would be accepted from any IP: production \
+                         (APP_ENV=production) needs the carrier's CIDRs, or ALLOW_ANY_WEBHOOK_SOURCE=1"
+                    ),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The variable holding a carrier's webhook IP allowlist.
+pub fn allowlist_variable(carrier: Carrier) -> &'static str {
+    match carrier {
+        Carrier::Fedex => "FEDEX_WEBHOOK_ALLOWED_IPS",
+        Carrier::Ups => "UPS_WEBHOOK_ALLOWED_IPS",
+        Carrier::Dhl => "DHL_WEBHOOK_ALLOWED_IPS",
+    }
 }
 
 impl ApiConfig {
+    /// Reads the environment. With `APP_ENV=production` it refuses the
+    /// development `APP_SECRET` and carriers' webhooks open to any IP
+    /// (unless `ALLOW_ANY_WEBHOOK_SOURCE=1`); the error names the variable.
     pub fn from_env() -> Result<Self, ConfigError> {
+        let webhooks = WebhookConfig::from_env()?;
+        if config::production()? {
+            webhooks.check_production(config::flag("ALLOW_ANY_WEBHOOK_SOURCE")?)?;
+        }
         Ok(ApiConfig {
             store: StoreConfig::from_env()?,
             host: config::string("HOST", "127.0.0.1"),
@@ -138,6 +190,8 @@ impl ApiConfig {
             tracking_rate_per_minute: config::positive("TRACKING_RATE_PER_MINUTE", 30)?,
             webhook_rate_per_minute: config::positive("WEBHOOK_RATE_PER_MINUTE", 6000)?,
             token_rate_per_minute: config::positive("TOKEN_RATE_PER_MINUTE", 600)?,
+            auth_failure_rate_per_minute: config::positive("AUTH_FAILURE_RATE_PER_MINUTE", 30)?,
+            unsubscribe_rate_per_minute: config::positive("UNSUBSCRIBE_RATE_PER_MINUTE", 30)?,
             rate_limits_enabled: match config::string("RATE_LIMITS", "on").as_str() {
                 "on" => true,
                 "off" => false,
@@ -154,10 +208,46 @@ impl ApiConfig {
             phone_code_ttl: config::millis("PHONE_CODE_TTL_MS", 600_000)?,
             phone_code_cooldown: config::millis("PHONE_CODE_COOLDOWN_MS", 60_000)?,
             phone_code_max_attempts: config::positive("PHONE_CODE_MAX_ATTEMPTS", 5)?,
-            webhooks: WebhookConfig::from_env()?,
+            webhooks,
             reschedule_window_days: config::positive("RESCHEDULE_WINDOW_DAYS", 14)?,
             templates_dir: config::string("TEMPLATES_DIR", ordertrack_shared::templates::DEFAULT_TEMPLATES_DIR).into(),
             stream: StreamConfig::from_env(&config::string("PUBLIC_BASE_URL", "http://localhost:8080"))?,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn webhooks(fedex_secret: Option<&str>, signing: bool, fedex_ips: &str) -> WebhookConfig {
+        WebhookConfig {
+            max_body_bytes: 1024,
+            fedex_secret: fedex_secret.map(str::to_owned),
+            ups_credential: None,
+            dhl_api_key: None,
+            signing_secrets: if signing { vec!["s".into()] } else { Vec::new() },
+            signature_tolerance_secs: 300,
+            allowlists: vec![
+                (Carrier::Fedex, IpAllowlist::parse(fedex_ips).unwrap()),
+                (Carrier::Ups, IpAllowlist::parse("").unwrap()),
+                (Carrier::Dhl, IpAllowlist::parse("").unwrap()),
+            ],
+            trusted_proxies: IpAllowlist::parse("").unwrap(),
+        }
+    }
+
+    #[test]
+    fn production_refuses_webhooks_open_to_any_ip_and_names_the_variable() {
+        // FedEx is configured but open to anyone.
+        let err = webhooks(Some("x"), false, "").check_production(false).unwrap_err().to_string();
+        assert!(err.contains("FEDEX_WEBHOOK_ALLOWED_IPS") && err.contains("ALLOW_ANY_WEBHOOK_SOURCE"), "{err}");
+        // Opted out, or FedEx restricted (UPS and DHL take no webhooks at all): fine.
+        webhooks(Some("x"), false, "").check_production(true).unwrap();
+        webhooks(Some("x"), false, "203.0.113.0/24").check_production(false).unwrap();
+        webhooks(None, false, "").check_production(false).unwrap();
+        // Our own signatures open every carrier's endpoint: each needs a list.
+        let err = webhooks(None, true, "203.0.113.0/24").check_production(false).unwrap_err().to_string();
+        assert!(err.contains("UPS_WEBHOOK_ALLOWED_IPS"), "{err}");
     }
 }

@@ -1,12 +1,22 @@
 //! Demo data for the run command: tokens for each role, two customers, a
 //! guest, and orders at several stages. Safe to run twice.
+//!
+//! Each order tells one consistent story: its status history, its parcel's
+//! carrier scans (in order, at the times of the statuses they caused) and the
+//! parcel's tracking state agree, so the simulated carrier
+//! (`worker/src/jobs/simulate_carriers.rs`) carries an in-flight parcel on
+//! from where it is and leaves a delivered one alone.
 
 use chrono::{Duration, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
+use ordertrack_shared::carriers::TrackingStatus;
 use ordertrack_shared::domain::{Carrier, ChangeSource, Locale, NotificationEvent, OrderStatus, Role};
 use ordertrack_shared::jobs::{Enqueuer, SendNotification};
 use ordertrack_shared::models::order::new_tracking_code;
-use ordertrack_shared::models::{ApiToken, NewCustomer, NewOrder, NewShipment, NewStatusChange, Order, Preferences};
+use ordertrack_shared::models::{
+    ApiToken, NewCustomer, NewOrder, NewShipment, NewStatusChange, NewTrackingEvent, Order, Preferences, Shipment,
+    ShipmentTracking,
+};
 use ordertrack_shared::notify::notify_order;
 use uuid::Uuid;
 
@@ -80,6 +90,23 @@ fn orders() -> Vec<DemoOrder> {
             shipment: Some((Carrier::Ups, "1Z999AA10123456784")),
         },
     ]
+}
+
+/// The carrier scan that moves an order to `status`, if a scan does (the
+/// parcel is registered when the order ships; the carrier takes it from there).
+fn scan_for(status: OrderStatus) -> Option<(TrackingStatus, &'static str, &'static str)> {
+    match status {
+        OrderStatus::Shipped => Some((TrackingStatus::PreTransit, "OC", "Shipment information sent to the carrier")),
+        OrderStatus::InTransit => Some((TrackingStatus::InTransit, "PU", "Picked up")),
+        OrderStatus::OutForDelivery => Some((TrackingStatus::OutForDelivery, "OD", "On vehicle for delivery")),
+        OrderStatus::Delivered => Some((TrackingStatus::Delivered, "DL", "Delivered")),
+        _ => None,
+    }
+}
+
+/// Whether the carrier (rather than the shop) moved the order to `status`.
+fn carrier_driven(status: OrderStatus) -> bool {
+    status != OrderStatus::Shipped && scan_for(status).is_some()
 }
 
 pub struct DemoTokens {
@@ -158,29 +185,96 @@ async fn insert_order(
     }
     .insert(conn)
     .await?;
+    let at = |step: usize| placed_at + Duration::hours(6 * step as i64);
     let mut from = None;
     for (i, to) in demo.path.iter().enumerate() {
+        let (source, actor) = match (i, demo.shipment) {
+            (0, _) => (ChangeSource::Storefront, "demo".to_owned()),
+            (_, Some((carrier, _))) if carrier_driven(*to) => (ChangeSource::Carrier, format!("carrier:{carrier}")),
+            _ => (ChangeSource::System, "demo".to_owned()),
+        };
         NewStatusChange {
             order_id: order.id,
             from_status: from,
             to_status: *to,
-            source: if i == 0 { ChangeSource::Storefront } else { ChangeSource::System },
-            actor: "demo".into(),
+            source,
+            actor,
             note: None,
-            occurred_at: placed_at + Duration::hours(6 * i as i64),
+            occurred_at: at(i),
         }
         .insert(conn)
         .await?;
         from = Some(*to);
     }
     if let Some((carrier, number)) = demo.shipment {
-        NewShipment { id: Uuid::now_v7(), order_id: order.id, carrier, tracking_number: number.into() }
-            .insert(conn)
+        // Registered when the order shipped; one scan per status the carrier caused since.
+        let shipped = demo.path.iter().position(|s| *s == OrderStatus::Shipped).unwrap_or(0);
+        let parcel = NewShipment { id: Uuid::now_v7(), order_id: order.id, carrier, tracking_number: number.into() }
+            .insert_at(conn, at(shipped))
             .await?;
+        let mut last = None;
+        for (i, to) in demo.path.iter().enumerate().skip(shipped) {
+            let Some((status, code, description)) = scan_for(*to) else { continue };
+            NewTrackingEvent {
+                shipment_id: parcel.id,
+                status: status.to_string(),
+                detail: None,
+                carrier_code: code.into(),
+                description: description.into(),
+                location: Some("Simulated hub".into()),
+                occurred_at: at(i),
+                source: "simulator".into(),
+                receipt_id: None,
+                applied: true,
+                raw: serde_json::json!({"simulated": true}),
+            }
+            .insert_once(conn)
+            .await?;
+            last = Some((status, at(i)));
+        }
+        let (status, last_event_at) = match last {
+            Some((status, when)) => (status, Some(when)),
+            None => (TrackingStatus::PreTransit, None),
+        };
+        let tracking = ShipmentTracking {
+            tracking_status: status.to_string(),
+            tracking_detail: None,
+            last_event_at,
+            estimated_delivery_at: order.estimated_delivery_at,
+            delivered_at: last_event_at.filter(|_| status == TrackingStatus::Delivered),
+            last_webhook_at: None,
+        };
+        Shipment::update_tracking(conn, parcel.id, &tracking).await?;
     }
     if let Some(customer_id) = customer_id {
         Preferences::insert_defaults(conn, customer_id, demo.locale).await?;
     }
     let event = NotificationEvent::OrderConfirmed;
     Ok(notify_order(conn, &order, event, "confirmed", serde_json::json!({})).await?.into_iter().map(|n| n.id).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ordertrack_shared::carriers::tracking::derive_order_status;
+
+    /// Each demo order's parcel, as its scans leave it, implies the order's
+    /// status, and the scans only move forward.
+    #[test]
+    fn every_demo_order_tells_a_consistent_story() {
+        for demo in orders() {
+            let status = *demo.path.last().unwrap();
+            let scans: Vec<TrackingStatus> = demo.path.iter().filter_map(|s| scan_for(*s)).map(|(t, _, _)| t).collect();
+            if demo.shipment.is_none() {
+                assert!(scans.is_empty(), "{}: scans without a parcel", demo.number);
+                continue;
+            }
+            assert_eq!(scans.first(), Some(&TrackingStatus::PreTransit), "{}: registered when shipped", demo.number);
+            assert!(scans.windows(2).all(|w| w[0].progress() < w[1].progress()), "{}: {scans:?}", demo.number);
+            let parcel = *scans.last().unwrap();
+            let implied = derive_order_status(&[parcel]);
+            assert!(implied.is_none() || implied == Some(status), "{}: parcel {parcel}, order {status}", demo.number);
+            assert_eq!(parcel.is_final(), status == OrderStatus::Delivered, "{}", demo.number);
+        }
+    }
 }

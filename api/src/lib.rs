@@ -14,6 +14,7 @@ pub mod live;
 pub mod middleware;
 pub mod openapi;
 pub mod rate_limit;
+pub mod request_id;
 pub mod routes;
 pub mod state;
 pub mod validate;

@@ -30,6 +30,8 @@ impl Modify for BearerAuth {
         routes::orders::shipments::create_shipment,
         routes::tracking::lookup::track_order,
         routes::admin::tokens::create::create_token,
+        routes::admin::tokens::list::list_tokens,
+        routes::admin::tokens::revoke::revoke_token,
         routes::tracking::by_link::track_by_link,
         routes::me::get_preferences::get_preferences,
         routes::me::put_preferences::put_preferences,

@@ -69,17 +69,56 @@ where
     }
 }
 
+/// A yes/no switch: `1`, `true`, `yes`, `on` or `0`, `false`, `no`, `off`;
+/// unset is no.
+pub fn flag(name: &'static str) -> Result<bool, ConfigError> {
+    match raw(name).map(|v| v.trim().to_ascii_lowercase()).as_deref() {
+        None | Some("0" | "false" | "no" | "off") => Ok(false),
+        Some("1" | "true" | "yes" | "on") => Ok(true),
+        Some(other) => Err(ConfigError::Invalid { name, reason: format!("'{other}': expected 1 or 0") }),
+    }
+}
+
+/// `APP_ENV`: `development` (default) or `production`. In production the
+/// processes refuse to start with development defaults that are unsafe on
+/// the internet (see [`check_app_secret`] and the api's webhook allowlists).
+pub fn production() -> Result<bool, ConfigError> {
+    match string("APP_ENV", "development").as_str() {
+        "production" => Ok(true),
+        "development" => Ok(false),
+        other => Err(ConfigError::Invalid {
+            name: "APP_ENV",
+            reason: format!("'{other}': expected development or production"),
+        }),
+    }
+}
+
 /// `APP_SECRET`: signs links and hashes one-time codes. Defaults to a
-/// development value (with a warning) so the local run needs no setup.
+/// development value (with a warning) so the local run needs no setup;
+/// production (`APP_ENV=production`) refuses to start without its own.
 pub fn app_secret() -> Result<String, ConfigError> {
-    match optional("APP_SECRET") {
+    check_app_secret(optional("APP_SECRET"), production()?)
+}
+
+/// The rules for `APP_SECRET`, given its value and whether this is production.
+pub fn check_app_secret(value: Option<String>, production: bool) -> Result<String, ConfigError> {
+    const DEV: &str = crate::links::DEV_SECRET;
+    match value {
+        Some(secret) if production && secret == DEV => Err(ConfigError::Invalid {
+            name: "APP_SECRET",
+            reason: "is the development secret, which production (APP_ENV=production) refuses".into(),
+        }),
         Some(secret) if secret.len() < 32 => {
             Err(ConfigError::Invalid { name: "APP_SECRET", reason: "must be at least 32 characters".into() })
         }
         Some(secret) => Ok(secret),
+        None if production => Err(ConfigError::Invalid {
+            name: "APP_SECRET",
+            reason: "must be set in production (APP_ENV=production): the development secret is refused".into(),
+        }),
         None => {
             tracing::warn!("APP_SECRET is not set: using the development secret");
-            Ok(crate::links::DEV_SECRET.to_owned())
+            Ok(DEV.to_owned())
         }
     }
 }
@@ -150,6 +189,37 @@ mod tests {
         let err = positive::<usize>("OT_TEST_ZERO", 4).unwrap_err().to_string();
         assert!(err.contains("OT_TEST_ZERO") && err.contains("greater than zero"), "{err}");
         assert!(required("OT_TEST_REQUIRED_UNSET").unwrap_err().to_string().contains("OT_TEST_REQUIRED_UNSET"));
+    }
+
+    #[test]
+    fn production_refuses_the_development_secret_and_names_the_variable() {
+        let dev = crate::links::DEV_SECRET.to_owned();
+        let own = "a-production-secret-that-is-long-enough-42".to_owned();
+        // Development: the default is used (with a warning), an explicit one kept.
+        assert_eq!(check_app_secret(None, false).unwrap(), dev);
+        assert_eq!(check_app_secret(Some(dev.clone()), false).unwrap(), dev);
+        assert_eq!(check_app_secret(Some(own.clone()), false).unwrap(), own);
+        // Production: only a secret of its own.
+        for refused in [None, Some(dev)] {
+            let err = check_app_secret(refused, true).unwrap_err().to_string();
+            assert!(err.contains("APP_SECRET") && err.contains("APP_ENV=production"), "{err}");
+        }
+        assert_eq!(check_app_secret(Some(own.clone()), true).unwrap(), own);
+        // Too short, in either mode.
+        for production in [false, true] {
+            assert!(check_app_secret(Some("short".into()), production).unwrap_err().to_string().contains("APP_SECRET"));
+        }
+    }
+
+    #[test]
+    fn app_env_and_flags_are_strict() {
+        std::env::set_var("OT_TEST_FLAG_ON", "1");
+        std::env::set_var("OT_TEST_FLAG_OFF", "false");
+        std::env::set_var("OT_TEST_FLAG_BAD", "maybe");
+        assert!(flag("OT_TEST_FLAG_ON").unwrap());
+        assert!(!flag("OT_TEST_FLAG_OFF").unwrap());
+        assert!(!flag("OT_TEST_FLAG_UNSET").unwrap());
+        assert!(flag("OT_TEST_FLAG_BAD").unwrap_err().to_string().contains("OT_TEST_FLAG_BAD"));
     }
 
     #[test]

@@ -59,6 +59,17 @@ pub static NOTIFICATION_ATTEMPTS: LazyLock<IntCounterVec> = LazyLock::new(|| {
     )
 });
 
+/// Every refused request (401, 403, 429, rejected webhooks) by audit action,
+/// and whether it wrote its audit row (`written`) or was only counted because
+/// its IP, actor and reason already had one in the window (`suppressed`).
+pub static SECURITY_REFUSALS: LazyLock<IntCounterVec> = LazyLock::new(|| {
+    counter(
+        "security_refusals_total",
+        "Refused requests by audit action and whether a row was written",
+        &["action", "audit"],
+    )
+});
+
 pub static SCHEDULER_TICKS: LazyLock<IntCounterVec> = LazyLock::new(|| {
     counter(
         "scheduler_ticks_total",

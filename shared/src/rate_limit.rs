@@ -42,3 +42,30 @@ pub async fn hit(redis: &Enqueuer, scope: &str, key: &str, limit: u32, window_se
     let remaining = u64::from(limit).saturating_sub(count) as u32;
     Some((RateState { limit, remaining, reset }, count > u64::from(limit)))
 }
+
+/// Counts one occurrence of `scope`/`key` in the current window; returns the
+/// count so far in this window and the previous window's total (these
+/// counters live for two windows). `None` when Redis does not answer in time.
+pub async fn count_with_previous(redis: &Enqueuer, scope: &str, key: &str, window_secs: u64) -> Option<(u64, u64)> {
+    let window = chrono::Utc::now().timestamp() as u64 / window_secs;
+    let key_of = |window: u64| format!("{}:ratelimit:{scope}:{key}:{window}", redis.namespace());
+    let (current_key, previous_key) = (key_of(window), key_of(window.saturating_sub(1)));
+    let counts = async {
+        let mut conn = redis.connection().await.ok()?;
+        let (current, previous): (u64, Option<u64>) = redis::pipe()
+            .atomic()
+            .incr(&current_key, 1)
+            .expire(&current_key, 2 * window_secs as i64 + 1)
+            .ignore()
+            .get(&previous_key)
+            .query_async(&mut conn)
+            .await
+            .ok()?;
+        Some((current, previous.unwrap_or(0)))
+    };
+    let counts = tokio::time::timeout(Duration::from_millis(250), counts).await.ok().flatten();
+    if counts.is_none() {
+        tracing::warn!(scope, "window counter unavailable");
+    }
+    counts
+}

@@ -163,6 +163,8 @@ impl TestApp {
             phone_code_max_attempts: 5,
             webhook_rate_per_minute: 100_000,
             token_rate_per_minute: options.token_rate_per_minute,
+            auth_failure_rate_per_minute: 100_000,
+            unsubscribe_rate_per_minute: 1000,
             rate_limits_enabled: true,
             phone_code_rate_per_minute: 1000,
             webhooks: WebhookConfig {
@@ -255,6 +257,8 @@ impl TestApp {
             no_scan_pre_transit: options.no_scan,
             no_scan_in_transit: options.no_scan,
             no_scan_out_for_delivery: options.no_scan,
+            // Small, so the suite's delay scans cross batch boundaries.
+            delay_scan_batch: 3,
             idempotency_ttl: Duration::from_secs(24 * 3600),
             event_retention: Duration::from_secs(30 * 86_400),
         };
@@ -342,7 +346,15 @@ impl TestApp {
     /// Starts another api replica on the same database and Redis; returns
     /// its base URL (it stops with the app).
     pub fn another_api(&self) -> String {
-        let running = ordertrack_api::start(self.api_config.clone()).expect("start second api");
+        self.another_api_with(|_| {})
+    }
+
+    /// Like [`TestApp::another_api`], with settings of its own (tighter
+    /// limits, trusted proxies); it shares the database and Redis namespace.
+    pub fn another_api_with(&self, change: impl FnOnce(&mut ApiConfig)) -> String {
+        let mut config = self.api_config.clone();
+        change(&mut config);
+        let running = ordertrack_api::start(config).expect("start second api");
         let port = running.port;
         self.replicas.lock().unwrap().push(running.handle.clone());
         tokio::spawn(running.server);

@@ -59,6 +59,8 @@ pub struct WorkerConfig {
     pub no_scan_pre_transit: Duration,
     pub no_scan_in_transit: Duration,
     pub no_scan_out_for_delivery: Duration,
+    /// Parcels the delay scan reads per keyset batch (it walks them all).
+    pub delay_scan_batch: i64,
     /// How long an Idempotency-Key replays its first response.
     pub idempotency_ttl: Duration,
     /// How long order events stay replayable for live-update clients.
@@ -110,6 +112,7 @@ impl WorkerConfig {
             no_scan_pre_transit: config::millis("NO_SCAN_PRE_TRANSIT_MS", 72 * 3_600_000)?,
             no_scan_in_transit: config::millis("NO_SCAN_IN_TRANSIT_MS", 48 * 3_600_000)?,
             no_scan_out_for_delivery: config::millis("NO_SCAN_OUT_FOR_DELIVERY_MS", 12 * 3_600_000)?,
+            delay_scan_batch: config::positive("DELAY_SCAN_BATCH", 500)?,
             idempotency_ttl: config::millis("IDEMPOTENCY_TTL_MS", 24 * 3_600_000)?,
             event_retention: Duration::from_secs(86_400 * u64::from(config::positive("EVENT_RETENTION_DAYS", 30u32)?)),
         })

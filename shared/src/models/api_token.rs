@@ -25,7 +25,13 @@ pub struct ApiToken {
     pub created_at: DateTime<Utc>,
     pub expires_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
+    /// When the token was last accepted, to the minute (see [`ApiToken::touch`]).
+    pub last_used_at: Option<DateTime<Utc>>,
 }
+
+/// `last_used_at` is written at most this often per token, so a busy token
+/// costs one write a minute, not one per request.
+pub const LAST_USED_RESOLUTION: chrono::Duration = chrono::Duration::seconds(60);
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = api_tokens)]
@@ -84,6 +90,55 @@ impl ApiToken {
             .filter(api_tokens::expires_at.is_null().or(api_tokens::expires_at.gt(diesel::dsl::now)))
             .select(ApiToken::as_select())
             .first(conn)
+            .await
+            .optional()
+    }
+
+    /// Whether `last_used_at` is older than [`LAST_USED_RESOLUTION`] (or unset).
+    pub fn last_use_is_stale(&self, now: DateTime<Utc>) -> bool {
+        self.last_used_at.is_none_or(|at| at <= now - LAST_USED_RESOLUTION)
+    }
+
+    /// Records a use: sets `last_used_at` unless another request (on any
+    /// replica) did within the last [`LAST_USED_RESOLUTION`].
+    pub async fn touch(conn: &mut AsyncPgConnection, id: Uuid, now: DateTime<Utc>) -> QueryResult<usize> {
+        diesel::update(
+            api_tokens::table
+                .filter(api_tokens::id.eq(id))
+                .filter(api_tokens::last_used_at.is_null().or(api_tokens::last_used_at.le(now - LAST_USED_RESOLUTION))),
+        )
+        .set(api_tokens::last_used_at.eq(now))
+        .execute(conn)
+        .await
+    }
+
+    pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<ApiToken> {
+        api_tokens::table.find(id).select(ApiToken::as_select()).first(conn).await
+    }
+
+    /// A page of tokens, newest first, after the (created_at, id) of the
+    /// previous page's last row.
+    pub async fn list(
+        conn: &mut AsyncPgConnection,
+        after: Option<(DateTime<Utc>, Uuid)>,
+        limit: i64,
+    ) -> QueryResult<Vec<ApiToken>> {
+        let mut query = api_tokens::table.select(ApiToken::as_select()).into_boxed();
+        if let Some((at, id)) = after {
+            query = query
+                .filter(api_tokens::created_at.lt(at).or(api_tokens::created_at.eq(at).and(api_tokens::id.lt(id))));
+        }
+        query.order((api_tokens::created_at.desc(), api_tokens::id.desc())).limit(limit).load(conn).await
+    }
+
+    /// Revokes a live token; `None` if it was already revoked (or does not
+    /// exist). Every replica checks tokens against this table on every
+    /// request, so the next request with it is refused everywhere.
+    pub async fn revoke(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<ApiToken>> {
+        diesel::update(api_tokens::table.filter(api_tokens::id.eq(id)).filter(api_tokens::revoked_at.is_null()))
+            .set(api_tokens::revoked_at.eq(Utc::now()))
+            .returning(ApiToken::as_returning())
+            .get_result(conn)
             .await
             .optional()
     }

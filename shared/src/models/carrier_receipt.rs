@@ -90,15 +90,24 @@ impl CarrierReceipt {
         carrier_receipts::table.find(id).select(carrier_receipts::status).first(conn).await.optional()
     }
 
-    /// Receipts for the admin view, newest first.
+    /// A page of receipts for the admin view, newest first, after `after`
+    /// (the `(received_at, id)` of the previous page's last receipt).
     pub async fn list(
         conn: &mut AsyncPgConnection,
         status: Option<&str>,
+        after: Option<(DateTime<Utc>, Uuid)>,
         limit: i64,
     ) -> QueryResult<Vec<CarrierReceipt>> {
         let mut query = carrier_receipts::table.select(CarrierReceipt::as_select()).into_boxed();
         if let Some(status) = status {
             query = query.filter(carrier_receipts::status.eq(status.to_owned()));
+        }
+        if let Some((at, id)) = after {
+            query = query.filter(carrier_receipts::received_at.le(at)).filter(
+                carrier_receipts::received_at
+                    .lt(at)
+                    .or(carrier_receipts::received_at.eq(at).and(carrier_receipts::id.lt(id))),
+            );
         }
         query.order((carrier_receipts::received_at.desc(), carrier_receipts::id.desc())).limit(limit).load(conn).await
     }

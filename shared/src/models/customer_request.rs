@@ -62,14 +62,24 @@ impl CustomerRequest {
         Ok(count > 0)
     }
 
-    /// Requests waiting for customer service, oldest first.
-    pub async fn open(conn: &mut AsyncPgConnection, limit: i64) -> QueryResult<Vec<CustomerRequest>> {
-        customer_requests::table
+    /// A page of the requests waiting for customer service, oldest first,
+    /// after `after` (the `(created_at, id)` of the previous page's last request).
+    pub async fn open(
+        conn: &mut AsyncPgConnection,
+        after: Option<(DateTime<Utc>, Uuid)>,
+        limit: i64,
+    ) -> QueryResult<Vec<CustomerRequest>> {
+        let mut query = customer_requests::table
             .filter(customer_requests::status.eq("open"))
-            .order((customer_requests::created_at.asc(), customer_requests::id.asc()))
-            .limit(limit)
             .select(CustomerRequest::as_select())
-            .load(conn)
-            .await
+            .into_boxed();
+        if let Some((at, id)) = after {
+            query = query.filter(customer_requests::created_at.ge(at)).filter(
+                customer_requests::created_at
+                    .gt(at)
+                    .or(customer_requests::created_at.eq(at).and(customer_requests::id.gt(id))),
+            );
+        }
+        query.order((customer_requests::created_at.asc(), customer_requests::id.asc())).limit(limit).load(conn).await
     }
 }

@@ -54,6 +54,15 @@ impl NewShipment {
     pub async fn insert(&self, conn: &mut AsyncPgConnection) -> QueryResult<Shipment> {
         diesel::insert_into(shipments::table).values(self).returning(Shipment::as_returning()).get_result(conn).await
     }
+
+    /// Inserts the parcel as added at `at` (demo data, which has a past).
+    pub async fn insert_at(&self, conn: &mut AsyncPgConnection, at: DateTime<Utc>) -> QueryResult<Shipment> {
+        diesel::insert_into(shipments::table)
+            .values((self, shipments::created_at.eq(at), shipments::updated_at.eq(at)))
+            .returning(Shipment::as_returning())
+            .get_result(conn)
+            .await
+    }
 }
 
 impl Shipment {
@@ -101,25 +110,27 @@ impl Shipment {
         shipments::table.filter(shipments::id.eq_any(ids)).select(Shipment::as_select()).load(conn).await
     }
 
-    /// Up to `limit` parcels not yet in a final status, in no particular order.
-    pub async fn unfinished(conn: &mut AsyncPgConnection, limit: i64) -> QueryResult<Vec<Shipment>> {
-        shipments::table
+    /// One keyset batch of the parcels not yet in a final status, oldest
+    /// first: up to `limit` parcels after `after` (the `(created_at, id)` of
+    /// the previous batch's last parcel). Callers walk every open parcel by
+    /// passing the last one back until a batch comes back short (the delay
+    /// scan, the simulated carrier). `shipments_open_idx` serves it.
+    pub async fn unfinished_after(
+        conn: &mut AsyncPgConnection,
+        after: Option<(DateTime<Utc>, Uuid)>,
+        limit: i64,
+    ) -> QueryResult<Vec<Shipment>> {
+        let mut query = shipments::table
             .filter(shipments::tracking_status.ne_all(FINAL))
-            .limit(limit)
             .select(Shipment::as_select())
-            .load(conn)
-            .await
-    }
-
-    /// Up to `limit` parcels not yet in a final status, oldest first (the delay scan).
-    pub async fn unfinished_oldest_first(conn: &mut AsyncPgConnection, limit: i64) -> QueryResult<Vec<Shipment>> {
-        shipments::table
-            .filter(shipments::tracking_status.ne_all(FINAL))
-            .order(shipments::created_at.asc())
-            .limit(limit)
-            .select(Shipment::as_select())
-            .load(conn)
-            .await
+            .into_boxed();
+        if let Some((at, id)) = after {
+            // `created_at >= at` lets the index start at the cursor; the rest breaks ties by id.
+            query = query
+                .filter(shipments::created_at.ge(at))
+                .filter(shipments::created_at.gt(at).or(shipments::created_at.eq(at).and(shipments::id.gt(id))));
+        }
+        query.order((shipments::created_at.asc(), shipments::id.asc())).limit(limit).load(conn).await
     }
 
     /// Locks the carrier's parcels due for a poll and leases them until `lease_until` (in the caller's transaction).

@@ -4,6 +4,7 @@
 
 pub mod check;
 pub mod diff;
+pub mod sms_budget;
 
 use std::path::Path;
 
@@ -13,6 +14,7 @@ use tera::{Context, Tera};
 
 use crate::domain::{Locale, NotificationEvent};
 use crate::models::Order;
+use sms_budget::{fit_sms, FittedSms, SMS_MAX_SEGMENTS};
 
 /// The folder the default templates are read from when `TEMPLATES_DIR` is unset.
 pub const DEFAULT_TEMPLATES_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../templates");
@@ -200,18 +202,12 @@ impl Renderer {
         parts: &TemplateParts,
         data: &MessageContext,
     ) -> Result<Rendered, TemplateError> {
-        let mut tera = self.layouts.clone();
-        let mut sources: Vec<(&str, &str)> = vec![("body.txt", parts.body.as_str())];
-        if let Some(subject) = &parts.subject {
-            sources.push(("subject.txt", subject.as_str()));
+        if channel == "sms" {
+            let fitted = self.fit_sms_parts(parts, data)?;
+            warn_over_budget(&fitted, "stored version");
+            return Ok(Rendered::Sms(fitted.body));
         }
-        if let Some(html) = &parts.html {
-            sources.push(("body.html", html.as_str()));
-        }
-        for (name, source) in &sources {
-            tera.add_raw_template(name, source)
-                .map_err(|e| TemplateError::Render { name: (*name).to_owned(), reason: tera_error_chain(&e) })?;
-        }
+        let tera = self.parts_tera(parts)?;
         let context = Context::from_serialize(data)
             .map_err(|e| TemplateError::Render { name: "context".into(), reason: e.to_string() })?;
         let render = |name: &str| {
@@ -224,12 +220,42 @@ impl Renderer {
                 text: render("body.txt")?,
                 html: if parts.html.is_some() { render("body.html")? } else { String::new() },
             }),
-            "sms" => Rendered::Sms(render("body.txt")?.trim().to_owned()),
             _ => Rendered::Push {
                 title: render("subject.txt")?.trim().to_owned(),
                 body: render("body.txt")?.trim().to_owned(),
             },
         })
+    }
+
+    /// A stored SMS version rendered within [`SMS_MAX_SEGMENTS`]: long
+    /// values are shortened when needed (`sms_budget`).
+    pub fn fit_sms_parts(&self, parts: &TemplateParts, data: &MessageContext) -> Result<FittedSms, TemplateError> {
+        let tera = self.parts_tera(parts)?;
+        fit_sms(data, SMS_MAX_SEGMENTS, |data| {
+            let context = Context::from_serialize(data)
+                .map_err(|e| TemplateError::Render { name: "context".into(), reason: e.to_string() })?;
+            tera.render("body.txt", &context)
+                .map(|body| body.trim().to_owned())
+                .map_err(|e| TemplateError::Render { name: "body.txt".into(), reason: tera_error_chain(&e) })
+        })
+    }
+
+    /// The layouts plus a version's parts, as `body.txt`, `subject.txt` and
+    /// `body.html`.
+    fn parts_tera(&self, parts: &TemplateParts) -> Result<Tera, TemplateError> {
+        let mut tera = self.layouts.clone();
+        let mut sources: Vec<(&str, &str)> = vec![("body.txt", parts.body.as_str())];
+        if let Some(subject) = &parts.subject {
+            sources.push(("subject.txt", subject.as_str()));
+        }
+        if let Some(html) = &parts.html {
+            sources.push(("body.html", html.as_str()));
+        }
+        for (name, source) in &sources {
+            tera.add_raw_template(name, source)
+                .map_err(|e| TemplateError::Render { name: (*name).to_owned(), reason: tera_error_chain(&e) })?;
+        }
+        Ok(tera)
     }
 
     /// Renders a page under `templates/_pages/` (HTML, escaped).
@@ -275,14 +301,30 @@ impl Renderer {
             .map_err(|e| TemplateError::Render { name: event.to_string(), reason: e.to_string() })
     }
 
+    /// The SMS text, within [`SMS_MAX_SEGMENTS`] (see [`Renderer::fit_sms`]).
     pub fn render_sms(
         &self,
         event: NotificationEvent,
         locale: Locale,
         data: &MessageContext,
     ) -> Result<String, TemplateError> {
-        let context = Self::context(event, data)?;
-        Ok(self.render(&self.resolve(event, "sms", locale, "txt")?, &context)?.trim().to_owned())
+        let fitted = self.fit_sms(event, locale, data)?;
+        warn_over_budget(&fitted, &format!("{event}/sms/{locale}"));
+        Ok(fitted.body)
+    }
+
+    /// Renders the SMS file with the real values and, only if that is over
+    /// [`SMS_MAX_SEGMENTS`], with shortened ones (`sms_budget`): the order
+    /// number's end, then names, the tracking number, the order number where
+    /// the link identifies the order, the free text.
+    pub fn fit_sms(
+        &self,
+        event: NotificationEvent,
+        locale: Locale,
+        data: &MessageContext,
+    ) -> Result<FittedSms, TemplateError> {
+        let name = self.resolve(event, "sms", locale, "txt")?;
+        fit_sms(data, SMS_MAX_SEGMENTS, |data| Ok(self.render(&name, &Self::context(event, data)?)?.trim().to_owned()))
     }
 
     /// Title and body of a push.
@@ -314,6 +356,19 @@ impl Renderer {
     }
 }
 
+/// Sending beats not sending, but an SMS over budget costs more and may
+/// arrive split: the template check refuses versions that cannot fit.
+fn warn_over_budget(fitted: &FittedSms, template: &str) {
+    if !fitted.fits && fitted.count.segments > 0 {
+        tracing::warn!(
+            template,
+            segments = fitted.count.segments,
+            units = fitted.count.units,
+            "SMS over its {SMS_MAX_SEGMENTS}-segment budget even with shortened values"
+        );
+    }
+}
+
 /// Tera hides the useful part (line, variable) in the error's sources.
 fn tera_error_chain(e: &tera::Error) -> String {
     let mut message = e.to_string();
@@ -333,26 +388,10 @@ mod tests {
     use std::path::Path;
 
     use crate::channels::sms_segments;
+    use check::{sms_worst_case, SmsFit, REASON_CODES as REASONS};
 
-    /// The documented limit: every SMS fits in two segments.
-    const MAX_SMS_SEGMENTS: usize = 2;
     const MAX_PUSH_TITLE: usize = 65;
     const MAX_PUSH_BODY: usize = 178;
-    const REASONS: &[&str] = &[
-        "",
-        "weather_delay",
-        "customs_delay",
-        "address_issue",
-        "damaged",
-        "lost",
-        "refused",
-        "failed_attempt",
-        "carrier_delay",
-        "customs_payment",
-        "pickup_required",
-        "other",
-        "something_new",
-    ];
 
     fn renderer() -> Renderer {
         Renderer::from_dir(Path::new(DEFAULT_TEMPLATES_DIR)).unwrap()
@@ -461,34 +500,97 @@ mod tests {
         }
     }
 
+    /// With the realistic long values of templates/README.md the files fit
+    /// as written: nothing is shortened.
     #[test]
     fn every_sms_fits_two_segments_with_long_values() {
         let renderer = renderer();
         for &event in NotificationEvent::ALL {
             for &locale in Locale::ALL {
                 for reason in REASONS {
-                    let body = renderer.render_sms(event, locale, &long_context(reason)).unwrap();
-                    let count = sms_segments::count(&body);
+                    let fitted = renderer.fit_sms(event, locale, &long_context(reason)).unwrap();
                     assert!(
-                        count.segments <= MAX_SMS_SEGMENTS,
-                        "{event}/{locale} ({reason}) needs {} {:?} segments ({} units): {body}",
-                        count.segments,
-                        count.encoding,
-                        count.units
+                        fitted.fits && fitted.shortened.is_empty(),
+                        "{event}/{locale} ({reason}) needs {} {:?} segments ({} units), shortened {:?}: {}",
+                        fitted.count.segments,
+                        fitted.count.encoding,
+                        fitted.count.units,
+                        fitted.shortened,
+                        fitted.body
                     );
+                    assert_eq!(renderer.render_sms(event, locale, &long_context(reason)).unwrap(), fitted.body);
                 }
             }
         }
+    }
+
+    /// Every SMS file (event × locale × reason) with every value at the
+    /// longest the API accepts (`check::worst_cases`: a 64-character order
+    /// number, a 39-character tracking number, 200-character names, a
+    /// 1000-character message, free text in UCS-2), through the worker's
+    /// path (`render_sms` = `fit_sms`): at most two segments. Prints the
+    /// longest per locale (`-- --nocapture`).
+    #[test]
+    fn every_sms_fits_two_segments_with_the_longest_allowed_values() {
+        let renderer = renderer();
+        let mut failures = Vec::new();
+        for &locale in Locale::ALL {
+            let mut longest: Option<(NotificationEvent, SmsFit)> = None;
+            let mut shortened = Vec::new();
+            for &event in NotificationEvent::ALL {
+                let worst = sms_worst_case(event, locale, "https://track.example.com", |data| {
+                    let fitted = renderer.fit_sms(event, locale, data)?;
+                    assert_eq!(
+                        renderer.render_sms(event, locale, data)?,
+                        fitted.body,
+                        "the worker sends the fitted text"
+                    );
+                    Ok(fitted)
+                })
+                .unwrap();
+                if !worst.fits {
+                    failures.push(format!("{event}/{locale}: {}", worst.refusal()));
+                }
+                if !worst.shortened.is_empty() {
+                    shortened.push(format!("{event} {:?}", worst.shortened));
+                }
+                if longest.as_ref().is_none_or(|(_, l)| (worst.segments, worst.units) > (l.segments, l.units)) {
+                    longest = Some((event, worst));
+                }
+            }
+            let (event, l) = longest.unwrap();
+            println!(
+                "{locale}: {} segment(s), {:?}, {} units, {} characters: {event} ({}), shortened {:?}: {}",
+                l.segments, l.encoding, l.units, l.characters, l.reason_code, l.shortened, l.text
+            );
+            println!("{locale}: shortened at worst: {}", shortened.join(", "));
+        }
+        assert!(failures.is_empty(), "over budget:\n{}", failures.join("\n"));
     }
 
     #[test]
     fn romanian_sms_stay_in_gsm7() {
         let renderer = renderer();
         let data = MessageContext { customer_name: "Ion".into(), ..long_context("weather_delay") };
+        // A 64-character order number too (if shortened, behind "...", not "…").
+        let long_number = MessageContext { order_number: "SO-2026/EU-WEST#".repeat(4), ..data.clone() };
         for &event in NotificationEvent::ALL {
-            let body = renderer.render_sms(event, Locale::Ro, &data).unwrap();
-            assert!(sms_segments::is_gsm7(&body), "{event}: {body}");
+            for data in [&data, &long_number] {
+                let body = renderer.render_sms(event, Locale::Ro, data).unwrap();
+                assert!(sms_segments::is_gsm7(&body), "{event}: {body}");
+            }
         }
+    }
+
+    #[test]
+    fn a_stored_sms_version_is_fitted_like_a_file() {
+        let renderer = renderer();
+        let data = MessageContext { order_number: "SO-2026/EU-WEST#".repeat(4), ..long_context("") };
+        let parts = renderer.file_parts(NotificationEvent::OutForDelivery, "sms", Locale::Ru).unwrap();
+        let Rendered::Sms(stored) = renderer.render_parts("sms", &parts, &data).unwrap() else { panic!("sms") };
+        assert_eq!(stored, renderer.render_sms(NotificationEvent::OutForDelivery, Locale::Ru, &data).unwrap());
+        let count = sms_segments::count(&stored);
+        assert!(count.segments <= sms_budget::SMS_MAX_SEGMENTS && stored.contains("…"), "{count:?}: {stored}");
     }
 
     #[test]

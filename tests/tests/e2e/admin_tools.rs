@@ -142,11 +142,20 @@ async fn template_versions_are_validated_previewed_activated_rolled_back_and_dif
         let sms: Value = res.json().await.unwrap();
         assert!(sms["sms"]["segments"].as_u64().unwrap() <= 2, "{sms}");
     }
-    let long_sms = json!({"body": "{{ message }} ".repeat(20), "comment": "too long"});
+    // Long free text is cut to fit two segments; fixed text that cannot fit
+    // is refused (more in sms_budget.rs).
+    let long_sms = json!({"body": "{{ message }} ".repeat(20), "comment": "long text"});
     let res = app.post("/api/v1/admin/templates/custom/sms/ru", &app.admin_token, &long_sms).await;
     assert_eq!(res.status(), 201);
     let report: Value = res.json().await.unwrap();
-    assert!(report["sample"]["sms"]["warning"].as_str().unwrap().contains("above the 2-segment limit"), "{report}");
+    assert!(report["sample"]["sms"]["segments"].as_u64().unwrap() <= 2, "{report}");
+    assert!(report["worst_case"]["shortened"].as_array().unwrap().contains(&json!("message")), "{report}");
+    let too_long = json!({"body": format!("{} {{{{ message }}}}", "Ж".repeat(140)), "comment": "too long"});
+    let res = app.post("/api/v1/admin/templates/custom/sms/ru", &app.admin_token, &too_long).await;
+    assert_eq!(res.status(), 422);
+    let err: Value = res.json().await.unwrap();
+    assert_eq!(err["field"], "body", "{err}");
+    assert!(err["message"].as_str().unwrap().contains("SMS segments"), "{err}");
 
     // The worker sends the active version.
     assert_eq!(app.post(&format!("{base}/versions/2/activate"), &app.admin_token, &json!({})).await.status(), 200);
@@ -349,8 +358,9 @@ async fn customer_service_finds_orders_messages_customers_and_resolves_requests(
         app.post(&resolve, &app.csr_token, &json!({"status": "resolved", "resolution": "again"})).await.status(),
         409
     );
-    let open: Vec<Value> = app.get("/api/v1/requests", &app.csr_token).await.json().await.unwrap();
-    assert!(open.is_empty());
+    let open: Value = app.get("/api/v1/requests", &app.csr_token).await.json().await.unwrap();
+    assert_eq!(open["requests"], json!([]));
+    assert_eq!(open["next_cursor"], Value::Null);
     let actions: Vec<String> = audit(&app, "").await.iter().map(|e| e["action"].as_str().unwrap().to_owned()).collect();
     assert!(actions.contains(&"order.message".to_owned()) && actions.contains(&"customer_request.resolve".to_owned()));
     app.stop().await;

@@ -50,3 +50,115 @@ async fn admins_mint_tokens_that_work_and_others_cannot() {
     assert_eq!(res.status(), 401);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn tokens_are_listed_without_secrets_revoked_on_every_replica_at_once_and_expire() {
+    let app = TestApp::spawn().await;
+    let other = app.another_api();
+    let expires_at = (chrono::Utc::now() + chrono::Duration::days(30)).to_rfc3339();
+    let res = app
+        .post(
+            "/api/v1/tokens",
+            &app.admin_token,
+            &json!({"role": "csr", "label": "temp agent", "expires_at": expires_at}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let minted: Value = res.json().await.unwrap();
+    let (id, secret) = (minted["id"].as_str().unwrap().to_owned(), minted["token"].as_str().unwrap().to_owned());
+    assert!(minted["expires_at"].is_string());
+    for (body, field) in [
+        (json!({"role": "csr", "label": "x", "expires_at": "2020-01-01T00:00:00Z"}), "expires_at"),
+        (json!({"role": "csr", "label": "x", "expires_at": expires_at, "expires_in_days": 3}), "expires_at"),
+        (json!({"role": "csr", "label": "x", "expires_in_days": 0}), "expires_in_days"),
+    ] {
+        let res = app.post("/api/v1/tokens", &app.admin_token, &body).await;
+        assert_eq!(res.status(), 422, "{body}");
+        assert_eq!(res.json::<Value>().await.unwrap()["field"], field);
+    }
+
+    // Used on both replicas; the list shows the use, never a secret or a hash.
+    for base in [&app.base_url, &other] {
+        let res = app.http.get(format!("{base}/api/v1/orders")).bearer_auth(&secret).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+    }
+    let res = app.get("/api/v1/tokens", &app.admin_token).await;
+    assert_eq!(res.status(), 200);
+    let text = res.text().await.unwrap();
+    assert!(!text.contains(&secret) && !text.contains("otk_") && !text.contains("hash"), "{text}");
+    let page: Value = serde_json::from_str(&text).unwrap();
+    let listed = |page: &Value| page["tokens"].as_array().unwrap().iter().find(|t| t["id"] == id.as_str()).cloned();
+    let token = listed(&page).expect("the new token is listed");
+    assert_eq!(
+        (token["status"].as_str(), token["label"].as_str(), token["role"].as_str()),
+        (Some("active"), Some("temp agent"), Some("csr"))
+    );
+    assert_eq!(
+        token["expires_at"].as_str().map(|t| t.parse::<chrono::DateTime<chrono::Utc>>().unwrap().timestamp()),
+        Some(expires_at.parse::<chrono::DateTime<chrono::Utc>>().unwrap().timestamp())
+    );
+    let last_used = token["last_used_at"].as_str().expect("last use recorded").to_owned();
+    // At most one write a minute per token: a second use leaves it alone.
+    app.get("/api/v1/orders", &secret).await;
+    let again: Value = app.get("/api/v1/tokens", &app.admin_token).await.json().await.unwrap();
+    assert_eq!(listed(&again).unwrap()["last_used_at"], last_used.as_str());
+    // Paging walks every token once.
+    let (mut seen, mut cursor) = (Vec::new(), None::<String>);
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/api/v1/tokens?limit=2&cursor={c}"),
+            None => "/api/v1/tokens?limit=2".to_owned(),
+        };
+        let page: Value = app.get(&path, &app.admin_token).await.json().await.unwrap();
+        seen.extend(page["tokens"].as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap().to_owned()));
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 4, "admin, csr, service and the new one: {seen:?}");
+    assert_eq!(app.get("/api/v1/tokens", &app.csr_token).await.status(), 403);
+
+    // Revoked on one replica, refused by the other at its next request.
+    let revoke = format!("/api/v1/tokens/{id}/revoke");
+    let res = app.post(&revoke, &app.admin_token, &json!({})).await;
+    assert_eq!(res.status(), 200);
+    let revoked: Value = res.json().await.unwrap();
+    assert_eq!(revoked["status"], "revoked");
+    let res = app.http.get(format!("{other}/api/v1/orders")).bearer_auth(&secret).send().await.unwrap();
+    assert_eq!(res.status(), 401);
+    assert_eq!(app.get("/api/v1/orders", &secret).await.status(), 401);
+    // Again: the same answer, no second audit row.
+    let res = app.post(&revoke, &app.admin_token, &json!({})).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.json::<Value>().await.unwrap()["revoked_at"], revoked["revoked_at"]);
+    let unknown = format!("/api/v1/tokens/{}/revoke", uuid::Uuid::now_v7());
+    assert_eq!(app.post(&unknown, &app.admin_token, &json!({})).await.status(), 404);
+    assert_eq!(app.post(&revoke, &app.csr_token, &json!({})).await.status(), 403);
+    let mut conn = app.db.get().await.unwrap();
+    use ordertrack_shared::models::AuditEntry;
+    let rows = AuditEntry::for_target(&mut conn, "api_token", &id).await.unwrap();
+    let actions: Vec<&str> = rows.iter().map(|r| r.action.as_str()).collect();
+    assert_eq!(actions, ["token.mint", "token.revoke"]);
+    assert!(rows.iter().all(|r| r.actor.starts_with("admin:") && r.request_id.is_some()));
+    assert!(rows[0].after.as_ref().unwrap()["expires_at"].is_string());
+
+    // An expired token is refused, and listed as expired.
+    let past = chrono::Utc::now() - chrono::Duration::seconds(1);
+    let (expired, expired_secret) = ordertrack_shared::models::ApiToken::mint(
+        &mut conn,
+        ordertrack_shared::domain::Role::Csr,
+        None,
+        "old",
+        Some(past),
+    )
+    .await
+    .unwrap();
+    drop(conn);
+    assert_eq!(app.get("/api/v1/orders", &expired_secret).await.status(), 401);
+    let page: Value = app.get("/api/v1/tokens", &app.admin_token).await.json().await.unwrap();
+    let expired =
+        page["tokens"].as_array().unwrap().iter().find(|t| t["id"] == expired.id.to_string()).cloned().unwrap();
+    assert_eq!((expired["status"].as_str(), &expired["last_used_at"]), (Some("expired"), &Value::Null));
+    app.stop().await;
+}

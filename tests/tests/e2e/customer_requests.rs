@@ -56,8 +56,8 @@ async fn owners_reschedule_change_address_and_write_to_support() {
         .count();
     assert_eq!(confirmations, 3, "each request is confirmed by email");
 
-    let queue: Vec<Value> = app.get("/api/v1/requests", &app.csr_token).await.json().await.unwrap();
-    assert_eq!(queue.len(), 3);
+    let queue: Value = app.get("/api/v1/requests", &app.csr_token).await.json().await.unwrap();
+    assert_eq!(queue["requests"].as_array().unwrap().len(), 3);
     assert_eq!(app.get("/api/v1/requests", &token).await.status(), 403);
     app.stop().await;
 }
@@ -127,4 +127,42 @@ async fn guests_use_their_tracking_link() {
         .unwrap();
     assert_eq!(res.status(), 404);
     app.stop().await;
+}
+
+#[tokio::test]
+async fn the_request_queue_pages_by_cursor_and_lists_every_open_request_once() {
+    let app = TestApp::spawn().await;
+    let order = app.create_order(&customer_order("SO-2468", "pia")).await;
+    let order_id = order["id"].as_str().unwrap();
+    let token = app.customer_token("pia").await;
+    let mut ids = Vec::new();
+    for i in 0..8 {
+        let body = json!({"kind": "contact_support", "message": format!("Question number {i}")});
+        let res = app.post(&format!("/api/v1/orders/{order_id}/requests"), &token, &body).await;
+        assert_eq!(res.status(), 201, "{}", res.text().await.unwrap_or_default());
+        ids.push(res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned());
+    }
+    // A resolved request leaves the queue.
+    resolve(&app, &ids.remove(2)).await;
+    let (listed, sizes) = crate::carriers::walk_pages(&app, "/api/v1/requests", "requests", 2).await;
+    assert_eq!(listed, ids, "oldest first, each open request exactly once");
+    assert_eq!(sizes, [2, 2, 2, 1]);
+
+    // Requests resolved while staff page through the queue do not shift the next page.
+    let first: Value = app.get("/api/v1/requests?limit=2", &app.csr_token).await.json().await.unwrap();
+    let cursor = first["next_cursor"].as_str().unwrap().to_owned();
+    resolve(&app, &ids[0]).await;
+    resolve(&app, &ids[1]).await;
+    let second: Value =
+        app.get(&format!("/api/v1/requests?limit=2&cursor={cursor}"), &app.csr_token).await.json().await.unwrap();
+    let second: Vec<&str> = second["requests"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(second, [ids[2].as_str(), ids[3].as_str()]);
+    crate::carriers::refuses_bad_paging(&app, "/api/v1/requests").await;
+    app.stop().await;
+}
+
+async fn resolve(app: &TestApp, id: &str) {
+    let body = json!({"status": "resolved", "resolution": "Answered"});
+    let res = app.post(&format!("/api/v1/requests/{id}/resolve"), &app.csr_token, &body).await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap_or_default());
 }

@@ -3,6 +3,7 @@ use std::time::Duration;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use ordertrack_shared::domain::NotificationEvent;
+use ordertrack_shared::jobs::MaintenanceJob;
 use ordertrack_shared::models::ShipmentIssue;
 use ordertrack_shared::schema::shipments;
 use ordertrack_tests::{Options, TestApp};
@@ -133,4 +134,41 @@ async fn a_carrier_exception_is_recorded_and_the_shopper_told_once() {
 /// How many times the carrier moved the estimate later.
 async fn moved(app: &TestApp, order_id: &str) -> usize {
     issues(app, order_id).await.iter().filter(|i| i.kind == "eta_moved").count()
+}
+
+/// The scan walks every open parcel in keyset batches (3 in the harness):
+/// late parcels in the second and third batch are found as surely as in the
+/// first, each once.
+#[tokio::test]
+async fn the_delay_scan_reaches_every_open_parcel_batch_after_batch() {
+    let app = TestApp::spawn().await;
+    assert_eq!(app.worker_config.delay_scan_batch, 3);
+    let now = chrono::Utc::now();
+    let at = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    // Eight parcels, oldest first: batches [0 1 2] [3 4 5] [6 7]; 1, 4 and 7 are late.
+    let late = [1, 4, 7];
+    let mut orders = Vec::new();
+    for i in 0..8 {
+        let number = format!("10000000000{i}");
+        let (order_id, _) = order_with_parcel(&app, &format!("SO-B{i}"), "fedex", &number).await;
+        if late.contains(&i) {
+            let scan = vec![fedex_scan(&at(now - chrono::Duration::days(3)), "IT", "In transit", "")];
+            let res = post_fedex(&app, &fedex_payload(&number, scan, Some(&at(now - chrono::Duration::days(1))))).await;
+            assert_eq!(res.status(), 202);
+        }
+        orders.push(order_id);
+    }
+    app.run_pending_jobs().await;
+    let late_entries = |timeline: Vec<Value>| timeline.iter().filter(|e| e["kind"] == "issue").count();
+    for tick in [1, 2] {
+        app.run_job(MaintenanceJob::DetectDelays { tick }).await;
+        for (i, order_id) in orders.iter().enumerate() {
+            let timeline: Vec<Value> =
+                app.get(&format!("/api/v1/orders/{order_id}/timeline"), &app.admin_token).await.json().await.unwrap();
+            let expected = usize::from(late.contains(&i));
+            assert_eq!(late_entries(timeline), expected, "parcel {i} after scan {tick}");
+            assert_eq!(delay_notices(&app, order_id, NotificationEvent::Delayed).await, expected, "parcel {i}");
+        }
+    }
+    app.stop().await;
 }

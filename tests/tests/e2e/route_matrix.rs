@@ -45,6 +45,8 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ("get", "/api/v1/orders/{id}/notifications", Roles(CSR_ADMIN)),
     ("post", "/api/v1/orders/{id}/messages", Roles(CSR_ADMIN)),
     ("post", "/api/v1/tokens", Roles(ADMIN)),
+    ("get", "/api/v1/tokens", Roles(ADMIN)),
+    ("post", "/api/v1/tokens/{id}/revoke", Roles(ADMIN)),
     ("get", "/api/v1/me/preferences", Roles(CUSTOMER)),
     ("put", "/api/v1/me/preferences", Roles(CUSTOMER)),
     ("post", "/api/v1/me/phone/verification", Roles(CUSTOMER)),

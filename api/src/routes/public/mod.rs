@@ -1,6 +1,7 @@
 //! Pages a shopper opens from a message, without a token: the tracking page and one-click
 //! unsubscribe.
 
+pub mod limit;
 pub mod tracking_page;
 pub mod unsubscribe;
 pub mod unsubscribe_page;

@@ -1,6 +1,6 @@
-use actix_web::{get, web, HttpResponse};
+use actix_web::{get, web, HttpRequest, HttpResponse};
 
-use crate::errors::ApiError;
+use crate::errors::{ApiError, ErrorBody};
 use crate::state::AppState;
 
 /// The page behind the unsubscribe link in the email body: one button that
@@ -9,10 +9,19 @@ use crate::state::AppState;
 #[utoipa::path(
     get, path = "/u/{token}", tag = "preferences",
     params(("token" = String, Path, description = "Signed unsubscribe token from the email")),
-    responses((status = 200, description = "Confirmation page"), (status = 404, description = "Not a valid link"))
+    responses(
+        (status = 200, description = "Confirmation page", content_type = "text/html"),
+        (status = 404, description = "Not a valid link", body = ErrorBody),
+        (status = 429, description = "Too many requests from this IP", body = ErrorBody),
+    )
 )]
 #[get("/u/{token}")]
-pub async fn unsubscribe_page(state: web::Data<AppState>, token: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn unsubscribe_page(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    token: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    super::limit::unsubscribe(&state, &req).await?;
     state.signer.verify_unsubscribe_token(&token).ok_or(ApiError::NotFound("link"))?;
     // The token is URL-safe base64 and a dot: nothing to escape.
     let page = format!(

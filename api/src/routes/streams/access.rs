@@ -4,7 +4,7 @@
 //! a URL) or a single-use stream ticket (`?ticket=`) issued for exactly this
 //! stream.
 
-use actix_web::{web, FromRequest, HttpRequest};
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use ordertrack_shared::models::StreamTicket;
 use uuid::Uuid;
 
@@ -51,12 +51,17 @@ pub async fn caller(
     let mut conn = state.conn().await?;
     let redeemed = StreamTicket::redeem(&mut conn, ticket).await?;
     match redeemed.filter(|t| scope.accepts(&t.scope, t.order_id)) {
-        Some(t) => Ok(Some(Principal {
-            token_id: t.token.id,
-            role: t.token.role,
-            customer_id: t.token.customer_id,
-            label: t.token.label,
-        })),
+        Some(t) => {
+            let principal = Principal {
+                token_id: t.token.id,
+                role: t.token.role,
+                customer_id: t.token.customer_id,
+                label: t.token.label,
+            };
+            // The actor of a refusal's audit row (`audit::refusal`).
+            req.extensions_mut().insert(principal.clone());
+            Ok(Some(principal))
+        }
         None => {
             tracing::info!("rejected stream ticket");
             Err(ApiError::Unauthorized)

@@ -7,7 +7,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::audit;
+use crate::audit::{self, Refusal};
 use crate::client_ip::client_ip;
 use crate::config::WebhookConfig;
 use crate::errors::{ApiError, ErrorBody};
@@ -73,7 +73,9 @@ fn authenticate(config: &WebhookConfig, carrier: Carrier, req: &HttpRequest, bod
         (status = 400, description = "Not JSON", body = ErrorBody),
         (status = 401, description = "Bad signature or credential", body = ErrorBody),
         (status = 403, description = "Caller IP not allowed", body = ErrorBody),
+        (status = 404, description = "Unknown carrier", body = ErrorBody),
         (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 429, description = "Too many calls from this IP", body = ErrorBody),
     )
 )]
 #[post("/webhooks/{carrier}")]
@@ -94,25 +96,28 @@ pub async fn receive_carrier_webhook(
     let allowlist = config.allowlists.iter().find(|(c, _)| *c == carrier).map(|(_, list)| list);
     if let Some(list) = allowlist.filter(|list| !list.is_empty()) {
         if !ip.is_some_and(|ip| list.allows(ip)) {
-            let mut conn = state.conn().await?;
-            let event =
-                audit::security_event(&req, "webhook.ip_denied", "carrier", carrier.as_str(), json!({"ip": ip_text}));
-            audit::record(&mut conn, event).await;
+            let refusal = Refusal {
+                action: "webhook.ip_denied",
+                reason: "ip not in the allowlist".into(),
+                target_type: "carrier",
+                target_id: carrier.as_str().to_owned(),
+                detail: json!({"ip": ip_text}),
+            };
+            audit::refusal(&state, &req, refusal).write().await;
             return Err(ApiError::Forbidden);
         }
     }
     let body = json::read_body(payload, config.max_body_bytes).await?;
     if let Err(reason) = authenticate(config, carrier, &req, &body) {
         tracing::warn!(%carrier, reason, "rejected carrier webhook");
-        let mut conn = state.conn().await?;
-        let event = audit::security_event(
-            &req,
-            "webhook.signature_rejected",
-            "carrier",
-            carrier.as_str(),
-            json!({"reason": reason}),
-        );
-        audit::record(&mut conn, event).await;
+        let refusal = Refusal {
+            action: "webhook.signature_rejected",
+            reason: reason.to_owned(),
+            target_type: "carrier",
+            target_id: carrier.as_str().to_owned(),
+            detail: json!({}),
+        };
+        audit::refusal(&state, &req, refusal).write().await;
         return Err(ApiError::Unauthorized);
     }
     let text = std::str::from_utf8(&body)

@@ -3,20 +3,30 @@ use ordertrack_shared::models::provider_event::mark_applied;
 use ordertrack_shared::models::{NewProviderEvent, Notification};
 use ordertrack_shared::webhooks::twilio;
 
-use crate::errors::ApiError;
+use crate::audit::{self, Refusal};
+use crate::client_ip::client_key;
+use crate::errors::{ApiError, ErrorBody};
 use crate::json;
 use crate::state::AppState;
 
 /// The statuses worth recording: what finally became of the message.
 const FINAL_STATUSES: &[&str] = &["delivered", "undelivered", "failed", "read"];
 
-/// Twilio's SMS status callback. Verified by `X-Twilio-Signature` over our
-/// public URL and the sorted form fields; stored as received, then applied to
-/// the notification (delivered / undelivered / failed).
+/// Twilio's SMS status callback. Rate limited per client IP
+/// (`WEBHOOK_RATE_PER_MINUTE`); verified by `X-Twilio-Signature` over our
+/// public URL and the sorted form fields (a rejection writes one
+/// `webhook.signature_rejected` audit row); stored as received, then applied
+/// to the notification (delivered / undelivered / failed).
 #[utoipa::path(
     post, path = "/webhooks/twilio/status", tag = "webhooks",
     request_body(content = String, content_type = "application/x-www-form-urlencoded"),
-    responses((status = 204, description = "Recorded"), (status = 401, description = "Bad signature"))
+    responses(
+        (status = 204, description = "Recorded"),
+        (status = 400, description = "MessageSid or MessageStatus missing", body = ErrorBody),
+        (status = 401, description = "Bad signature", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 429, description = "Too many callbacks from this IP", body = ErrorBody),
+    )
 )]
 #[post("/webhooks/twilio/status")]
 pub async fn twilio_status_callback(
@@ -24,16 +34,32 @@ pub async fn twilio_status_callback(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
+    let ip = client_key(&req, &state.config.webhooks.trusted_proxies);
+    state.rate_limiter.check("twilio", &ip, state.config.webhook_rate_per_minute, 60).await?;
     let body = json::read_body(payload, state.config.max_body_bytes).await?;
     let params: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
     let signature = req.headers().get("X-Twilio-Signature").and_then(|v| v.to_str().ok()).unwrap_or_default();
     let url = format!("{}{}", state.config.public_base_url.trim_end_matches('/'), req.uri());
-    let token = state.config.twilio_auth_token.as_deref().ok_or_else(|| {
-        tracing::warn!("Twilio callback received but TWILIO_AUTH_TOKEN is not set");
-        ApiError::Unauthorized
-    })?;
-    if !twilio::verify(token, &url, &params, signature) {
-        tracing::warn!(%url, "rejected Twilio callback: bad signature");
+    let reason = match state.config.twilio_auth_token.as_deref() {
+        None => {
+            tracing::warn!("Twilio callback received but TWILIO_AUTH_TOKEN is not set");
+            Some("Twilio callbacks are not configured")
+        }
+        Some(token) if !twilio::verify(token, &url, &params, signature) => {
+            tracing::warn!(%url, "rejected Twilio callback: bad signature");
+            Some("bad X-Twilio-Signature")
+        }
+        Some(_) => None,
+    };
+    if let Some(reason) = reason {
+        let refusal = Refusal {
+            action: "webhook.signature_rejected",
+            reason: reason.to_owned(),
+            target_type: "provider",
+            target_id: "twilio".into(),
+            detail: serde_json::json!({}),
+        };
+        audit::refusal(&state, &req, refusal).write().await;
         return Err(ApiError::Unauthorized);
     }
     let field = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());

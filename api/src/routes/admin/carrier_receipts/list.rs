@@ -7,6 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::auth::{Permission, Principal};
+use crate::cursor;
 use crate::errors::{ApiError, ErrorBody};
 use crate::state::AppState;
 
@@ -15,6 +16,10 @@ use crate::state::AppState;
 pub struct ReceiptsQuery {
     /// pending, processed or failed (default failed).
     pub status: Option<String>,
+    /// 1 to 100, default 50.
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -28,11 +33,23 @@ pub struct ReceiptView {
     pub body: String,
 }
 
-/// Carrier webhook receipts, failed ones by default.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReceiptPage {
+    pub receipts: Vec<ReceiptView>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// Carrier webhook receipts of one status (failed ones by default), newest
+/// first, paginated by cursor.
 #[utoipa::path(
     get, path = "/api/v1/admin/carrier-receipts", tag = "admin",
     params(ReceiptsQuery),
-    responses((status = 200, description = "Receipts", body = Vec<ReceiptView>), (status = 403, description = "Staff only", body = ErrorBody)),
+    responses(
+        (status = 200, description = "One page", body = ReceiptPage),
+        (status = 400, description = "Bad parameter", body = ErrorBody),
+        (status = 403, description = "Staff only", body = ErrorBody),
+    ),
     security(("bearer" = []))
 )]
 #[get("/admin/carrier-receipts")]
@@ -46,9 +63,20 @@ pub async fn list_carrier_receipts(
     if !["pending", "processed", "failed"].contains(&status) {
         return Err(ApiError::bad_request("invalid_query", "status is pending, processed or failed", Some("status")));
     }
+    let limit = query.limit.unwrap_or(50);
+    if !(1..=100).contains(&limit) {
+        return Err(ApiError::bad_request("invalid_query", "limit must be between 1 and 100", Some("limit")));
+    }
+    let after = query.cursor.as_deref().map(cursor::decode).transpose()?;
     let mut conn = state.conn().await?;
-    let receipts = CarrierReceipt::list(&mut conn, Some(status), 100).await?;
-    let views: Vec<ReceiptView> = receipts
+    let mut rows = CarrierReceipt::list(&mut conn, Some(status), after, limit + 1).await?;
+    let next_cursor = if rows.len() as i64 > limit {
+        rows.truncate(limit as usize);
+        rows.last().map(|r| cursor::encode(r.received_at, r.id))
+    } else {
+        None
+    };
+    let receipts: Vec<ReceiptView> = rows
         .into_iter()
         .map(|r| ReceiptView {
             id: r.id,
@@ -60,5 +88,5 @@ pub async fn list_carrier_receipts(
             body: r.body,
         })
         .collect();
-    Ok(HttpResponse::Ok().json(views))
+    Ok(HttpResponse::Ok().json(ReceiptPage { receipts, next_cursor }))
 }

@@ -2,6 +2,7 @@ use actix_web::{post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use diesel_async::AsyncConnection;
 use ordertrack_shared::models::{NewAuditEntry, TemplateVersion};
+use ordertrack_shared::templates::check::SmsFit;
 use ordertrack_shared::templates::TemplateParts;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -35,18 +36,24 @@ pub struct CreatedVersion {
     pub active: bool,
     /// The version rendered with sample data (SMS: segments and encoding).
     pub sample: RenderedView,
+    /// SMS only: the largest it gets with the longest values the API
+    /// accepts (segments, encoding, values shortened to fit, the text).
+    #[schema(value_type = Option<Object>)]
+    pub worst_case: Option<SmsFit>,
 }
 
 /// Save a new version after checking it parses, renders with sample order
-/// data and uses only known variables. SMS report their segment count and
-/// warn above two.
+/// data and uses only known variables. An SMS must fit in two segments with
+/// the longest values the API accepts (a 64-character order number, ...),
+/// shortened where the renderer may shorten them; it reports its segments
+/// with the sample and at its worst.
 #[utoipa::path(
     post, path = "/api/v1/admin/templates/{event}/{channel}/{locale}", tag = "templates",
     params(("event" = String, Path), ("channel" = String, Path), ("locale" = String, Path)),
     request_body = NewTemplateVersion,
     responses(
         (status = 201, description = "Saved (inactive)", body = CreatedVersion),
-        (status = 422, description = "Refused: the part, line and reason", body = ErrorBody),
+        (status = 422, description = "Refused: the part, line and reason (an SMS over two segments: its segments)", body = ErrorBody),
     ),
     security(("bearer" = []))
 )]
@@ -66,7 +73,7 @@ pub async fn create_template_version(
         return Err(ApiError::invalid("comment", "say why this version exists"));
     }
     let draft = TemplateParts { subject: body.subject.clone(), body: body.body.clone(), html: body.html.clone() };
-    let sample = validate(&state.renderer, key, &draft)?;
+    let (sample, worst_case) = validate(&state.renderer, key, &draft, &state.config.public_base_url)?;
     let renderer = state.renderer.clone();
     let entry = audit::entry(
         &principal,
@@ -101,5 +108,5 @@ pub async fn create_template_version(
             Ok(number)
         })
         .await?;
-    Ok(HttpResponse::Created().json(CreatedVersion { version, active: false, sample }))
+    Ok(HttpResponse::Created().json(CreatedVersion { version, active: false, sample, worst_case }))
 }

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
 use ordertrack_shared::domain::{Channel, Locale, NotificationEvent};
 use ordertrack_shared::models::{TemplateKey, TemplateVersion};
-use ordertrack_shared::templates::check::{sms_report, unknown_variables, SmsReport};
+use ordertrack_shared::templates::check::{sms_report, sms_worst_case, unknown_variables, SmsFit, SmsReport};
 use ordertrack_shared::templates::{MessageContext, Rendered, Renderer, TemplateParts};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -132,9 +132,17 @@ pub async fn versions(
 }
 
 /// Refuses a template that does not parse, does not render with sample
-/// data, or names a variable templates cannot use. The error names the
-/// part (`body`, `subject`, `html`) and gives Tera's line and reason.
-pub fn validate(renderer: &Renderer, key: TemplateKey, draft: &TemplateParts) -> Result<RenderedView, ApiError> {
+/// data, or names a variable templates cannot use, and an SMS that does not
+/// fit its segment budget with the longest values the API accepts, even
+/// with shortened values (`check::sms_worst_case`). The error names the
+/// part (`body`, `subject`, `html`) and gives Tera's line and reason, or the
+/// SMS's segments. An SMS gets its worst case back.
+pub fn validate(
+    renderer: &Renderer,
+    key: TemplateKey,
+    draft: &TemplateParts,
+    public_base_url: &str,
+) -> Result<(RenderedView, Option<SmsFit>), ApiError> {
     let needs_subject = key.channel != Channel::Sms;
     if needs_subject && draft.subject.as_deref().is_none_or(|s| s.trim().is_empty()) {
         return Err(ApiError::invalid("subject", "this channel needs a subject (email) or title (push)"));
@@ -152,12 +160,23 @@ pub fn validate(renderer: &Renderer, key: TemplateKey, draft: &TemplateParts) ->
             }
         }
     }
-    renderer.render_parts(key.channel.as_str(), draft, &sample_data()).map(RenderedView::from).map_err(|e| {
+    let invalid = |e: ordertrack_shared::templates::TemplateError| {
         let field = match &e {
             ordertrack_shared::templates::TemplateError::Render { name, .. } if name == "subject.txt" => "subject",
             ordertrack_shared::templates::TemplateError::Render { name, .. } if name == "body.html" => "html",
             _ => "body",
         };
         ApiError::invalid(field, e.to_string())
-    })
+    };
+    let sample =
+        renderer.render_parts(key.channel.as_str(), draft, &sample_data()).map(RenderedView::from).map_err(invalid)?;
+    if key.channel != Channel::Sms {
+        return Ok((sample, None));
+    }
+    let worst = sms_worst_case(key.event, key.locale, public_base_url, |data| renderer.fit_sms_parts(draft, data))
+        .map_err(invalid)?;
+    if !worst.fits {
+        return Err(ApiError::invalid("body", worst.refusal()));
+    }
+    Ok((sample, Some(worst)))
 }

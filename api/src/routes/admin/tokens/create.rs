@@ -20,8 +20,11 @@ pub struct CreateTokenRequest {
     pub customer_external_id: Option<String>,
     /// What the token is for, e.g. "storefront prod".
     pub label: String,
-    /// Lifetime in days; default: no expiry.
+    /// Lifetime in days; default: no expiry. Not with `expires_at`.
     pub expires_in_days: Option<u32>,
+    /// When the token stops working (in the future); default: never. Not
+    /// with `expires_in_days`.
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -34,13 +37,18 @@ pub struct CreatedToken {
     pub expires_at: Option<DateTime<Utc>>,
 }
 
-/// Mint a bearer token (admin).
+/// Mint a bearer token (admin), optionally expiring. Audited (`token.mint`).
 #[utoipa::path(
     post, path = "/api/v1/tokens", tag = "auth",
     request_body = CreateTokenRequest,
     responses(
         (status = 201, description = "Created; the secret is in `token`", body = CreatedToken),
+        (status = 400, description = "Malformed body", body = ErrorBody),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "Admins only", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
         (status = 422, description = "Invalid field", body = ErrorBody),
+        (status = 429, description = "Rate limited", body = ErrorBody),
     ),
     security(("bearer" = []))
 )]
@@ -51,16 +59,23 @@ pub async fn create_token(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Permission::MintToken)?;
+    principal.require(Permission::ManageTokens)?;
     let body: CreateTokenRequest = json::body(payload, state.config.max_body_bytes).await?;
     let label = body.label.trim();
     if label.is_empty() || label.chars().count() > 100 {
         return Err(ApiError::invalid("label", "label must be 1 to 100 characters"));
     }
-    let expires_at = match body.expires_in_days {
-        Some(0) => return Err(ApiError::invalid("expires_in_days", "expires_in_days must be positive")),
-        Some(days) => Some(Utc::now() + chrono::Duration::days(i64::from(days))),
-        None => None,
+    let now = Utc::now();
+    let expires_at = match (body.expires_in_days, body.expires_at) {
+        (Some(_), Some(_)) => {
+            return Err(ApiError::invalid("expires_at", "give expires_at or expires_in_days, not both"))
+        }
+        (Some(0), None) => return Err(ApiError::invalid("expires_in_days", "expires_in_days must be positive")),
+        (Some(days), None) => Some(now + chrono::Duration::days(i64::from(days))),
+        (None, Some(at)) if at <= now => {
+            return Err(ApiError::invalid("expires_at", "expires_at must be in the future"))
+        }
+        (None, at) => at,
     };
     let mut conn = state.conn().await?;
     let customer_id = match (body.role, body.customer_external_id.as_deref()) {
@@ -81,7 +96,12 @@ pub async fn create_token(
     };
     let (token, secret) = ApiToken::mint(&mut conn, body.role, customer_id, label, expires_at).await?;
     let entry = audit::entry(&principal, &req, "token.mint", "api_token", &token.id.to_string());
-    let after = serde_json::json!({"role": token.role, "customer_id": token.customer_id, "label": token.label});
+    let after = serde_json::json!({
+        "role": token.role,
+        "customer_id": token.customer_id,
+        "label": token.label,
+        "expires_at": token.expires_at,
+    });
     audit::record(&mut conn, NewAuditEntry { after: Some(after), ..entry }).await;
     tracing::info!(by = %principal.token_id, token = %token.id, role = %token.role, "token minted");
     Ok(HttpResponse::Created().json(CreatedToken {

@@ -1,0 +1,13 @@
+//! Per-client-IP limits of the public pages.
+
+use actix_web::HttpRequest;
+
+use crate::errors::ApiError;
+use crate::state::AppState;
+
+/// The unsubscribe page and its one-click form share one window per client
+/// IP (`UNSUBSCRIBE_RATE_PER_MINUTE`), so signed tokens cannot be tried at speed.
+pub async fn unsubscribe(state: &AppState, req: &HttpRequest) -> Result<(), ApiError> {
+    let ip = crate::client_ip::client_key(req, &state.config.webhooks.trusted_proxies);
+    state.rate_limiter.check("unsubscribe", &ip, state.config.unsubscribe_rate_per_minute, 60).await
+}

@@ -8,9 +8,13 @@ CREATE SEQUENCE order_event_ids;
 CREATE TABLE order_events (
     seq_key     bigserial PRIMARY KEY,
     id          bigint UNIQUE,
-    order_id    uuid NOT NULL REFERENCES orders (id),
+    -- No foreign keys: an insert would take a share lock on the order row,
+    -- and a worker recording a message's outcome (holding its notification
+    -- row) then deadlocked with a status change (holding the order, waiting
+    -- on that notification's dedupe key). Orders are never deleted.
+    order_id    uuid NOT NULL,
     -- The order's customer, so one customer's stream finds every order.
-    customer_id uuid REFERENCES customers (id),
+    customer_id uuid,
     kind        text NOT NULL CHECK (kind IN ('status_change', 'shipment_added', 'carrier_event', 'issue',
                                               'customer_request', 'request_resolved', 'notification')),
     -- Seen by staff only (notification outcomes).

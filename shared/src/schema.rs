@@ -332,8 +332,6 @@ diesel::joinable!(notification_preferences -> customers (customer_id));
 diesel::joinable!(notifications -> customers (customer_id));
 diesel::joinable!(notifications -> device_tokens (device_token_id));
 diesel::joinable!(notifications -> orders (order_id));
-diesel::joinable!(order_events -> customers (customer_id));
-diesel::joinable!(order_events -> orders (order_id));
 diesel::joinable!(order_status_history -> orders (order_id));
 diesel::joinable!(orders -> customers (customer_id));
 diesel::joinable!(phone_verifications -> customers (customer_id));

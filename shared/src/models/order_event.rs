@@ -44,6 +44,10 @@ pub enum EventScope {
     All,
 }
 
+// The log has no foreign key (see its migration); joining it to its orders
+// is still meaningful.
+diesel::joinable!(order_events -> orders (order_id));
+
 /// An advisory-lock key of its own: one sequencer at a time.
 const SEQUENCER_LOCK: i64 = 0x6f72_6465_7273_6571; // "ordersseq"
 

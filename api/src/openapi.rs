@@ -44,6 +44,8 @@ impl Modify for BearerAuth {
         routes::admin::notifications::replay::replay_notification,
         routes::webhooks::twilio::twilio_status_callback,
         routes::webhooks::carrier::receive_carrier_webhook,
+        routes::requests::actions::order_actions,
+        routes::requests::actions::guest_actions,
         routes::requests::create::create_customer_request,
         routes::requests::create_guest::create_guest_request,
         routes::requests::list::list_customer_requests,

@@ -2,6 +2,7 @@
 //! the client sent it (a JSON path such as `shipping_address.city`).
 
 use ordertrack_shared::domain::{EmailAddress, PhoneNumber};
+use ordertrack_shared::models::ShippingAddress;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -52,6 +53,23 @@ pub struct AddressInput {
     pub postal_code: String,
     /// ISO 3166-1 alpha-2, e.g. "ES".
     pub country: String,
+}
+
+impl AddressInput {
+    /// The address checked field by field; errors name `{prefix}.{field}`.
+    pub fn validate(&self, prefix: &str) -> Result<ShippingAddress, ApiError> {
+        let field = |name: &str| format!("{prefix}.{name}");
+        let ship_country = country(&field("country"), &self.country)?;
+        Ok(ShippingAddress {
+            ship_name: text(&field("name"), &self.name, 200)?,
+            ship_line1: text(&field("line1"), &self.line1, 200)?,
+            ship_line2: optional_text(&field("line2"), self.line2.as_ref(), 200)?,
+            ship_city: text(&field("city"), &self.city, 100)?,
+            ship_region: optional_text(&field("region"), self.region.as_ref(), 100)?,
+            ship_postal_code: text(&field("postal_code"), &self.postal_code, 20)?,
+            ship_country,
+        })
+    }
 }
 
 /// Two ASCII letters, upper-cased.

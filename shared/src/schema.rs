@@ -65,6 +65,7 @@ diesel::table! {
         resolution -> Nullable<Text>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        resolved_by -> Nullable<Text>,
     }
 }
 
@@ -282,6 +283,7 @@ diesel::table! {
         delivered_at -> Nullable<Timestamptz>,
         next_poll_at -> Timestamptz,
         poll_failures -> Int4,
+        rescheduled_to -> Nullable<Date>,
     }
 }
 

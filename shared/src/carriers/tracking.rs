@@ -127,7 +127,8 @@ pub async fn apply_update(
     }
     let old_status = parse_status(&shipment.tracking_status);
     applied.status_changed = winner.is_some() && status != old_status;
-    let eta = update.estimated_delivery.or(shipment.estimated_delivery_at);
+    // An agreed reschedule date holds against the carrier's older estimates.
+    let eta = shipment.effective_estimate(update.estimated_delivery.or(shipment.estimated_delivery_at));
     let last_webhook_at = if source == UpdateSource::Webhook { Some(Utc::now()) } else { shipment.last_webhook_at };
     let tracking = ShipmentTracking {
         tracking_status: status.to_string(),
@@ -176,7 +177,8 @@ pub async fn apply_update(
     }
 
     // The carrier moved the estimate later (by a day or more): a delay.
-    if let (Some(old), Some(new)) = (shipment.estimated_delivery_at, update.estimated_delivery) {
+    let moved_to = update.estimated_delivery.and_then(|carrier| shipment.effective_estimate(Some(carrier)));
+    if let (Some(old), Some(new)) = (shipment.estimated_delivery_at, moved_to) {
         if new.date_naive() > old.date_naive() && !status.is_final() {
             let issue = Issue {
                 kind: "eta_moved",

@@ -38,6 +38,17 @@ impl Carrier {
         }
     }
 
+    /// How many days past its planned delivery a parcel may be rescheduled
+    /// to: what each carrier's delivery-management service lets a shopper
+    /// choose (FedEx Delivery Manager, UPS My Choice: a hold of up to 5
+    /// days; DHL On Demand Delivery: up to 7).
+    pub fn reschedule_hold_days(self) -> i64 {
+        match self {
+            Carrier::Fedex | Carrier::Ups => 5,
+            Carrier::Dhl => 7,
+        }
+    }
+
     /// Normalizes (trims, drops inner spaces, upper-cases) and checks the
     /// number's shape: FedEx 12–34 digits; UPS `1Z` + 16 letters/digits or a
     /// 9–26 character mail-innovations number; DHL 10–39 letters/digits.

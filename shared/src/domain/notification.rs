@@ -27,6 +27,9 @@ text_enum! {
         Custom => "custom",
         /// Confirms a shopper's request (reschedule, address change, support).
         RequestReceived => "request_received",
+        /// The outcome of a shopper's request: applied, confirmed, declined
+        /// or answered, with customer service's reply.
+        RequestResolved => "request_resolved",
     }
 }
 

@@ -14,13 +14,15 @@ pub struct CustomerRequest {
     pub shipment_id: Option<Uuid>,
     /// reschedule, change_address, contact_support.
     pub kind: String,
-    /// open, resolved, rejected.
+    /// open, applied (done at once), resolved, rejected.
     pub status: String,
     pub details: serde_json::Value,
     pub requested_by: String,
     pub resolution: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Who closed it (staff).
+    pub resolved_by: Option<String>,
 }
 
 impl CustomerRequest {
@@ -43,11 +45,13 @@ impl CustomerRequest {
         id: Uuid,
         status: &str,
         resolution: &str,
+        resolved_by: &str,
     ) -> QueryResult<Option<CustomerRequest>> {
         diesel::update(customer_requests::table.find(id).filter(customer_requests::status.eq("open")))
             .set((
                 customer_requests::status.eq(status),
                 customer_requests::resolution.eq(resolution),
+                customer_requests::resolved_by.eq(resolved_by),
                 customer_requests::updated_at.eq(diesel::dsl::now),
             ))
             .returning(CustomerRequest::as_returning())

@@ -34,7 +34,7 @@ pub use idempotency::IdempotentResponse;
 pub use notification::{DueNotification, NewNotification, Notification};
 pub use notification_attempt::{NewNotificationAttempt, NotificationAttempt};
 pub use opt_out::OptOut;
-pub use order::{NewOrder, Order, OrderFilter, SortOrder};
+pub use order::{NewOrder, Order, OrderFilter, ShippingAddress, SortOrder};
 pub use order_event::{EventScope, NewOrderEvent, OrderEvent};
 pub use phone_verification::PhoneVerification;
 pub use preferences::Preferences;

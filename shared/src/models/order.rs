@@ -163,4 +163,70 @@ impl Order {
             .await
             .optional()
     }
+
+    /// Ships the order to `address` from now on (a new version).
+    pub async fn change_address(
+        conn: &mut AsyncPgConnection,
+        id: Uuid,
+        address: &ShippingAddress,
+    ) -> QueryResult<Order> {
+        diesel::update(orders::table.find(id))
+            .set((address, orders::version.eq(orders::version + 1), orders::updated_at.eq(diesel::dsl::now)))
+            .returning(Order::as_returning())
+            .get_result(conn)
+            .await
+    }
+
+    /// Sets the date the order is expected (a new version).
+    pub async fn set_estimate(conn: &mut AsyncPgConnection, id: Uuid, at: DateTime<Utc>) -> QueryResult<Order> {
+        diesel::update(orders::table.find(id))
+            .set((
+                orders::estimated_delivery_at.eq(at),
+                orders::version.eq(orders::version + 1),
+                orders::updated_at.eq(diesel::dsl::now),
+            ))
+            .returning(Order::as_returning())
+            .get_result(conn)
+            .await
+    }
+
+    /// Where the order ships to.
+    pub fn shipping_address(&self) -> ShippingAddress {
+        ShippingAddress {
+            ship_name: self.ship_name.clone(),
+            ship_line1: self.ship_line1.clone(),
+            ship_line2: self.ship_line2.clone(),
+            ship_city: self.ship_city.clone(),
+            ship_region: self.ship_region.clone(),
+            ship_postal_code: self.ship_postal_code.clone(),
+            ship_country: self.ship_country.clone(),
+        }
+    }
+}
+
+/// An order's shipping address, as stored.
+#[derive(Debug, Clone, PartialEq, Eq, AsChangeset, serde::Serialize, serde::Deserialize)]
+#[diesel(table_name = orders, treat_none_as_null = true)]
+pub struct ShippingAddress {
+    #[serde(rename = "name")]
+    pub ship_name: String,
+    #[serde(rename = "line1")]
+    pub ship_line1: String,
+    #[serde(rename = "line2")]
+    pub ship_line2: Option<String>,
+    #[serde(rename = "city")]
+    pub ship_city: String,
+    #[serde(rename = "region")]
+    pub ship_region: Option<String>,
+    #[serde(rename = "postal_code")]
+    pub ship_postal_code: String,
+    #[serde(rename = "country")]
+    pub ship_country: String,
+}
+
+impl ShippingAddress {
+    /// On one line, as a message shows it.
+    pub fn one_line(&self) -> String {
+        format!("{}, {} {}, {}", self.ship_line1, self.ship_postal_code, self.ship_city, self.ship_country)
+    }
 }

@@ -1,4 +1,4 @@
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
@@ -6,6 +6,11 @@ use uuid::Uuid;
 use crate::carriers::polling::GIVE_UP_AFTER;
 use crate::domain::Carrier;
 use crate::schema::shipments;
+
+/// The last moment of `date` (UTC): a parcel due that day is late after it.
+pub fn end_of_day(date: NaiveDate) -> DateTime<Utc> {
+    date.and_hms_opt(23, 59, 59).unwrap_or_default().and_utc()
+}
 
 /// Tracking statuses after which a parcel no longer moves.
 const FINAL: [&str; 3] = ["delivered", "return_to_sender", "cancelled"];
@@ -27,6 +32,8 @@ pub struct Shipment {
     pub delivered_at: Option<DateTime<Utc>>,
     pub next_poll_at: DateTime<Utc>,
     pub poll_failures: i32,
+    /// The delivery date customer service agreed with the carrier.
+    pub rescheduled_to: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -158,6 +165,30 @@ impl Shipment {
             .execute(conn)
             .await?;
         Ok(due)
+    }
+
+    /// Delivers on `date` as agreed with the carrier: the estimate moves to the
+    /// end of that day and later carrier estimates never pull it earlier.
+    pub async fn reschedule(conn: &mut AsyncPgConnection, id: Uuid, date: NaiveDate) -> QueryResult<Shipment> {
+        diesel::update(shipments::table.find(id))
+            .set((
+                shipments::rescheduled_to.eq(date),
+                shipments::estimated_delivery_at.eq(end_of_day(date)),
+                shipments::updated_at.eq(diesel::dsl::now),
+            ))
+            .returning(Shipment::as_returning())
+            .get_result(conn)
+            .await
+    }
+
+    /// The estimate the parcel is held to: the carrier's, but never before an
+    /// agreed reschedule date.
+    pub fn effective_estimate(&self, carrier_estimate: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
+        let agreed = self.rescheduled_to.map(end_of_day);
+        match (carrier_estimate, agreed) {
+            (Some(carrier), Some(agreed)) => Some(carrier.max(agreed)),
+            (carrier, agreed) => carrier.or(agreed),
+        }
     }
 
     /// After a failed poll: counts the failure and waits until `next` to poll again.

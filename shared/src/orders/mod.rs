@@ -1,11 +1,15 @@
 //! Order operations shared by the api and the worker, each one transaction:
 //! the change, its history and the notifications it causes (the outbox).
 
+pub mod actions;
 pub mod create;
+pub mod reschedule;
 pub mod status;
 pub mod timeline;
 pub mod workflow;
 
+pub use actions::{AvailableActions, Unavailable};
 pub use create::{create_order, CreateOrderError, OrderCreated};
+pub use reschedule::{apply_reschedule, RescheduleWindow};
 pub use status::{change_status, occasion, StatusChangeError, StatusChangeRequest, StatusChanged};
 pub use workflow::{load_workflow, Transition, TransitionError, Workflow, WorkflowError};

@@ -159,7 +159,7 @@ impl TimelineEntry {
     pub fn customer_request(r: &CustomerRequest) -> Self {
         let title = match r.kind.as_str() {
             "reschedule" => "Delivery reschedule requested",
-            "change_address" => "Address change requested",
+            "change_address" => "Delivery address changed",
             _ => "Message to customer support",
         };
         TimelineEntry {
@@ -169,13 +169,13 @@ impl TimelineEntry {
         }
     }
 
-    /// Customer service closed a request; `resolver` is staff-only.
+    /// Customer service closed a request; their reply is the shopper's to
+    /// read, `resolver` is staff-only.
     pub fn request_resolved(r: &CustomerRequest, resolver: &str) -> Self {
         let title = if r.status == "rejected" { "Request declined" } else { "Request resolved" };
         TimelineEntry {
-            detail: Some(r.status.clone()),
+            detail: r.resolution.clone(),
             actor: Some(resolver.to_owned()),
-            note: r.resolution.clone(),
             ..Self::blank(TimelineKind::RequestResolved, r.updated_at, title.to_owned())
         }
     }
@@ -237,6 +237,10 @@ impl TimelineSources {
         entries.extend(self.events.iter().map(TimelineEntry::carrier_event));
         entries.extend(self.issues.iter().map(TimelineEntry::issue));
         entries.extend(self.requests.iter().map(TimelineEntry::customer_request));
+        entries.extend(self.requests.iter().filter_map(|r| {
+            let resolver = r.resolved_by.as_deref()?;
+            Some(TimelineEntry::request_resolved(r, resolver))
+        }));
         if !show_internal {
             entries = entries.into_iter().map(TimelineEntry::redacted).collect();
         }

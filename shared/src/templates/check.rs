@@ -189,6 +189,20 @@ pub const REASON_CODES: &[&str] = &[
 /// The kinds of request `request_received` branches on, plus empty and unknown.
 pub const REQUEST_KINDS: &[&str] = &["reschedule", "change_address", "contact_support", "", "something_new"];
 
+/// The outcomes `request_resolved` branches on, plus empty and unknown.
+pub const RESOLUTION_CODES: &[&str] = &[
+    "address_changed",
+    "reschedule_confirmed",
+    "reschedule_declined",
+    "support_answered",
+    "request_declined",
+    "",
+    "something_new",
+];
+
+/// The longest reply customer service may write to a request.
+pub const RESOLUTION_MAX: usize = 2000;
+
 /// The longest tracking number any carrier's rule accepts
 /// (`Carrier::parse_tracking_number`).
 pub fn tracking_number_max() -> usize {
@@ -258,12 +272,7 @@ pub fn worst_cases(event: NotificationEvent, locale: Locale, public_base_url: &s
         unsubscribe_url: format!("{base}/u/{}", filled("ZW1haWwKYW5hQGV4YW1wbGUuY29t.", 80)),
     };
     if event == NotificationEvent::RequestReceived {
-        let address = format!(
-            "{}, {} {}, ES",
-            filled("Calle de José Ortega y Gasset ", ADDRESS_LINE_MAX),
-            filled("28006", POSTAL_CODE_MAX),
-            filled("Alcalá de Henares ", CITY_MAX)
-        );
+        let address = request_address();
         let support = filled("¿Podéis cambiar la talla? ", SUPPORT_MESSAGE_SHOWN);
         return REQUEST_KINDS
             .iter()
@@ -278,7 +287,28 @@ pub fn worst_cases(event: NotificationEvent, locale: Locale, public_base_url: &s
             })
             .collect();
     }
+    if event == NotificationEvent::RequestResolved {
+        let reply = filled("Hemos hablado con el transportista y lo entregará el jueves. ", RESOLUTION_MAX);
+        return RESOLUTION_CODES
+            .iter()
+            .map(|code| MessageContext {
+                reason_code: (*code).to_owned(),
+                message: if *code == "address_changed" { request_address() } else { reply.clone() },
+                ..base_context.clone()
+            })
+            .collect();
+    }
     REASON_CODES.iter().map(|code| MessageContext { reason_code: (*code).to_owned(), ..base_context.clone() }).collect()
+}
+
+/// A new delivery address on one line, at its longest.
+fn request_address() -> String {
+    format!(
+        "{}, {} {}, ES",
+        filled("Calle de José Ortega y Gasset ", ADDRESS_LINE_MAX),
+        filled("28006", POSTAL_CODE_MAX),
+        filled("Alcalá de Henares ", CITY_MAX)
+    )
 }
 
 /// An SMS as sent at its worst: the fitted text with the longest values.

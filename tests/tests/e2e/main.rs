@@ -6,6 +6,7 @@ mod admin_tools;
 mod auth;
 mod carriers;
 mod crash_safety;
+mod customer_actions;
 mod customer_requests;
 mod delays;
 mod email_delivery;

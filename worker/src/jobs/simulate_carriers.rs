@@ -130,6 +130,7 @@ mod tests {
             delivered_at: None,
             next_poll_at: now,
             poll_failures: 0,
+            rescheduled_to: None,
         }
     }
 

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::auth::{Permission, Principal};
 use crate::errors::{ApiError, ErrorBody};
 use crate::state::AppState;
-use crate::validate::{country, email, optional_text, phone, text, AddressInput};
+use crate::validate::{email, optional_text, phone, text, AddressInput};
 use crate::views::OrderView;
 use crate::{idempotency, json};
 
@@ -119,8 +119,7 @@ fn validate(req: &CreateOrderRequest, now: DateTime<Utc>) -> Result<(NewOrder, O
         return Err(ApiError::invalid("status", "a new order starts as pending or confirmed"));
     }
     let contact = validate_contact(req, locale)?;
-    let a = &req.shipping_address;
-    let country = country("shipping_address.country", &a.country)?;
+    let address = req.shipping_address.validate("shipping_address")?;
     let placed_at = req.placed_at.unwrap_or(now);
     if placed_at > now + chrono::Duration::minutes(5) {
         return Err(ApiError::invalid("placed_at", "placed_at is in the future"));
@@ -142,13 +141,13 @@ fn validate(req: &CreateOrderRequest, now: DateTime<Utc>) -> Result<(NewOrder, O
         contact_name: contact.name,
         locale,
         status,
-        ship_name: text("shipping_address.name", &a.name, 200)?,
-        ship_line1: text("shipping_address.line1", &a.line1, 200)?,
-        ship_line2: optional_text("shipping_address.line2", a.line2.as_ref(), 200)?,
-        ship_city: text("shipping_address.city", &a.city, 100)?,
-        ship_region: optional_text("shipping_address.region", a.region.as_ref(), 100)?,
-        ship_postal_code: text("shipping_address.postal_code", &a.postal_code, 20)?,
-        ship_country: country,
+        ship_name: address.ship_name,
+        ship_line1: address.ship_line1,
+        ship_line2: address.ship_line2,
+        ship_city: address.ship_city,
+        ship_region: address.ship_region,
+        ship_postal_code: address.ship_postal_code,
+        ship_country: address.ship_country,
         estimated_delivery_at: req.estimated_delivery_at,
         created_at: placed_at,
         tracking_code: new_tracking_code(),

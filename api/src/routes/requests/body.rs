@@ -1,16 +1,18 @@
 //! A shopper's request about a parcel, shared by the owner's and the
-//! guest's endpoints. None of the carrier APIs we integrate accepts
-//! reschedules or address changes, so every request is queued for customer
-//! service (status `open`), confirmed to the shopper by notification,
-//! shown in the timeline and audited.
+//! guest's endpoints. An address change applies to the order at once
+//! (status `applied`); a reschedule and a support message wait for customer
+//! service (status `open`), who agree the date with the carrier or reply.
+//! Each is confirmed to the shopper, shown in the timeline and audited.
 
 use chrono::{NaiveDate, Utc};
 use diesel_async::AsyncPgConnection;
 use ordertrack_shared::carriers::TrackingStatus;
-use ordertrack_shared::domain::{NotificationEvent, OrderStatus};
+use ordertrack_shared::domain::NotificationEvent;
+use ordertrack_shared::models::shipment::end_of_day;
 use ordertrack_shared::models::{CustomerRequest, NewAuditEntry, NewOrderEvent, Notification, Order, Shipment};
 use ordertrack_shared::notify::notify_order;
 use ordertrack_shared::orders::timeline::TimelineEntry;
+use ordertrack_shared::orders::{AvailableActions, Unavailable};
 use ordertrack_shared::templates::format_date;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -18,7 +20,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::errors::ApiError;
-use crate::validate::{country, optional_text, text, AddressInput};
+use crate::validate::{text, AddressInput};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
@@ -36,13 +38,13 @@ pub struct CustomerRequestView {
     pub id: Uuid,
     pub order_id: Uuid,
     pub kind: String,
-    /// open until customer service resolves it.
+    /// `applied` (address changes), or `open` until customer service
+    /// resolves or rejects it.
     pub status: String,
     #[schema(value_type = Object)]
     pub details: serde_json::Value,
-    /// Who handles it: always customer service (no carrier API we use
-    /// accepts these changes).
-    pub handled_by: String,
+    /// Customer service's reply, once resolved or rejected.
+    pub resolution: Option<String>,
     pub created_at: chrono::DateTime<Utc>,
 }
 
@@ -54,22 +56,28 @@ impl From<&CustomerRequest> for CustomerRequestView {
             kind: r.kind.clone(),
             status: r.status.clone(),
             details: r.details.clone(),
-            handled_by: "customer_service".into(),
+            resolution: r.resolution.clone(),
             created_at: r.created_at,
         }
     }
 }
 
-/// Statuses after which an address can no longer change.
-const TOO_LATE_FOR_ADDRESS: &[TrackingStatus] = &[
-    TrackingStatus::OutForDelivery,
-    TrackingStatus::Delivered,
-    TrackingStatus::ReturnToSender,
-    TrackingStatus::Cancelled,
-];
+/// What a request does once validated.
+struct Plan {
+    kind: &'static str,
+    status: &'static str,
+    details: serde_json::Value,
+    /// The order after the request's immediate effect, if it has one.
+    changed: Option<Order>,
+    /// What the shopper is told: the event, its reason code and message.
+    notice: (NotificationEvent, &'static str, String),
+}
 
-/// Validates the request against the order and writes it, its audit row and
-/// the confirmation, in the caller's transaction.
+/// Validates the request against the order and writes it with its effect,
+/// timeline entry, audit row and the shopper's confirmation, in the caller's
+/// transaction. An address change applies at once; a reschedule waits for
+/// customer service to agree it with the carrier; a support message waits
+/// for a reply.
 pub async fn create(
     conn: &mut AsyncPgConnection,
     order: &Order,
@@ -78,91 +86,100 @@ pub async fn create(
     role: &str,
     window_days: i64,
 ) -> Result<(CustomerRequest, Vec<Notification>), ApiError> {
-    if matches!(order.status, OrderStatus::Cancelled | OrderStatus::Returned) {
-        return Err(ApiError::conflict("order_closed", format!("the order is {}", order.status)));
-    }
     let shipments = Shipment::for_order(conn, order.id).await?;
-    let statuses: Vec<TrackingStatus> =
-        shipments.iter().map(|s| s.tracking_status.parse().unwrap_or(TrackingStatus::Unknown)).collect();
-    let open_parcel = shipments.iter().zip(&statuses).find(|(_, s)| !s.is_final()).map(|(p, _)| p);
-    let (kind, details, message) = match body {
+    let available = AvailableActions::for_order(order, &shipments, Utc::now().date_naive(), window_days);
+    let refuse = |reason: Unavailable, action: &str| ApiError::conflict(reason.code(), reason.explain(action));
+    let plan = match body {
         CustomerRequestBody::Reschedule { date } => {
-            let parcel = open_parcel.ok_or_else(|| {
-                ApiError::conflict("nothing_in_flight", "no parcel of this order is still on its way")
-            })?;
-            let today = Utc::now().date_naive();
-            if *date <= today || *date > today + chrono::Duration::days(window_days) {
+            let option = &available.reschedule;
+            let (Some(window), Some(parcel_id)) = (option.window, option.shipment_id) else {
+                return Err(refuse(option.reason.unwrap_or(Unavailable::TooLate), "reschedule"));
+            };
+            if !window.contains(*date) {
                 return Err(ApiError::invalid(
                     "date",
-                    format!("choose a date from tomorrow to {window_days} days ahead"),
+                    format!("choose a date from {} to {}", window.earliest, window.latest),
                 ));
             }
-            let when = date.and_hms_opt(12, 0, 0).map(|d| d.and_utc()).unwrap_or_else(Utc::now);
-            let shown = format_date(when, order.locale);
-            ("reschedule", json!({"date": date, "shipment_id": parcel.id}), shown)
+            let shown = format_date(end_of_day(*date), order.locale);
+            Plan {
+                kind: "reschedule",
+                status: "open",
+                details: json!({"date": date, "shipment_id": parcel_id}),
+                changed: None,
+                notice: (NotificationEvent::RequestReceived, "reschedule", shown),
+            }
         }
         CustomerRequestBody::ChangeAddress { address } => {
-            if order.status == OrderStatus::OutForDelivery || statuses.iter().any(|s| TOO_LATE_FOR_ADDRESS.contains(s))
-            {
-                return Err(ApiError::conflict(
-                    "too_late",
-                    "the address can no longer change: the parcel is out for delivery or done",
-                ));
+            if let Some(reason) = available.change_address.reason {
+                return Err(refuse(reason, "change the address"));
             }
-            let country = country("address.country", &address.country)?;
-            let new_address = json!({
-                "name": text("address.name", &address.name, 200)?,
-                "line1": text("address.line1", &address.line1, 200)?,
-                "line2": optional_text("address.line2", address.line2.as_ref(), 200)?,
-                "city": text("address.city", &address.city, 100)?,
-                "region": optional_text("address.region", address.region.as_ref(), 100)?,
-                "postal_code": text("address.postal_code", &address.postal_code, 20)?,
-                "country": country,
+            let new_address = address.validate("address")?;
+            // No carrier API we use redirects a parcel: staff see which are on their way.
+            let in_flight: Vec<&str> = shipments
+                .iter()
+                .filter(|s| !s.tracking_status.parse().is_ok_and(|status: TrackingStatus| status.is_final()))
+                .map(|s| s.tracking_number.as_str())
+                .collect();
+            let details = json!({
+                "address": new_address,
+                "previous_address": order.shipping_address(),
+                "parcels_in_flight": in_flight,
             });
-            let line = format!(
-                "{}, {} {}, {}",
-                new_address["line1"].as_str().unwrap_or_default(),
-                new_address["postal_code"].as_str().unwrap_or_default(),
-                new_address["city"].as_str().unwrap_or_default(),
-                new_address["country"].as_str().unwrap_or_default()
-            );
-            ("change_address", json!({"address": new_address}), line)
+            let changed = Order::change_address(conn, order.id, &new_address).await?;
+            Plan {
+                kind: "change_address",
+                status: "applied",
+                details,
+                changed: Some(changed),
+                notice: (NotificationEvent::RequestResolved, "address_changed", new_address.one_line()),
+            }
         }
         CustomerRequestBody::ContactSupport { message } => {
+            if let Some(reason) = available.contact_support.reason {
+                return Err(refuse(reason, "write to support"));
+            }
             let message = text("message", message, 2000)?;
             let preview: String = message.chars().take(200).collect();
-            ("contact_support", json!({"message": message}), preview)
+            Plan {
+                kind: "contact_support",
+                status: "open",
+                details: json!({"message": message}),
+                changed: None,
+                notice: (NotificationEvent::RequestReceived, "contact_support", preview),
+            }
         }
     };
+    let order = plan.changed.as_ref().unwrap_or(order);
     let now = Utc::now();
     let request = CustomerRequest {
         id: Uuid::now_v7(),
         order_id: order.id,
-        shipment_id: open_parcel.map(|p| p.id),
-        kind: kind.to_owned(),
-        status: "open".into(),
-        details,
+        shipment_id: available.reschedule.shipment_id,
+        kind: plan.kind.to_owned(),
+        status: plan.status.to_owned(),
+        details: plan.details,
         requested_by: requested_by.to_owned(),
         resolution: None,
         created_at: now,
         updated_at: now,
+        resolved_by: None,
     };
     request.insert(conn).await?;
     NewOrderEvent::append(conn, &[TimelineEntry::customer_request(&request).event_for(order)]).await?;
     NewAuditEntry {
         actor: requested_by.to_owned(),
         role: role.to_owned(),
-        action: format!("customer_request.{kind}"),
+        action: format!("customer_request.{}", plan.kind),
         target_type: Some("order".into()),
         target_id: Some(order.id.to_string()),
-        after: Some(json!({"request_id": request.id, "details": request.details})),
+        after: Some(json!({"request_id": request.id, "status": request.status, "details": request.details})),
         ..NewAuditEntry::default()
     }
     .insert(conn)
     .await?;
-    let payload = json!({"reason_code": kind, "message": message});
-    let notifications =
-        notify_order(conn, order, NotificationEvent::RequestReceived, &format!("request-{}", request.id), payload)
-            .await?;
+    let (event, reason_code, message) = plan.notice;
+    let payload = json!({"reason_code": reason_code, "message": message});
+    let notifications = notify_order(conn, order, event, &format!("request-{}", request.id), payload).await?;
     Ok((request, notifications))
 }

@@ -1,16 +1,20 @@
 //! Shoppers' requests (reschedule, address change, support) and customer service's queue
 //! of them.
 
+pub mod actions;
 pub mod body;
 pub mod create;
 pub mod create_guest;
 pub mod list;
+mod outcome;
 pub mod resolve;
 
 use actix_web::web;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(create::create_customer_request)
+    cfg.service(actions::order_actions)
+        .service(actions::guest_actions)
+        .service(create::create_customer_request)
         .service(create_guest::create_guest_request)
         .service(list::list_customer_requests)
         .service(resolve::resolve_customer_request);

@@ -1,6 +1,8 @@
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use diesel_async::AsyncConnection;
+use ordertrack_shared::domain::NotificationEvent;
 use ordertrack_shared::models::{CustomerRequest, NewAuditEntry, NewOrderEvent, Order};
+use ordertrack_shared::notify::notify_order;
 use ordertrack_shared::orders::timeline::TimelineEntry;
 use serde::Deserialize;
 use serde_json::json;
@@ -8,6 +10,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::body::CustomerRequestView;
+use super::outcome;
 use crate::audit;
 use crate::auth::{Permission, Principal};
 use crate::errors::{ApiError, ErrorBody};
@@ -19,11 +22,14 @@ use crate::state::AppState;
 pub struct Resolution {
     /// resolved or rejected.
     pub status: String,
-    /// What was done (shown to staff).
+    /// The reply to the shopper: sent to them in the outcome message and
+    /// shown on their timeline.
     pub resolution: String,
 }
 
-/// Close a customer request (customer service).
+/// Close a customer request (customer service). Resolving a reschedule
+/// applies the agreed date (the parcel's and order's estimate; delay
+/// detection holds to it); the shopper is told the outcome either way.
 #[utoipa::path(
     post, path = "/api/v1/requests/{id}/resolve", tag = "customer service",
     params(("id" = Uuid, Path, description = "Request id")),
@@ -31,7 +37,7 @@ pub struct Resolution {
     responses(
         (status = 200, description = "Closed", body = CustomerRequestView),
         (status = 404, description = "Not found", body = ErrorBody),
-        (status = 409, description = "Already closed", body = ErrorBody),
+        (status = 409, description = "Already closed, or the parcel can no longer be rescheduled", body = ErrorBody),
     ),
     security(("bearer" = []))
 )]
@@ -54,23 +60,29 @@ pub async fn resolve_customer_request(
     }
     let entry = audit::entry(&principal, &req, "customer_request.resolve", "customer_request", &id.to_string());
     let mut conn = state.conn().await?;
-    let request = conn
+    let (request, notifications) = conn
         .transaction::<_, ApiError, _>(async |conn| {
-            let Some(request) = CustomerRequest::close(conn, *id, &body.status, &resolution).await? else {
+            let Some(request) =
+                CustomerRequest::close(conn, *id, &body.status, &resolution, &principal.actor()).await?
+            else {
                 return Err(if CustomerRequest::exists(conn, *id).await? {
                     ApiError::conflict("closed", "this request is already closed")
                 } else {
                     ApiError::NotFound("request")
                 });
             };
-            let order = Order::find(conn, request.order_id).await?;
+            let order = Order::find_for_update(conn, request.order_id).await?;
+            let (order, notice) = outcome::apply(conn, &order, &request).await?;
             let resolved = TimelineEntry::request_resolved(&request, &principal.actor());
             NewOrderEvent::append(conn, &[resolved.event_for(&order)]).await?;
             let after = json!({"status": body.status, "resolution": resolution});
             NewAuditEntry { before: Some(json!({"status": "open"})), after: Some(after), ..entry }.insert(conn).await?;
-            Ok(request)
+            let occasion = format!("resolved-{}", request.id);
+            let notifications =
+                notify_order(conn, &order, NotificationEvent::RequestResolved, &occasion, notice).await?;
+            Ok((request, notifications))
         })
         .await?;
-    state.enqueuer.announce_events().await;
+    state.enqueuer.after_commit(&notifications).await;
     Ok(HttpResponse::Ok().json(CustomerRequestView::from(&request)))
 }

@@ -11,6 +11,7 @@ pub mod errors;
 pub mod idempotency;
 pub mod json;
 pub mod live;
+pub mod locale;
 pub mod middleware;
 pub mod openapi;
 pub mod rate_limit;

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use ordertrack_shared::domain::{Locale, OrderStatus};
+use ordertrack_shared::i18n::status_text;
 use ordertrack_shared::models::{Order, Shipment};
 pub use ordertrack_shared::orders::timeline::{ShipmentView, TimelineEntry, TimelineKind, TimelineSources};
 use serde::Serialize;
@@ -32,6 +33,8 @@ pub struct OrderView {
     pub id: Uuid,
     pub order_number: String,
     pub status: OrderStatus,
+    /// `status` in words, in the language asked for.
+    pub status_text: String,
     /// Send it back (or as `If-Match`) when changing the status.
     pub version: i32,
     pub locale: Locale,
@@ -46,11 +49,13 @@ pub struct OrderView {
 }
 
 impl OrderView {
-    pub fn new(order: &Order, shipments: &[Shipment]) -> Self {
+    /// The order with its texts in `locale`.
+    pub fn new(order: &Order, shipments: &[Shipment], locale: Locale) -> Self {
         OrderView {
             id: order.id,
             order_number: order.order_number.clone(),
             status: order.status,
+            status_text: status_text(order.status, locale).to_owned(),
             version: order.version,
             locale: order.locale,
             customer_id: order.customer_id,
@@ -69,7 +74,7 @@ impl OrderView {
                 country: order.ship_country.clone(),
             },
             estimated_delivery_at: order.estimated_delivery_at,
-            shipments: shipments.iter().map(ShipmentView::from).collect(),
+            shipments: shipments.iter().map(|s| ShipmentView::new(s, locale)).collect(),
             created_at: order.created_at,
             updated_at: order.updated_at,
         }

@@ -3,6 +3,7 @@
 //! Topics each have one home: `orders` (creation, status changes, workflow),
 //! `carriers` (formats, clients, applying tracking updates, polling cadence),
 //! `notify` (fan-out, preferences), `templates` (render, check, diff),
+//! `i18n` (every shopper-visible word and date outside the templates),
 //! `webhooks` (every inbound signature check), `channels` (outgoing
 //! providers) and `jobs` (payloads, queues, the recurring-job registry).
 //! `domain` holds value types and `models` one file per table with its
@@ -14,6 +15,7 @@ pub mod channels;
 pub mod config;
 pub mod db;
 pub mod domain;
+pub mod i18n;
 pub mod jobs;
 pub mod links;
 pub mod metrics;

@@ -1,11 +1,14 @@
 //! One order event as live-update clients receive it, rendered once per
-//! audience: staff see everything, shoppers never see staff-only events nor
-//! the internal fields of an entry.
+//! audience and language: staff see everything, shoppers never see
+//! staff-only events nor the internal fields of an entry. The log holds the
+//! entry in English; it is localized here, on the way out, so one event
+//! serves subscribers of every language.
 
 use chrono::{DateTime, Utc};
-use ordertrack_shared::domain::OrderStatus;
-use ordertrack_shared::models::OrderEvent;
-use ordertrack_shared::orders::timeline::INTERNAL_FIELDS;
+use ordertrack_shared::domain::{Locale, OrderStatus};
+use ordertrack_shared::i18n::zone_for_country;
+use ordertrack_shared::models::{EventOrder, OrderEvent};
+use ordertrack_shared::orders::timeline::{TimelineEntry, INTERNAL_FIELDS};
 use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -22,7 +25,9 @@ pub struct LiveEventBody {
     pub kind: String,
     /// When it was recorded.
     pub created_at: DateTime<Utc>,
-    /// The timeline entry, as `GET /api/v1/orders/{id}/timeline` shows it.
+    /// The timeline entry, as `GET /api/v1/orders/{id}/timeline` shows it, in
+    /// the language the stream was opened with (`locale`, `Accept-Language`,
+    /// else the order's).
     #[schema(value_type = crate::views::TimelineEntry)]
     pub entry: Value,
 }
@@ -35,15 +40,26 @@ pub struct LiveEvent {
     pub kind: String,
     /// The order's status when the event was read (the admin stream filters on it).
     pub order_status: OrderStatus,
+    /// The language of subscribers who asked for none.
+    pub order_locale: Locale,
     pub created_at: DateTime<Utc>,
-    /// The event JSON for staff.
-    pub staff_json: String,
-    /// The event JSON for shoppers; `None` when they may not see it.
-    pub public_json: Option<String>,
+    /// The event JSON for staff, one per locale in `Locale::ALL` order.
+    staff_json: Vec<String>,
+    /// The event JSON for shoppers, likewise; `None` when they may not see it.
+    public_json: Option<Vec<String>>,
 }
 
 impl LiveEvent {
-    pub fn new(event: OrderEvent, order_status: OrderStatus) -> LiveEvent {
+    pub fn new(event: OrderEvent, order: EventOrder) -> LiveEvent {
+        // Per event, not per subscriber: the country's zone stands in for
+        // each shopper's own (the timeline endpoint reads their preference).
+        let zone = zone_for_country(&order.ship_country);
+        let readable: Option<TimelineEntry> = serde_json::from_value(event.entry.clone()).ok();
+        let localized = |locale: Locale| match &readable {
+            Some(entry) => serde_json::to_value(entry.clone().localized(locale, zone)).unwrap_or_default(),
+            // Not an entry this version reads: as logged.
+            None => event.entry.clone(),
+        };
         let body = |entry: Value| {
             serde_json::to_string(&LiveEventBody {
                 id: event.id,
@@ -55,33 +71,44 @@ impl LiveEvent {
             .unwrap_or_default()
         };
         let public_json = (!event.staff_only).then(|| {
-            let mut entry = event.entry.clone();
-            if let Some(fields) = entry.as_object_mut() {
-                for field in INTERNAL_FIELDS {
-                    fields.remove(field);
-                }
-            }
-            body(entry)
+            Locale::ALL
+                .iter()
+                .map(|locale| {
+                    let mut entry = localized(*locale);
+                    if let Some(fields) = entry.as_object_mut() {
+                        for field in INTERNAL_FIELDS {
+                            fields.remove(field);
+                        }
+                    }
+                    body(entry)
+                })
+                .collect()
         });
+        let staff_json = Locale::ALL.iter().map(|locale| body(localized(*locale))).collect();
         LiveEvent {
             id: event.id,
             order_id: event.order_id,
             customer_id: event.customer_id,
             kind: event.kind.clone(),
-            order_status,
+            order_status: order.status,
+            order_locale: order.locale,
             created_at: event.created_at,
-            staff_json: body(event.entry.clone()),
+            staff_json,
             public_json,
         }
     }
 
-    /// The JSON this audience may see, if any.
-    pub fn json_for(&self, staff: bool) -> Option<&str> {
-        if staff {
-            Some(&self.staff_json)
-        } else {
-            self.public_json.as_deref()
-        }
+    /// Whether this audience may see the event at all.
+    pub fn visible_to(&self, staff: bool) -> bool {
+        staff || self.public_json.is_some()
+    }
+
+    /// The JSON this audience may see, if any, in `locale` (else the order's).
+    pub fn json_for(&self, staff: bool, locale: Option<Locale>) -> Option<&str> {
+        let locale = locale.unwrap_or(self.order_locale);
+        let index = Locale::ALL.iter().position(|l| *l == locale)?;
+        let texts = if staff { Some(&self.staff_json) } else { self.public_json.as_ref() };
+        texts?.get(index).map(String::as_str)
     }
 
     /// A customer request or its outcome (the admin stream's `queue=requests`).

@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use ordertrack_shared::domain::OrderStatus;
+use ordertrack_shared::domain::{Locale, OrderStatus};
 use ordertrack_shared::metrics::{STREAM_CLIENTS, STREAM_DROPPED, STREAM_EVENTS_DELIVERED};
 use ordertrack_shared::models::EventScope;
 use tokio::sync::{mpsc, watch};
@@ -39,6 +39,9 @@ pub enum Follow {
 pub struct Viewer {
     /// Staff see staff-only events and internal fields.
     pub staff: bool,
+    /// The language asked for when the stream opened; `None` reads each
+    /// event in its order's language.
+    pub locale: Option<Locale>,
     /// The token (or tracking code) the connection counts against.
     pub principal: String,
     pub ip: String,
@@ -236,7 +239,7 @@ impl Drop for Subscription {
 }
 
 fn wants(client: &Client, event: &LiveEvent) -> bool {
-    event.json_for(client.viewer.staff).is_some() && client.follow.matches(event)
+    event.visible_to(client.viewer.staff) && client.follow.matches(event)
 }
 
 impl Follow {

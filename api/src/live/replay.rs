@@ -36,13 +36,13 @@ pub async fn missed(db: &DbPool, follow: &Follow, staff: bool, after: i64, until
             return Missed::Reset("unavailable");
         };
         let full = page.len() as i64 == BATCH;
-        for (event, status) in page {
+        for (event, order) in page {
             if event.id > until {
                 return Missed::Events(found);
             }
             cursor = event.id;
-            let event = LiveEvent::new(event, status);
-            if event.json_for(staff).is_some() && follow.matches(&event) {
+            let event = LiveEvent::new(event, order);
+            if event.visible_to(staff) && follow.matches(&event) {
                 found.push(event);
                 if found.len() > MAX_REPLAY {
                     return Missed::Reset("too_many_missed");

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use actix_web::web::Bytes;
 use actix_web::HttpResponse;
 use ordertrack_shared::db::DbPool;
+use ordertrack_shared::domain::Locale;
 use ordertrack_shared::metrics::STREAM_DELIVERY;
 use tokio::sync::mpsc;
 
@@ -26,6 +27,8 @@ pub struct StreamPlan {
     pub staff: bool,
     /// Resume after this event id (`Last-Event-ID`).
     pub resume_after: Option<i64>,
+    /// The language of the entries; `None`: each order's.
+    pub locale: Option<Locale>,
 }
 
 /// The `text/event-stream` response for a registered client.
@@ -76,7 +79,7 @@ async fn write(
         match missed(&db, &plan.follow, plan.staff, after, sub.position).await {
             Missed::Events(events) => {
                 for event in events {
-                    if let Some(json) = event.json_for(plan.staff) {
+                    if let Some(json) = event.json_for(plan.staff, plan.locale) {
                         send(&tx, event_frame(event.id, json)).await?;
                     }
                 }
@@ -92,7 +95,7 @@ async fn write(
         tokio::select! {
             event = sub.events.recv() => match event {
                 Some(event) if event.id > last_sent => {
-                    if let Some(json) = event.json_for(plan.staff) {
+                    if let Some(json) = event.json_for(plan.staff, plan.locale) {
                         send(&tx, event_frame(event.id, json)).await?;
                         observe_delivery(&event);
                     }

@@ -72,9 +72,9 @@ async fn catch_up(hub: &Hub, db: &DbPool, enqueuer: &Enqueuer) -> Result<(), Box
     loop {
         let events = OrderEvent::after(&mut conn, EventScope::All, position, BATCH).await?;
         let count = events.len() as i64;
-        for (event, status) in events {
+        for (event, order) in events {
             position = event.id;
-            hub.dispatch(&Arc::new(LiveEvent::new(event, status)));
+            hub.dispatch(&Arc::new(LiveEvent::new(event, order)));
         }
         if count < BATCH {
             return Ok(());

@@ -27,21 +27,4 @@ impl OrderStatus {
     pub fn is_terminal(self) -> bool {
         matches!(self, OrderStatus::Cancelled | OrderStatus::Returned)
     }
-
-    /// A short human sentence for timelines and messages (English; templates localize).
-    pub fn describe(self) -> &'static str {
-        match self {
-            OrderStatus::Pending => "Order received",
-            OrderStatus::Confirmed => "Order confirmed",
-            OrderStatus::Processing => "Order is being prepared",
-            OrderStatus::OnHold => "Order is on hold",
-            OrderStatus::Shipped => "Order shipped",
-            OrderStatus::InTransit => "Parcel in transit",
-            OrderStatus::OutForDelivery => "Out for delivery",
-            OrderStatus::Exception => "Delivery problem",
-            OrderStatus::Delivered => "Delivered",
-            OrderStatus::Cancelled => "Order cancelled",
-            OrderStatus::Returned => "Order returned",
-        }
-    }
 }

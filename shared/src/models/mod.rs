@@ -35,7 +35,7 @@ pub use notification::{DueNotification, NewNotification, Notification};
 pub use notification_attempt::{NewNotificationAttempt, NotificationAttempt};
 pub use opt_out::OptOut;
 pub use order::{NewOrder, Order, OrderFilter, ShippingAddress, SortOrder};
-pub use order_event::{EventScope, NewOrderEvent, OrderEvent};
+pub use order_event::{EventOrder, EventScope, NewOrderEvent, OrderEvent};
 pub use phone_verification::PhoneVerification;
 pub use preferences::Preferences;
 pub use provider_event::NewProviderEvent;

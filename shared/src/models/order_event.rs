@@ -9,7 +9,7 @@ use diesel::sql_types::BigInt;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use crate::domain::OrderStatus;
+use crate::domain::{Locale, OrderStatus};
 use crate::schema::{order_events, orders};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -34,6 +34,16 @@ pub struct NewOrderEvent {
     pub kind: String,
     pub staff_only: bool,
     pub entry: serde_json::Value,
+}
+
+/// What a reader of an event needs of its order, as it is now.
+#[derive(Debug, Clone, Queryable)]
+pub struct EventOrder {
+    pub status: OrderStatus,
+    /// Subscribers who asked for no language read the order's.
+    pub locale: Locale,
+    /// Dates in titles are in this country's zone.
+    pub ship_country: String,
 }
 
 /// Which events a reader wants.
@@ -90,19 +100,19 @@ impl OrderEvent {
     }
 
     /// Numbered events after `after`, oldest first, at most `limit`, each
-    /// with its order's current status.
+    /// with its order's current status, locale and country.
     pub async fn after(
         conn: &mut AsyncPgConnection,
         scope: EventScope,
         after: i64,
         limit: i64,
-    ) -> QueryResult<Vec<(OrderEvent, OrderStatus)>> {
+    ) -> QueryResult<Vec<(OrderEvent, EventOrder)>> {
         let mut query = order_events::table
             .inner_join(orders::table)
             .filter(order_events::id.gt(after))
             .order(order_events::id.asc())
             .limit(limit)
-            .select((OrderEvent::as_select(), orders::status))
+            .select((OrderEvent::as_select(), (orders::status, orders::locale, orders::ship_country)))
             .into_boxed();
         query = match scope {
             EventScope::Order(order_id) => query.filter(order_events::order_id.eq(order_id)),

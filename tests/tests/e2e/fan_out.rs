@@ -146,7 +146,8 @@ async fn guests_hear_on_the_email_and_phone_they_gave() {
     assert_eq!(page.status(), 200);
     assert!(page.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
     let html = page.text().await.unwrap();
-    assert!(html.contains("Заказ SO-G") && html.contains("Out for delivery") && html.contains("lang=\"ru\""), "{html}");
+    assert!(html.contains("Заказ SO-G") && html.contains("Передан курьеру") && html.contains("lang=\"ru\""), "{html}");
+    assert!(!html.contains("Out for delivery"), "{html}");
     assert_eq!(app.http.get(app.url("/t/AAAAAAAAAAAA")).send().await.unwrap().status(), 404);
     app.stop().await;
 }

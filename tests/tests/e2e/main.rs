@@ -12,6 +12,7 @@ mod delays;
 mod email_delivery;
 mod fan_out;
 mod live_updates;
+mod localization;
 mod ops;
 mod orders_create;
 mod orders_read;

@@ -16,7 +16,7 @@ async fn new_customers_get_the_documented_defaults() {
     assert_eq!(prefs["quiet_hours"], Value::Null);
     assert_eq!(prefs["phone"]["verified"], false);
     let channels = prefs["channels"].as_object().unwrap();
-    assert_eq!(channels.len(), 11, "every event but verification codes");
+    assert_eq!(channels.len(), 12, "every event but verification codes");
     assert!(channels.values().all(|c| c == &json!(["email", "push"])), "{channels:?}");
     app.stop().await;
 }

@@ -196,7 +196,7 @@ pub async fn create_order(
     let outcome = conn
         .transaction::<_, ApiError, _>(async move |conn| {
             let created = orders::create_order(conn, new_order, new_customer.as_ref(), actor).await?;
-            let body = serde_json::to_value(OrderView::new(&created.order, &[]))
+            let body = serde_json::to_value(OrderView::new(&created.order, &[], created.order.locale))
                 .map_err(|e| ApiError::Internal(e.to_string()))?;
             if let Some(key) = stored_key {
                 IdempotentResponse {

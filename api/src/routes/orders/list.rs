@@ -1,4 +1,4 @@
-use actix_web::{get, web, HttpResponse};
+use actix_web::{get, web, HttpRequest, HttpResponse};
 use ordertrack_shared::domain::OrderStatus;
 use ordertrack_shared::models::{Order, OrderFilter, Shipment, SortOrder};
 use serde::{Deserialize, Serialize};
@@ -8,6 +8,7 @@ use uuid::Uuid;
 use crate::auth::{Permission, Principal};
 use crate::cursor;
 use crate::errors::{ApiError, ErrorBody};
+use crate::locale;
 use crate::state::AppState;
 use crate::views::OrderView;
 
@@ -45,7 +46,7 @@ pub struct OrderPage {
 /// paginated by cursor.
 #[utoipa::path(
     get, path = "/api/v1/orders", tag = "orders",
-    params(ListOrdersQuery),
+    params(ListOrdersQuery, ("Accept-Language" = Option<String>, Header, description = "Preferred languages; the best supported one (en, es, ro, ru) writes the texts")),
     responses(
         (status = 200, description = "One page", body = OrderPage),
         (status = 400, description = "Bad parameter", body = ErrorBody),
@@ -56,6 +57,7 @@ pub struct OrderPage {
 pub async fn list_orders(
     state: web::Data<AppState>,
     principal: Principal,
+    req: HttpRequest,
     query: web::Query<ListOrdersQuery>,
 ) -> Result<HttpResponse, ApiError> {
     principal.require(Permission::ListOrders)?;
@@ -93,7 +95,7 @@ pub async fn list_orders(
         .iter()
         .map(|o| {
             let own: Vec<Shipment> = shipments.iter().filter(|s| s.order_id == o.id).cloned().collect();
-            OrderView::new(o, &own)
+            OrderView::new(o, &own, locale::accepted(&req).unwrap_or(o.locale))
         })
         .collect();
     Ok(HttpResponse::Ok().json(OrderPage { orders, next_cursor }))

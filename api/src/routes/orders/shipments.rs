@@ -12,6 +12,7 @@ use crate::audit;
 use crate::auth::{Permission, Principal};
 use crate::errors::{ApiError, ErrorBody};
 use crate::json;
+use crate::locale;
 use crate::state::AppState;
 use crate::views::ShipmentView;
 
@@ -25,7 +26,7 @@ pub struct CreateShipmentRequest {
 /// Attach a parcel to an order. Answers with the carrier's public tracking URL.
 #[utoipa::path(
     post, path = "/api/v1/orders/{id}/shipments", tag = "orders",
-    params(("id" = Uuid, Path, description = "Order id")),
+    params(("id" = Uuid, Path, description = "Order id"), ("Accept-Language" = Option<String>, Header, description = "Preferred languages; the best supported one (en, es, ro, ru) writes the texts")),
     request_body = CreateShipmentRequest,
     responses(
         (status = 201, description = "Created", body = ShipmentView),
@@ -75,5 +76,5 @@ pub async fn create_shipment(
     }
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/orders/{}", order.id)))
-        .json(ShipmentView::from(&shipment)))
+        .json(ShipmentView::new(&shipment, locale::accepted(&req).unwrap_or(order.locale))))
 }

@@ -14,6 +14,7 @@ use crate::audit;
 use crate::auth::{Permission, Principal};
 use crate::errors::{ApiError, ErrorBody};
 use crate::json;
+use crate::locale;
 use crate::state::AppState;
 use crate::views::OrderView;
 
@@ -56,6 +57,7 @@ fn source_for(role: Role) -> ChangeSource {
     params(
         ("id" = Uuid, Path, description = "Order id"),
         ("If-Match" = Option<String>, Header, description = "The order's ETag (version)"),
+        ("Accept-Language" = Option<String>, Header, description = "Preferred languages; the best supported one (en, es, ro, ru) writes the texts"),
     ),
     request_body = UpdateStatusRequest,
     responses(
@@ -115,7 +117,9 @@ pub async fn update_order_status(
     state.enqueuer.after_commit(&changed.notifications).await;
     let order = changed.order;
     let shipments = Shipment::for_order(&mut conn, order.id).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, format!("\"{}\"", order.version)))
-        .json(OrderView::new(&order, &shipments)))
+    Ok(HttpResponse::Ok().insert_header((header::ETAG, format!("\"{}\"", order.version))).json(OrderView::new(
+        &order,
+        &shipments,
+        locale::accepted(&req).unwrap_or(order.locale),
+    )))
 }

@@ -1,8 +1,10 @@
 use actix_web::{get, web, HttpRequest, HttpResponse};
-use ordertrack_shared::templates::format_date;
+use ordertrack_shared::domain::Locale;
+use ordertrack_shared::i18n::{format_date, format_datetime};
 use serde::Serialize;
 
 use crate::errors::ApiError;
+use crate::locale::{shopper_zone, LocaleQuery};
 use crate::routes::orders::load::order_by_link;
 use crate::routes::tracking::lookup::tracking_view;
 use crate::state::AppState;
@@ -19,6 +21,8 @@ struct Parcel {
 struct Entry {
     when: String,
     title: String,
+    /// A carrier scan's own words, under our translated title.
+    carrier_text: Option<String>,
     location: Option<String>,
 }
 
@@ -34,10 +38,11 @@ struct Page {
 
 /// The shopper's tracking page: where every message's link leads. The code
 /// in the link is the proof (no login); newest events first, in the order's
-/// language. Rate limited per client IP.
+/// language (or `?locale=`), times in the shopper's time zone. Rate limited
+/// per client IP.
 #[utoipa::path(
     get, path = "/t/{code}", tag = "tracking",
-    params(("code" = String, Path, description = "The code from the tracking link")),
+    params(("code" = String, Path, description = "The code from the tracking link"), LocaleQuery),
     responses((status = 200, description = "HTML page", content_type = "text/html"), (status = 404, description = "No such link"))
 )]
 #[get("/t/{code}")]
@@ -45,23 +50,28 @@ pub async fn tracking_page(
     state: web::Data<AppState>,
     req: HttpRequest,
     code: web::Path<String>,
+    query: web::Query<LocaleQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let mut conn = state.conn().await?;
     let order = order_by_link(&state, &req, &mut conn, &code).await?;
-    let view = tracking_view(&mut conn, &order).await?;
-    let locale = order.locale;
+    // A page, not an API: a language we do not write shows the order's
+    // rather than an error. The browser's Accept-Language is not asked:
+    // the shopper chose their language when ordering.
+    let locale = query.locale.as_deref().and_then(Locale::from_tag).unwrap_or(order.locale);
+    let zone = shopper_zone(&mut conn, &order).await?;
+    let view = tracking_view(&mut conn, &order, locale, zone).await?;
     let page = Page {
         locale: locale.to_string(),
         order_number: view.order_number,
         status_text: view.status_text,
-        estimated_delivery: view.estimated_delivery_at.map(|at| format_date(at, locale)).unwrap_or_default(),
+        estimated_delivery: view.estimated_delivery_at.map(|at| format_date(at, locale, zone)).unwrap_or_default(),
         parcels: view
             .shipments
             .into_iter()
             .map(|s| Parcel {
                 carrier: s.carrier.display_name().to_owned(),
                 tracking_number: s.tracking_number,
-                status: s.tracking_status.replace('_', " "),
+                status: s.tracking_status_text,
                 url: s.tracking_url,
             })
             .collect(),
@@ -70,8 +80,9 @@ pub async fn tracking_page(
             .into_iter()
             .rev()
             .map(|e| Entry {
-                when: format!("{} {}", format_date(e.occurred_at, locale), e.occurred_at.format("%H:%M UTC")),
+                when: format_datetime(e.occurred_at, locale, zone),
                 title: e.title,
+                carrier_text: e.carrier_text,
                 location: e.location,
             })
             .collect(),

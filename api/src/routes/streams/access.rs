@@ -5,6 +5,7 @@
 //! stream.
 
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
+use ordertrack_shared::domain::Locale;
 use ordertrack_shared::models::StreamTicket;
 use uuid::Uuid;
 
@@ -86,10 +87,12 @@ pub fn viewer(
     principal: Option<&Principal>,
     guest_key: &str,
     kind: &'static str,
+    locale: Option<Locale>,
 ) -> Viewer {
     let ip = crate::client_ip::client_key(req, &state.config.webhooks.trusted_proxies);
     Viewer {
         staff: principal.is_some_and(|p| p.role.sees_all_orders()),
+        locale,
         principal: principal.map_or_else(|| format!("guest:{guest_key}"), |p| p.token_id.to_string()),
         ip,
         kind,
@@ -125,8 +128,8 @@ pub fn open_sse(
     viewer: Viewer,
     resume: Option<i64>,
 ) -> Result<actix_web::HttpResponse, ApiError> {
-    let staff = viewer.staff;
+    let (staff, locale) = (viewer.staff, viewer.locale);
     let subscription = register(state, follow.clone(), viewer)?;
-    let plan = StreamPlan { follow, staff, resume_after: resume };
+    let plan = StreamPlan { follow, staff, resume_after: resume, locale };
     Ok(sse::respond(subscription, plan, state.db.clone()))
 }

@@ -17,6 +17,7 @@ use std::time::Instant;
 
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use actix_ws::{CloseCode, CloseReason, Message, MessageStream, Session};
+use ordertrack_shared::domain::Locale;
 use ordertrack_shared::models::Order;
 use serde::Deserialize;
 use serde_json::json;
@@ -28,6 +29,7 @@ use crate::auth::Principal;
 use crate::errors::{ApiError, ErrorBody};
 use crate::live::hub::{Follow, Subscription};
 use crate::live::replay::{missed, Missed};
+use crate::locale;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -35,6 +37,9 @@ use crate::state::AppState;
 pub struct WsQuery {
     /// A stream ticket with scope `ws`, for browsers.
     pub ticket: Option<String>,
+    /// The language of the entries: en, es, ro or ru. Wins over
+    /// `Accept-Language`; without either, each order's language.
+    pub locale: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -50,12 +55,13 @@ enum Command {
 /// Without a token or ticket the socket may only follow tracking codes.
 #[utoipa::path(
     get, path = "/api/v1/ws", tag = "live",
-    params(WsQuery),
+    params(WsQuery, ("Accept-Language" = Option<String>, Header, description = "Preferred languages; the best supported one (en, es, ro, ru) writes the texts unless `locale` is given")),
     responses(
         (status = 101, description = "Switching to the WebSocket protocol"),
         (status = 400, description = "Not a WebSocket handshake", body = ErrorBody),
         (status = 401, description = "A bad, used or expired ticket", body = ErrorBody),
         (status = 403, description = "An Origin that may not connect", body = ErrorBody),
+        (status = 422, description = "A `locale` we do not write", body = ErrorBody),
         (status = 429, description = "Too many streams for this token or address", body = ErrorBody),
         (status = 503, description = "This replica holds as many streams as it may", body = ErrorBody),
     ),
@@ -75,14 +81,15 @@ pub async fn websocket(
             return Err(ApiError::Forbidden);
         }
     }
+    let locale = locale::requested(&req, query.locale.as_deref())?;
     let principal = caller(&state, &req, query.ticket.as_deref(), TicketScope::Ws).await?;
     let ip = crate::client_ip::client_key(&req, &state.config.webhooks.trusted_proxies);
-    let viewer = viewer(&state, &req, principal.as_ref(), &ip, "ws");
+    let viewer = viewer(&state, &req, principal.as_ref(), &ip, "ws", locale);
     let staff = viewer.staff;
     let subscription = register(&state, Follow::Orders(Default::default()), viewer)?;
     let (response, session, messages) =
         actix_ws::handle(&req, body).map_err(|e| ApiError::bad_request("not_websocket", e.to_string(), None))?;
-    let socket = Socket { state: state.clone(), principal, staff, ip, session, last_sent: HashMap::new() };
+    let socket = Socket { state: state.clone(), principal, staff, locale, ip, session, last_sent: HashMap::new() };
     actix_web::rt::spawn(socket.run(subscription, messages));
     Ok(response)
 }
@@ -92,6 +99,8 @@ struct Socket {
     principal: Option<Principal>,
     /// Sees staff-only events and internal fields.
     staff: bool,
+    /// The language of the entries; `None`: each order's.
+    locale: Option<Locale>,
     ip: String,
     session: Session,
     /// Per followed order, the last event id sent (no duplicates after a replay).
@@ -125,7 +134,7 @@ impl Socket {
                         let fresh = self.last_sent.get(&event.order_id).is_some_and(|last| event.id > *last);
                         if fresh {
                             self.last_sent.insert(event.order_id, event.id);
-                            match event.json_for(self.staff) {
+                            match event.json_for(self.staff, self.locale) {
                                 Some(json) => self.send_event(json).await,
                                 None => Ok(()),
                             }
@@ -224,7 +233,7 @@ impl Socket {
             match missed(&self.state.db, &follow, self.staff, after, position).await {
                 Missed::Events(events) => {
                     for event in events {
-                        if let Some(json) = event.json_for(self.staff) {
+                        if let Some(json) = event.json_for(self.staff, self.locale) {
                             self.send_event(json).await?;
                         }
                     }

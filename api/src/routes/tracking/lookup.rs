@@ -1,12 +1,14 @@
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
-use ordertrack_shared::domain::{EmailAddress, OrderStatus};
+use ordertrack_shared::domain::{EmailAddress, Locale, OrderStatus};
+use ordertrack_shared::i18n::{status_text, Tz};
 use ordertrack_shared::models::Order;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::errors::{ApiError, ErrorBody};
 use crate::json;
+use crate::locale::{self, LocaleQuery};
 use crate::state::AppState;
 use crate::views::{ShipmentView, TimelineEntry, TimelineSources};
 
@@ -25,6 +27,7 @@ pub struct TrackOrderRequest {
 pub struct TrackingView {
     pub order_number: String,
     pub status: OrderStatus,
+    /// `status` in words, in the language asked for (else the order's).
     pub status_text: String,
     pub estimated_delivery_at: Option<DateTime<Utc>>,
     pub shipments: Vec<ShipmentView>,
@@ -50,13 +53,15 @@ fn proves_ownership(order: &Order, req: &TrackOrderRequest) -> bool {
 
 /// Public tracking for guests: order number plus the email or postal code.
 /// Any mismatch is the same 404, so it never tells which part was wrong.
-/// Rate limited per client IP.
+/// Rate limited per client IP. Texts are in the language asked for.
 #[utoipa::path(
     post, path = "/api/v1/tracking", tag = "tracking",
+    params(LocaleQuery, ("Accept-Language" = Option<String>, Header, description = "Preferred languages; the best supported one (en, es, ro, ru) writes the texts unless `locale` is given")),
     request_body = TrackOrderRequest,
     responses(
         (status = 200, description = "The order's progress", body = TrackingView),
         (status = 404, description = "No order matches", body = ErrorBody),
+        (status = 422, description = "Neither email nor postal code, or a `locale` we do not write", body = ErrorBody),
         (status = 429, description = "Too many lookups", body = ErrorBody),
     )
 )]
@@ -64,10 +69,12 @@ fn proves_ownership(order: &Order, req: &TrackOrderRequest) -> bool {
 pub async fn track_order(
     state: web::Data<AppState>,
     req: HttpRequest,
+    query: web::Query<LocaleQuery>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let ip = crate::client_ip::client_key(&req, &state.config.webhooks.trusted_proxies);
     state.rate_limiter.check("tracking", &ip, state.config.tracking_rate_per_minute, 60).await?;
+    let requested = locale::requested(&req, query.locale.as_deref())?;
     let request: TrackOrderRequest = json::body(payload, state.config.max_body_bytes).await?;
     if request.email.is_none() && request.postal_code.is_none() {
         return Err(ApiError::invalid("email", "give the order's email or its postal code"));
@@ -78,21 +85,24 @@ pub async fn track_order(
         Ok(_) | Err(diesel::result::Error::NotFound) => return Err(ApiError::NotFound("order")),
         Err(e) => return Err(e.into()),
     };
-    Ok(HttpResponse::Ok().json(tracking_view(&mut conn, &order).await?))
+    let zone = locale::shopper_zone(&mut conn, &order).await?;
+    Ok(HttpResponse::Ok().json(tracking_view(&mut conn, &order, requested.unwrap_or(order.locale), zone).await?))
 }
 
-/// The guest view of an order.
+/// The guest view of an order, written in `locale` with dates in `zone`.
 pub async fn tracking_view(
     conn: &mut diesel_async::AsyncPgConnection,
     order: &Order,
+    locale: Locale,
+    zone: Tz,
 ) -> Result<TrackingView, ApiError> {
     let sources = TimelineSources::load(conn, order.id).await?;
     Ok(TrackingView {
         order_number: order.order_number.clone(),
         status: order.status,
-        status_text: order.status.describe().to_owned(),
+        status_text: status_text(order.status, locale).to_owned(),
         estimated_delivery_at: order.estimated_delivery_at,
-        shipments: sources.shipments.iter().map(ShipmentView::from).collect(),
-        timeline: sources.timeline(false),
+        shipments: sources.shipments.iter().map(|s| ShipmentView::new(s, locale)).collect(),
+        timeline: sources.timeline(false, locale, zone),
     })
 }

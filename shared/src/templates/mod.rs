@@ -388,7 +388,16 @@ mod tests {
     use std::path::Path;
 
     use crate::channels::sms_segments;
-    use check::{sms_worst_case, SmsFit, REASON_CODES as REASONS};
+    use check::{sms_worst_case, SmsFit, REASON_CODES as REASONS, REQUEST_KINDS, RESOLUTION_CODES};
+
+    /// The `reason_code`s an event's templates branch on (plus empty and unknown).
+    fn codes_of(event: NotificationEvent) -> &'static [&'static str] {
+        match event {
+            NotificationEvent::RequestReceived => REQUEST_KINDS,
+            NotificationEvent::RequestResolved => RESOLUTION_CODES,
+            _ => REASONS,
+        }
+    }
 
     const MAX_PUSH_TITLE: usize = 65;
     const MAX_PUSH_BODY: usize = 178;
@@ -469,7 +478,7 @@ mod tests {
         let renderer = renderer();
         for &event in NotificationEvent::ALL {
             for &locale in Locale::ALL {
-                for reason in REASONS {
+                for reason in codes_of(event) {
                     let data = long_context(reason);
                     for channel in channels_of(event) {
                         let rendered = match *channel {
@@ -507,7 +516,7 @@ mod tests {
         let renderer = renderer();
         for &event in NotificationEvent::ALL {
             for &locale in Locale::ALL {
-                for reason in REASONS {
+                for reason in codes_of(event) {
                     let fitted = renderer.fit_sms(event, locale, &long_context(reason)).unwrap();
                     assert!(
                         fitted.fits && fitted.shortened.is_empty(),
@@ -598,7 +607,7 @@ mod tests {
         let renderer = renderer();
         for &event in NotificationEvent::ALL.iter().filter(|e| **e != NotificationEvent::VerificationCode) {
             for &locale in Locale::ALL {
-                for reason in REASONS {
+                for reason in codes_of(event) {
                     let (title, body) = renderer.render_push(event, locale, &long_context(reason)).unwrap();
                     assert!(title.chars().count() <= MAX_PUSH_TITLE, "{event}/{locale} title: {title}");
                     assert!(body.chars().count() <= MAX_PUSH_BODY, "{event}/{locale} body: {body}");

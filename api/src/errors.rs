@@ -157,11 +157,7 @@ impl From<DieselError> for ApiError {
             ),
             // The database went away mid-request (restart, failover): an
             // outage the client may retry, not a bug.
-            DieselError::DatabaseError(
-                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
-                _,
-            )
-            | DieselError::BrokenTransactionManager => {
+            e if ordertrack_shared::db::is_outage(e) => {
                 tracing::warn!(error = %e, "database unavailable");
                 ApiError::Unavailable
             }

@@ -48,6 +48,17 @@ pub async fn run_migrations(database_url: &str) -> Result<Vec<String>, DbSetupEr
     .map_err(|e| DbSetupError::Migrate(e.to_string()))?
 }
 
+/// Whether `error` means Postgres went away (restart, failover, network)
+/// rather than that the statement was wrong: worth retrying once it is back.
+pub fn is_outage(error: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
+    matches!(
+        error,
+        Error::DatabaseError(DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand, _)
+            | Error::BrokenTransactionManager
+    )
+}
+
 /// Starts a transaction on `conn`; end it with [`finish`]. Plain functions
 /// rather than `AsyncConnection::transaction`'s async closure, whose
 /// higher-ranked future is not `Send` and so cannot run in spawned jobs.

@@ -34,6 +34,9 @@ pub struct WorkerConfig {
     pub retry_max: Duration,
     /// How long a claimed notification stays ours before the sweeper frees it.
     pub claim_lease: Duration,
+    /// How long a worker keeps retrying to record a send's outcome while
+    /// Postgres is away.
+    pub outcome_retry_for: Duration,
     /// Pending notifications older than this are re-enqueued by the sweeper.
     pub sweep_grace: Duration,
     pub sweep_batch: i64,
@@ -91,6 +94,7 @@ impl WorkerConfig {
             retry_base: config::millis("RETRY_BASE_MS", 2_000)?,
             retry_max: config::millis("RETRY_MAX_MS", 600_000)?,
             claim_lease: config::millis("CLAIM_LEASE_MS", 300_000)?,
+            outcome_retry_for: config::millis("OUTCOME_RETRY_FOR_MS", 600_000)?,
             sweep_grace: config::millis("SWEEP_GRACE_MS", 30_000)?,
             sweep_batch: config::positive("SWEEP_BATCH", 500)?,
             email: EmailConfig::from_env()?,

@@ -186,12 +186,16 @@ impl Notification {
             .optional()
     }
 
+    /// Records the send. Also from `pending`: an outcome recorded late,
+    /// after the sweep released the claim but before anyone claimed it
+    /// again, still lands (and so is not sent twice).
     pub async fn mark_sent(
         conn: &mut AsyncPgConnection,
         id: Uuid,
         provider_message_id: Option<&str>,
     ) -> QueryResult<usize> {
-        diesel::update(notifications::table.find(id).filter(notifications::status.eq(NotificationStatus::Sending)))
+        let unfinished = [NotificationStatus::Sending, NotificationStatus::Pending];
+        diesel::update(notifications::table.find(id).filter(notifications::status.eq_any(unfinished)))
             .set((
                 notifications::status.eq(NotificationStatus::Sent),
                 notifications::provider_message_id.eq(provider_message_id),
@@ -316,6 +320,10 @@ impl Notification {
     ) -> QueryResult<Vec<DueNotification>> {
         let grace = chrono::Duration::from_std(grace).unwrap_or(chrono::Duration::seconds(60));
         let cutoff = Utc::now() - grace;
+        // Right after Postgres (re)started, a claim's holder may still be
+        // retrying to record its outcome: leave claims alone for a grace.
+        let started: DateTime<Utc> = diesel::select(postmaster_start_time()).get_result(conn).await?;
+        let lease_expired = if started < cutoff { Utc::now() } else { DateTime::<Utc>::UNIX_EPOCH };
         let overdue: Vec<Uuid> = notifications::table
             .filter(
                 notifications::status
@@ -323,7 +331,7 @@ impl Notification {
                     .and(notifications::next_attempt_at.le(cutoff))
                     .or(notifications::status
                         .eq(NotificationStatus::Sending)
-                        .and(notifications::locked_until.le(Utc::now()))),
+                        .and(notifications::locked_until.le(lease_expired))),
             )
             .order(notifications::next_attempt_at.asc())
             .limit(limit)
@@ -346,4 +354,10 @@ impl Notification {
             .get_results(conn)
             .await
     }
+}
+
+diesel::define_sql_function! {
+    /// When the Postgres server last started.
+    #[sql_name = "pg_postmaster_start_time"]
+    fn postmaster_start_time() -> diesel::sql_types::Timestamptz;
 }

@@ -38,3 +38,61 @@ async fn an_order_taken_while_redis_is_down_gets_its_email_exactly_once() {
     assert_eq!((n.status, n.attempts), (NotificationStatus::Sent, 1));
     app.stop().await;
 }
+
+/// Postgres goes away between the provider's answer and the bookkeeping:
+/// the worker keeps the outcome and writes it once Postgres is back, so the
+/// email is recorded as sent and never sent again.
+#[tokio::test]
+async fn a_sends_outcome_survives_a_database_outage_after_the_send() {
+    use diesel::sql_query;
+    use diesel_async::RunQueryDsl;
+
+    let app = TestApp::spawn_with(Options { sweep_grace: Duration::ZERO, ..Options::default() }).await;
+    app.smtp.hold("held");
+    let order = app.create_order(&guest_order("SO-PG", "held@example.com", "en")).await;
+    let id = order["id"].as_str().unwrap().parse().unwrap();
+    let sending = || async { app.notifications(id).await[0].status == NotificationStatus::Sending };
+    assert!(ordertrack_tests::eventually(Duration::from_secs(10), sending).await, "the worker claims the email");
+
+    let notification_id = app.notifications(id).await[0].id;
+    // The outage: no new connections, and every open one is cut but ours.
+    let mut conn = app.db.get().await.unwrap();
+    let (database, ours): (String, i32) = diesel::select((
+        diesel::dsl::sql::<diesel::sql_types::Text>("current_database()"),
+        diesel::dsl::sql::<diesel::sql_types::Integer>("pg_backend_pid()"),
+    ))
+    .get_result(&mut conn)
+    .await
+    .unwrap();
+    let admin_url = format!("{}/postgres", app.database_url.rsplit_once('/').unwrap().0);
+    let mut admin =
+        <diesel_async::AsyncPgConnection as diesel_async::AsyncConnection>::establish(&admin_url).await.unwrap();
+    let allow = |on: bool| format!("ALTER DATABASE \"{database}\" ALLOW_CONNECTIONS {on}");
+    sql_query(allow(false)).execute(&mut admin).await.unwrap();
+    sql_query(format!(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{database}' AND pid <> {ours}"
+    ))
+    .execute(&mut admin)
+    .await
+    .unwrap();
+    app.smtp.release_held();
+    assert!(ordertrack_tests::eventually(Duration::from_secs(10), || async { app.smtp.received().len() == 1 }).await);
+    // A real clock is the subject: the worker keeps retrying for as long as
+    // the outage lasts (one second here), holding the outcome.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let row = ordertrack_shared::models::Notification::find(&mut conn, notification_id).await.unwrap();
+    assert_eq!(row.status, NotificationStatus::Sending, "not recorded while Postgres is away");
+    sql_query(allow(true)).execute(&mut admin).await.unwrap();
+    drop(conn);
+
+    let sent = || async { app.notifications(id).await[0].status == NotificationStatus::Sent };
+    assert!(
+        ordertrack_tests::eventually(Duration::from_secs(10), sent).await,
+        "the outcome lands once Postgres is back"
+    );
+    app.run_job(MaintenanceJob::SweepOutbox { tick: 1 }).await;
+    assert_eq!(app.smtp.received().len(), 1, "sent once");
+    let n = &app.notifications(id).await[0];
+    assert_eq!(app.attempts(n.id).await.len(), 1);
+    app.stop().await;
+}

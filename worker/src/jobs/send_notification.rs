@@ -63,6 +63,7 @@ pub async fn deliver(ctx: &JobContext, id: uuid::Uuid) -> Result<Delivery, BoxDy
     let started_at = Utc::now();
     let clock = Instant::now();
     let result = send(ctx, &mut conn, &notification).await;
+    drop(conn);
     let duration_ms = clock.elapsed().as_millis().min(i32::MAX as u128) as i32;
     let channel = notification.channel.as_str();
     let attempt = |outcome, receipt: Option<&SendReceipt>, error: Option<String>| NewNotificationAttempt {
@@ -75,72 +76,120 @@ pub async fn deliver(ctx: &JobContext, id: uuid::Uuid) -> Result<Delivery, BoxDy
         started_at,
         duration_ms,
     };
-    let delivery = match result {
-        Ok(receipt) => {
-            let record = attempt(AttemptOutcome::Sent, Some(&receipt), None);
-            db::begin(&mut conn).await?;
-            let result = async {
-                record.insert(&mut conn).await?;
-                Notification::mark_sent(&mut conn, notification.id, receipt.provider_message_id.as_deref()).await?;
-                outcome_event(&mut conn, &notification, NotificationStatus::Sent, None).await
-            }
-            .await;
-            db::finish(&mut conn, result).await?;
-            NOTIFICATION_ATTEMPTS.with_label_values(&[channel, "sent"]).inc();
-            tracing::info!(attempt = notification.attempts, "notification sent");
-            Delivery::Sent
-        }
+    let outcome = match result {
+        Ok(receipt) => Outcome::Sent(attempt(AttemptOutcome::Sent, Some(&receipt), None), receipt.provider_message_id),
         Err(SendError::Transient(error)) if notification.budget_used() < ctx.config.max_attempts => {
             let delay = backoff(notification.budget_used(), ctx.config.retry_base, ctx.config.retry_max);
             let next_at = Utc::now() + chrono::Duration::from_std(delay).unwrap_or_default();
             let record = attempt(AttemptOutcome::TransientError, None, Some(error.clone()));
-            db::begin(&mut conn).await?;
-            let result = async {
-                record.insert(&mut conn).await?;
-                Notification::mark_retry(&mut conn, notification.id, &error, next_at).await
-            }
-            .await;
-            db::finish(&mut conn, result).await?;
-            drop(conn);
+            Outcome::Retry { record, error, next_at, delay }
+        }
+        Err(failure) => {
+            let (outcome, error, invalid_device) = match failure {
+                SendError::Permanent(e) => (AttemptOutcome::PermanentError, e, false),
+                SendError::InvalidRecipient(e) => {
+                    (AttemptOutcome::PermanentError, format!("invalid recipient: {e}"), true)
+                }
+                SendError::Transient(e) => (
+                    AttemptOutcome::TransientError,
+                    format!("gave up after {} attempts: {e}", notification.budget_used()),
+                    false,
+                ),
+            };
+            Outcome::Failed { record: attempt(outcome, None, Some(error.clone())), error, invalid_device }
+        }
+    };
+    record(ctx, &notification, &outcome).await?;
+    let delivery = match outcome {
+        Outcome::Sent(..) => {
+            NOTIFICATION_ATTEMPTS.with_label_values(&[channel, "sent"]).inc();
+            tracing::info!(attempt = notification.attempts, "notification sent");
+            Delivery::Sent
+        }
+        Outcome::Retry { error, delay, .. } => {
             NOTIFICATION_ATTEMPTS.with_label_values(&[channel, "transient_error"]).inc();
             tracing::warn!(attempt = notification.attempts, ?delay, %error, "send failed, will retry");
             schedule_retry(ctx, &notification, delay).await;
             return Ok(Delivery::RetryScheduled);
         }
-        Err(failure) => {
-            let (outcome, error) = match failure {
-                SendError::Permanent(e) => (AttemptOutcome::PermanentError, e),
-                SendError::InvalidRecipient(e) => {
-                    if let Some(device_id) = notification.device_token_id {
-                        DeviceToken::invalidate(&mut conn, device_id).await?;
-                    }
-                    (AttemptOutcome::PermanentError, format!("invalid recipient: {e}"))
-                }
-                SendError::Transient(e) => (
-                    AttemptOutcome::TransientError,
-                    format!("gave up after {} attempts: {e}", notification.budget_used()),
-                ),
-            };
-            let record = attempt(outcome, None, Some(error.clone()));
-            db::begin(&mut conn).await?;
-            let result = async {
-                record.insert(&mut conn).await?;
-                Notification::mark_failed(&mut conn, notification.id, &error).await?;
-                outcome_event(&mut conn, &notification, NotificationStatus::Failed, Some(&error)).await
-            }
-            .await;
-            db::finish(&mut conn, result).await?;
-            NOTIFICATION_ATTEMPTS.with_label_values(&[channel, outcome.as_str()]).inc();
+        Outcome::Failed { record, error, .. } => {
+            NOTIFICATION_ATTEMPTS.with_label_values(&[channel, record.outcome.as_str()]).inc();
             tracing::error!(attempt = notification.attempts, %error, "notification dead-lettered");
             Delivery::DeadLettered
         }
     };
-    if notification.event.is_sensitive() {
-        Notification::wipe_payload(&mut conn, notification.id).await?;
-    }
-    drop(conn);
     ctx.enqueuer.announce_events().await;
     Ok(delivery)
+}
+
+/// How an attempt ended, to be written down.
+enum Outcome {
+    Sent(NewNotificationAttempt, Option<String>),
+    Retry { record: NewNotificationAttempt, error: String, next_at: chrono::DateTime<Utc>, delay: Duration },
+    Failed { record: NewNotificationAttempt, error: String, invalid_device: bool },
+}
+
+/// Writes the attempt's outcome. The provider has already answered, so the
+/// outcome is kept and the write retried on a fresh connection until
+/// Postgres answers (a restart, a failover), for up to
+/// `OUTCOME_RETRY_FOR_MS`; meanwhile the sweep leaves the row alone (see
+/// `Notification::sweep_overdue`), so it is never sent again for want of
+/// bookkeeping. Other errors are not retried.
+async fn record(ctx: &JobContext, notification: &Notification, outcome: &Outcome) -> Result<(), BoxDynError> {
+    let deadline = Instant::now() + ctx.config.outcome_retry_for;
+    let mut pause = Duration::from_millis(50);
+    loop {
+        let error: BoxDynError = match ctx.db.get().await {
+            Ok(mut conn) => match write_outcome(&mut conn, notification, outcome).await {
+                Ok(()) => return Ok(()),
+                Err(e) if db::is_outage(&e) => e.into(),
+                Err(e) => return Err(e.into()),
+            },
+            Err(e) => e.into(),
+        };
+        if Instant::now() >= deadline {
+            tracing::error!(%error, "gave up recording a notification's outcome");
+            return Err(error);
+        }
+        tracing::warn!(%error, ?pause, "cannot record the outcome yet; retrying");
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(Duration::from_millis(500));
+    }
+}
+
+async fn write_outcome(
+    conn: &mut AsyncPgConnection,
+    notification: &Notification,
+    outcome: &Outcome,
+) -> diesel::QueryResult<()> {
+    db::begin(conn).await?;
+    let result = async {
+        match outcome {
+            Outcome::Sent(record, provider_message_id) => {
+                record.insert(conn).await?;
+                Notification::mark_sent(conn, notification.id, provider_message_id.as_deref()).await?;
+                outcome_event(conn, notification, NotificationStatus::Sent, None).await?;
+            }
+            Outcome::Retry { record, error, next_at, .. } => {
+                record.insert(conn).await?;
+                Notification::mark_retry(conn, notification.id, error, *next_at).await?;
+            }
+            Outcome::Failed { record, error, invalid_device } => {
+                if let (true, Some(device_id)) = (*invalid_device, notification.device_token_id) {
+                    DeviceToken::invalidate(conn, device_id).await?;
+                }
+                record.insert(conn).await?;
+                Notification::mark_failed(conn, notification.id, error).await?;
+                outcome_event(conn, notification, NotificationStatus::Failed, Some(error)).await?;
+            }
+        }
+        if notification.event.is_sensitive() && !matches!(outcome, Outcome::Retry { .. }) {
+            Notification::wipe_payload(conn, notification.id).await?;
+        }
+        Ok(())
+    }
+    .await;
+    db::finish(conn, result).await
 }
 
 /// Puts a message's final outcome on its order's timeline, for staff.

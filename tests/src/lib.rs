@@ -211,6 +211,7 @@ impl TestApp {
             retry_max: Duration::from_millis(200),
             claim_lease: Duration::from_secs(30),
             outcome_retry_for: Duration::from_secs(30),
+            shutdown_grace: Duration::from_secs(10),
             sweep_grace: options.sweep_grace,
             sweep_batch: 100,
             email: EmailConfig::Smtp {

@@ -37,6 +37,8 @@ pub struct WorkerConfig {
     /// How long a worker keeps retrying to record a send's outcome while
     /// Postgres is away.
     pub outcome_retry_for: Duration,
+    /// How long a restart or the shutdown waits for running jobs.
+    pub shutdown_grace: Duration,
     /// Pending notifications older than this are re-enqueued by the sweeper.
     pub sweep_grace: Duration,
     pub sweep_batch: i64,
@@ -95,6 +97,7 @@ impl WorkerConfig {
             retry_max: config::millis("RETRY_MAX_MS", 600_000)?,
             claim_lease: config::millis("CLAIM_LEASE_MS", 300_000)?,
             outcome_retry_for: config::millis("OUTCOME_RETRY_FOR_MS", 600_000)?,
+            shutdown_grace: config::millis("SHUTDOWN_GRACE_MS", 25_000)?,
             sweep_grace: config::millis("SWEEP_GRACE_MS", 30_000)?,
             sweep_batch: config::positive("SWEEP_BATCH", 500)?,
             email: EmailConfig::from_env()?,

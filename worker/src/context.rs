@@ -13,6 +13,7 @@ use ordertrack_shared::links::Signer;
 use ordertrack_shared::templates::Renderer;
 
 use crate::config::WorkerConfig;
+use crate::in_flight::InFlight;
 
 /// What every job handler can reach (apalis `Data`).
 pub struct JobContext {
@@ -26,6 +27,8 @@ pub struct JobContext {
     pub signer: Signer,
     /// API clients of the carriers we poll.
     pub carriers: HashMap<Carrier, CarrierClient>,
+    /// The jobs running now (restarts and the shutdown wait for them).
+    pub in_flight: Arc<InFlight>,
 }
 
 pub type SharedContext = Arc<JobContext>;

@@ -2,6 +2,7 @@
 
 pub mod config;
 pub mod context;
+pub mod in_flight;
 pub mod jobs;
 pub mod register;
 pub mod retry;
@@ -59,7 +60,8 @@ pub fn context(config: WorkerConfig) -> Result<Arc<JobContext>, WorkerStartError
         let client = CarrierClient::new(*carrier, credentials.clone(), config.carrier_timeout)?;
         carriers.insert(*carrier, client);
     }
-    Ok(Arc::new(JobContext { config, db, enqueuer, email, sms, push, renderer, signer, carriers }))
+    let in_flight = Arc::default();
+    Ok(Arc::new(JobContext { config, db, enqueuer, email, sms, push, renderer, signer, carriers, in_flight }))
 }
 
 /// A unique worker instance name: the configured name, host process and a
@@ -98,10 +100,14 @@ pub async fn run(config: WorkerConfig, shutdown: watch::Receiver<bool>) -> Resul
         }
         None => None,
     };
-    let handles = register::register_workers(ctx, &instance, shutdown).await?;
+    let handles = register::register_workers(ctx.clone(), &instance, shutdown).await?;
     tracing::info!(%instance, workers = handles.len(), "worker running");
     for handle in handles {
         let _ = handle.await;
+    }
+    // apalis has stopped fetching; what it started finishes (bounded).
+    if !ctx.in_flight.drained(ctx.config.shutdown_grace).await {
+        tracing::warn!(running = ctx.in_flight.running(), "stopped with jobs still running");
     }
     if let Some(server) = metrics_server {
         server.stop(true).await;

@@ -74,6 +74,10 @@ macro_rules! spawn_worker {
                 if *shutdown.borrow() {
                     break;
                 }
+                // Never start a new generation underneath running jobs.
+                if !ctx.in_flight.drained(ctx.config.shutdown_grace).await {
+                    tracing::warn!(%queue, running = ctx.in_flight.running(), "restarting with jobs still running");
+                }
                 tokio::time::sleep(std::time::Duration::from_secs(1)).await;
             }
         })

@@ -15,7 +15,12 @@ use crate::context::{JobContext, SharedContext};
 
 pub async fn maintenance(job: MaintenanceJob, ctx: Data<SharedContext>, queue: Data<Queue>) -> Result<(), BoxDynError> {
     let span = tracing::info_span!("maintenance", job = job.name());
-    instrumented(*queue, job.name(), span, async { run(&ctx, &job).await.map(|()| "ok") }).await
+    let (ctx, name) = (SharedContext::clone(&ctx), job.name());
+    let work = {
+        let ctx = ctx.clone();
+        async move { run(&ctx, &job).await.map(|()| "ok") }
+    };
+    instrumented(&ctx, *queue, name, span, work).await
 }
 
 async fn run(ctx: &JobContext, job: &MaintenanceJob) -> Result<(), BoxDynError> {

@@ -20,15 +20,24 @@ use ordertrack_shared::jobs::Queue;
 use ordertrack_shared::metrics::{JOBS_PROCESSED, JOB_DURATION};
 use tracing::Instrument;
 
-/// Runs one job's `work` inside `span`, timing it and counting its outcome
-/// (the label `work` returns, or `error`). An error is logged and handed back
-/// to apalis, which retries the job.
-pub async fn instrumented<W>(queue: Queue, job: &'static str, span: tracing::Span, work: W) -> Result<(), BoxDynError>
+use crate::context::SharedContext;
+
+/// Runs one job's `work` inside `span`, to completion even if apalis stops
+/// waiting (see `in_flight`), timing it and counting its outcome (the label
+/// `work` returns, or `error`). An error is logged and handed back to
+/// apalis, which retries the job.
+pub async fn instrumented<W>(
+    ctx: &SharedContext,
+    queue: Queue,
+    job: &'static str,
+    span: tracing::Span,
+    work: W,
+) -> Result<(), BoxDynError>
 where
-    W: Future<Output = Result<&'static str, BoxDynError>>,
+    W: Future<Output = Result<&'static str, BoxDynError>> + Send + 'static,
 {
     let timer = JOB_DURATION.with_label_values(&[queue.as_str(), job]).start_timer();
-    let result = work.instrument(span.clone()).await;
+    let result = ctx.in_flight.run(work.instrument(span.clone())).await;
     timer.observe_duration();
     let outcome = match &result {
         Ok(outcome) => outcome,

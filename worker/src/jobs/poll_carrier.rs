@@ -18,7 +18,12 @@ use crate::context::{JobContext, SharedContext};
 
 pub async fn poll_carrier(job: PollCarrier, ctx: Data<SharedContext>, queue: Data<Queue>) -> Result<(), BoxDynError> {
     let span = tracing::info_span!("poll_carrier", carrier = %job.carrier);
-    instrumented(*queue, PollCarrier::NAME, span, async { poll(&ctx, &job).await.map(|()| "ok") }).await
+    let ctx = SharedContext::clone(&ctx);
+    let work = {
+        let ctx = ctx.clone();
+        async move { poll(&ctx, &job).await.map(|()| "ok") }
+    };
+    instrumented(&ctx, *queue, PollCarrier::NAME, span, work).await
 }
 
 /// Takes one of the carrier's calls for this minute; `false` when spent.

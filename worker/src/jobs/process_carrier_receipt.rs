@@ -18,11 +18,15 @@ pub async fn process_carrier_receipt(
     queue: Data<Queue>,
 ) -> Result<(), BoxDynError> {
     let span = tracing::info_span!("process_carrier_receipt", receipt_id = %job.receipt_id);
-    let work = async {
-        let processed = process(&ctx, job.receipt_id).await?;
-        Ok(if processed { "processed" } else { "skipped" })
+    let ctx = SharedContext::clone(&ctx);
+    let work = {
+        let ctx = ctx.clone();
+        async move {
+            let processed = process(&ctx, job.receipt_id).await?;
+            Ok(if processed { "processed" } else { "skipped" })
+        }
     };
-    instrumented(*queue, ProcessCarrierReceipt::NAME, span, work).await
+    instrumented(&ctx, *queue, ProcessCarrierReceipt::NAME, span, work).await
 }
 
 /// Returns whether the receipt was processed now.

@@ -39,8 +39,12 @@ pub async fn send_notification(
     queue: Data<Queue>,
 ) -> Result<(), BoxDynError> {
     let span = tracing::info_span!("send_notification", notification_id = %job.notification_id);
-    let work = async { deliver(&ctx, job.notification_id).await.map(Delivery::label) };
-    instrumented(*queue, SendNotification::NAME, span, work).await
+    let ctx = SharedContext::clone(&ctx);
+    let work = {
+        let ctx = ctx.clone();
+        async move { deliver(&ctx, job.notification_id).await.map(Delivery::label) }
+    };
+    instrumented(&ctx, *queue, SendNotification::NAME, span, work).await
 }
 
 impl Delivery {

@@ -34,6 +34,8 @@ pub struct SentPush {
     pub title: String,
     pub body: String,
     pub data: Value,
+    /// The whole `message` object as sent.
+    pub message: Value,
 }
 
 fn form(request: &Request) -> Vec<(String, String)> {
@@ -131,6 +133,7 @@ impl FakeProviders {
                     title: message["notification"]["title"].as_str().unwrap_or_default().to_owned(),
                     body: message["notification"]["body"].as_str().unwrap_or_default().to_owned(),
                     data: message["data"].clone(),
+                    message: message.clone(),
                 }
             })
             .collect()

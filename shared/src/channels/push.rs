@@ -81,6 +81,10 @@ pub struct PushMessage {
     pub body: String,
     /// Extra key/values for the app (order number, event).
     pub data: Vec<(String, String)>,
+    /// The notification's id: FCM has no idempotency key, but a message sent
+    /// twice with the same collapse key (Android), `apns-collapse-id` (iOS)
+    /// and `Topic` (web push) shows once on the device.
+    pub collapse_id: uuid::Uuid,
 }
 
 struct Fcm {
@@ -199,6 +203,10 @@ impl PushSender {
                 "token": device_token,
                 "notification": {"title": message.title, "body": message.body},
                 "data": data,
+                "android": {"collapse_key": message.collapse_id.to_string()},
+                "apns": {"headers": {"apns-collapse-id": message.collapse_id.to_string()}},
+                // Web push topics: at most 32 URL-safe characters.
+                "webpush": {"headers": {"Topic": message.collapse_id.simple().to_string()}},
             }
         });
         let url = format!("{}/v1/projects/{}/messages:send", fcm.base_url, fcm.project_id);

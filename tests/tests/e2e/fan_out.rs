@@ -63,6 +63,12 @@ async fn a_status_change_reaches_every_allowed_channel_in_the_customers_language
     assert_eq!(push.data["event"], "order_shipped");
     assert_eq!(push.data["order_number"], "SO-1");
     assert!(push.title.contains("SO-1") || push.body.contains("SO-1"), "{push:?}");
+    // A duplicate send would collapse into this one on the device.
+    let row = app.notifications(order_id.parse().unwrap()).await;
+    let shipped = row.iter().find(|n| n.channel == Channel::Push && n.event.as_str() == "order_shipped").unwrap();
+    assert_eq!(push.message["android"]["collapse_key"], shipped.id.to_string());
+    assert_eq!(push.message["apns"]["headers"]["apns-collapse-id"], shipped.id.to_string());
+    assert_eq!(push.message["webpush"]["headers"]["Topic"], shipped.id.simple().to_string());
     app.stop().await;
 }
 

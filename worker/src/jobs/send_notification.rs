@@ -275,7 +275,7 @@ async fn send(
             if !data.order_number.is_empty() {
                 extra.push(("order_number".to_owned(), data.order_number.clone()));
             }
-            ctx.push.send(&device.token, &PushMessage { title, body, data: extra }).await
+            ctx.push.send(&device.token, &PushMessage { title, body, data: extra, collapse_id: notification.id }).await
         }
     }
 }

@@ -59,6 +59,18 @@ pub static NOTIFICATION_ATTEMPTS: LazyLock<IntCounterVec> = LazyLock::new(|| {
     )
 });
 
+/// The at-least-once window: from a provider accepting a message to the
+/// commit of that outcome. A worker killed inside it sends the message again
+/// once the claim's lease runs out (docs/ARCHITECTURE.md, delivery guarantees).
+pub static OUTCOME_WINDOW: LazyLock<HistogramVec> = LazyLock::new(|| {
+    histogram(
+        "notification_outcome_window_seconds",
+        "From the provider's answer to the commit of the outcome, by channel",
+        &["channel"],
+        LATENCY_BUCKETS.to_vec(),
+    )
+});
+
 /// Every refused request (401, 403, 429, rejected webhooks) by audit action,
 /// and whether it wrote its audit row (`written`) or was only counted because
 /// its IP, actor and reason already had one in the window (`suppressed`).

@@ -12,7 +12,7 @@ use ordertrack_shared::channels::{SendError, SendReceipt};
 use ordertrack_shared::db;
 use ordertrack_shared::domain::{AttemptOutcome, Channel, Locale, NotificationEvent, NotificationStatus};
 use ordertrack_shared::jobs::{Job, Queue, SendNotification};
-use ordertrack_shared::metrics::NOTIFICATION_ATTEMPTS;
+use ordertrack_shared::metrics::{NOTIFICATION_ATTEMPTS, OUTCOME_WINDOW};
 use ordertrack_shared::models::{
     DeviceToken, NewNotificationAttempt, NewOrderEvent, Notification, Order, Shipment, TemplateKey, TemplateVersion,
 };
@@ -67,6 +67,7 @@ pub async fn deliver(ctx: &JobContext, id: uuid::Uuid) -> Result<Delivery, BoxDy
     let started_at = Utc::now();
     let clock = Instant::now();
     let result = send(ctx, &mut conn, &notification).await;
+    let answered = Instant::now();
     drop(conn);
     let duration_ms = clock.elapsed().as_millis().min(i32::MAX as u128) as i32;
     let channel = notification.channel.as_str();
@@ -104,6 +105,9 @@ pub async fn deliver(ctx: &JobContext, id: uuid::Uuid) -> Result<Delivery, BoxDy
         }
     };
     record(ctx, &notification, &outcome).await?;
+    if matches!(outcome, Outcome::Sent(..)) {
+        OUTCOME_WINDOW.with_label_values(&[channel]).observe(answered.elapsed().as_secs_f64());
+    }
     let delivery = match outcome {
         Outcome::Sent(..) => {
             NOTIFICATION_ATTEMPTS.with_label_values(&[channel, "sent"]).inc();

@@ -6,6 +6,7 @@ use uuid::Uuid;
 use super::load::visible_order;
 use crate::auth::{Permission, Principal};
 use crate::errors::{ApiError, ErrorBody};
+use crate::openapi::responses::Bearer;
 use crate::state::AppState;
 use crate::views::OrderView;
 
@@ -14,6 +15,7 @@ use crate::views::OrderView;
     get, path = "/api/v1/orders/{id}", tag = "orders",
     params(("id" = Uuid, Path, description = "Order id")),
     responses(
+        Bearer,
         (status = 200, description = "The order", body = OrderView),
         (status = 404, description = "No such order, or not yours", body = ErrorBody),
     ),

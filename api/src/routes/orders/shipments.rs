@@ -12,6 +12,7 @@ use crate::audit;
 use crate::auth::{Permission, Principal};
 use crate::errors::{ApiError, ErrorBody};
 use crate::json;
+use crate::openapi::responses::{Bearer, JsonBody};
 use crate::state::AppState;
 use crate::views::ShipmentView;
 
@@ -28,6 +29,8 @@ pub struct CreateShipmentRequest {
     params(("id" = Uuid, Path, description = "Order id")),
     request_body = CreateShipmentRequest,
     responses(
+        Bearer,
+        JsonBody,
         (status = 201, description = "Created", body = ShipmentView),
         (status = 404, description = "No such order", body = ErrorBody),
         (status = 409, description = "This tracking number is already registered", body = ErrorBody),

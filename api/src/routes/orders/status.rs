@@ -14,6 +14,7 @@ use crate::audit;
 use crate::auth::{Permission, Principal};
 use crate::errors::{ApiError, ErrorBody};
 use crate::json;
+use crate::openapi::responses::{Bearer, JsonBody};
 use crate::state::AppState;
 use crate::views::OrderView;
 
@@ -59,6 +60,8 @@ fn source_for(role: Role) -> ChangeSource {
     ),
     request_body = UpdateStatusRequest,
     responses(
+        Bearer,
+        JsonBody,
         (status = 200, description = "Changed", body = OrderView),
         (status = 404, description = "No such order", body = ErrorBody),
         (status = 409, description = "Transition not allowed; lists the allowed next states", body = ErrorBody),

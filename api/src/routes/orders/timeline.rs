@@ -6,6 +6,7 @@ use uuid::Uuid;
 use super::load::visible_order;
 use crate::auth::{Permission, Principal};
 use crate::errors::{ApiError, ErrorBody};
+use crate::openapi::responses::Bearer;
 use crate::state::AppState;
 use crate::views::{TimelineEntry, TimelineSources};
 
@@ -30,6 +31,7 @@ pub struct TimelineQuery {
     get, path = "/api/v1/orders/{id}/timeline", tag = "orders",
     params(("id" = Uuid, Path, description = "Order id"), TimelineQuery),
     responses(
+        Bearer,
         (status = 200, description = "The timeline", body = Vec<TimelineEntry>),
         (status = 404, description = "No such order, or not yours", body = ErrorBody),
     ),

@@ -4,6 +4,7 @@ use diesel_async::AsyncConnection;
 use super::body::{create, CustomerRequestBody, CustomerRequestView};
 use crate::errors::{ApiError, ErrorBody};
 use crate::json;
+use crate::openapi::responses::{Guest, JsonBody};
 use crate::routes::orders::load::order_by_link;
 use crate::state::AppState;
 
@@ -14,6 +15,8 @@ use crate::state::AppState;
     params(("code" = String, Path, description = "The code from the tracking link")),
     request_body = CustomerRequestBody,
     responses(
+        Guest,
+        JsonBody,
         (status = 201, description = "Received; customer service handles it", body = CustomerRequestView),
         (status = 404, description = "No such link", body = ErrorBody),
         (status = 409, description = "Too late", body = ErrorBody),

@@ -6,6 +6,7 @@ use super::access::{open_sse, resume_after, viewer};
 use crate::errors::{ApiError, ErrorBody};
 use crate::live::event::LiveEventBody;
 use crate::live::hub::Follow;
+use crate::openapi::responses::Guest;
 use crate::routes::orders::load::order_by_link;
 use crate::state::AppState;
 
@@ -24,6 +25,7 @@ pub struct GuestStreamQuery {
     params(("code" = String, Path, description = "The tracking link's code"), GuestStreamQuery,
            ("Last-Event-ID" = Option<i64>, Header, description = "Resume after this event")),
     responses(
+        Guest,
         (status = 200, description = "An event stream", content_type = "text/event-stream", body = LiveEventBody),
         (status = 404, description = "No order has this code", body = ErrorBody),
         (status = 429, description = "Too many lookups or streams from this address", body = ErrorBody),

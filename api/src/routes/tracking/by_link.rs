@@ -2,6 +2,7 @@ use actix_web::{get, web, HttpRequest, HttpResponse};
 
 use super::lookup::{tracking_view, TrackingView};
 use crate::errors::{ApiError, ErrorBody};
+use crate::openapi::responses::Guest;
 use crate::routes::orders::load::order_by_link;
 use crate::state::AppState;
 
@@ -12,9 +13,9 @@ use crate::state::AppState;
     get, path = "/api/v1/tracking/{code}", tag = "tracking",
     params(("code" = String, Path, description = "The code from the tracking link")),
     responses(
+        Guest,
         (status = 200, description = "The order's progress", body = TrackingView),
         (status = 404, description = "No such link", body = ErrorBody),
-        (status = 429, description = "Too many lookups", body = ErrorBody),
     )
 )]
 #[get("/tracking/{code}")]

@@ -7,12 +7,14 @@ use utoipa::ToSchema;
 
 use crate::errors::{ApiError, ErrorBody};
 use crate::json;
+use crate::openapi::responses::{Guest, JsonBody};
 use crate::state::AppState;
 use crate::views::{ShipmentView, TimelineEntry, TimelineSources};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TrackOrderRequest {
+    #[schema(min_length = 1)]
     pub order_number: String,
     /// The email the order was placed with; or give `postal_code`.
     pub email: Option<String>,
@@ -55,9 +57,10 @@ fn proves_ownership(order: &Order, req: &TrackOrderRequest) -> bool {
     post, path = "/api/v1/tracking", tag = "tracking",
     request_body = TrackOrderRequest,
     responses(
+        Guest,
+        JsonBody,
         (status = 200, description = "The order's progress", body = TrackingView),
         (status = 404, description = "No order matches", body = ErrorBody),
-        (status = 429, description = "Too many lookups", body = ErrorBody),
     )
 )]
 #[post("/tracking")]

@@ -8,8 +8,9 @@ use uuid::Uuid;
 
 use crate::audit;
 use crate::auth::{Permission, Principal};
-use crate::errors::{ApiError, ErrorBody};
+use crate::errors::ApiError;
 use crate::json;
+use crate::openapi::responses::{Bearer, JsonBody};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -19,8 +20,10 @@ pub struct CreateTokenRequest {
     /// Required for the customer role: the storefront's id of the customer.
     pub customer_external_id: Option<String>,
     /// What the token is for, e.g. "storefront prod".
+    #[schema(min_length = 1, max_length = 100)]
     pub label: String,
     /// Lifetime in days; default: no expiry. Not with `expires_at`.
+    #[schema(minimum = 1)]
     pub expires_in_days: Option<u32>,
     /// When the token stops working (in the future); default: never. Not
     /// with `expires_in_days`.
@@ -42,13 +45,9 @@ pub struct CreatedToken {
     post, path = "/api/v1/tokens", tag = "auth",
     request_body = CreateTokenRequest,
     responses(
+        Bearer,
+        JsonBody,
         (status = 201, description = "Created; the secret is in `token`", body = CreatedToken),
-        (status = 400, description = "Malformed body", body = ErrorBody),
-        (status = 401, description = "No valid token", body = ErrorBody),
-        (status = 403, description = "Admins only", body = ErrorBody),
-        (status = 413, description = "Body too large", body = ErrorBody),
-        (status = 422, description = "Invalid field", body = ErrorBody),
-        (status = 429, description = "Rate limited", body = ErrorBody),
     ),
     security(("bearer" = []))
 )]

@@ -50,6 +50,7 @@ pub struct MessagePreview {
         JsonBody,
         (status = 200, description = "Preview", body = MessagePreview),
         (status = 202, description = "Queued (an empty list: opted out)", body = Vec<NotificationView>),
+        (status = 404, description = "No such order", body = ErrorBody),
         (status = 422, description = "Invalid field", body = ErrorBody),
     ),
     security(("bearer" = []))

@@ -4,7 +4,7 @@ use uuid::Uuid;
 
 use super::load::visible_order;
 use crate::auth::{Permission, Principal};
-use crate::errors::ApiError;
+use crate::errors::{ApiError, ErrorBody};
 use crate::openapi::responses::Bearer;
 use crate::routes::admin::notifications::view::NotificationView;
 use crate::state::AppState;
@@ -16,6 +16,7 @@ use crate::state::AppState;
     responses(
         Bearer,
         (status = 200, description = "Notifications, oldest first", body = Vec<NotificationView>),
+        (status = 404, description = "No such order", body = ErrorBody),
     ),
     security(("bearer" = []))
 )]

@@ -56,8 +56,8 @@ pub struct CreatedVersion {
     responses(
         Bearer,
         JsonBody,
-        (status = 404, description = "No such template (event, channel and locale)", body = ErrorBody),
         (status = 201, description = "Saved (inactive)", body = CreatedVersion),
+        (status = 404, description = "No such template (event, channel and locale)", body = ErrorBody),
         (status = 422, description = "Refused: the part, line and reason (an SMS over two segments: its segments)", body = ErrorBody),
     ),
     security(("bearer" = []))

@@ -17,8 +17,8 @@ use crate::state::AppState;
     params(("event" = NotificationEvent, Path), ("channel" = Channel, Path), ("locale" = Locale, Path)),
     responses(
         Bearer,
-        (status = 404, description = "No such template (event, channel and locale)", body = ErrorBody),
         (status = 200, description = "Versions after the change", body = Vec<TemplateVersionView>),
+        (status = 404, description = "No such template (event, channel and locale)", body = ErrorBody),
         (status = 409, description = "Nothing earlier to go back to", body = ErrorBody),
     ),
     security(("bearer" = []))

@@ -11,6 +11,8 @@
 //! - an audit row for a refused request (401, 403, 429) that its handler did
 //!   not audit itself, through `audit::refusal` (once per IP, actor and reason
 //!   per window);
+//! - a URL with a NUL character (`%00`) is 400: Postgres text cannot hold one,
+//!   and a path or query value would otherwise reach a query and fail there;
 //! - Prometheus request metrics.
 
 use std::time::Instant;
@@ -73,6 +75,13 @@ async fn handle<B: MessageBody + 'static>(
     let state = req.app_data::<web::Data<AppState>>().cloned();
     let api = req.path().starts_with("/api/v1/");
     let ip = state.as_ref().map(|s| client_key(req.request(), &s.config.webhooks.trusted_proxies)).unwrap_or_default();
+
+    if req.uri().to_string().contains("%00") {
+        let (http, _) = req.into_parts();
+        let error = ApiError::bad_request("invalid_url", "the URL must not contain NUL characters", None);
+        observe(&method, "unmatched", 400, started);
+        return Ok(ServiceResponse::new(http, error.error_response()).map_into_right_body());
+    }
 
     if let (Some(state), true) = (&state, api) {
         if let Some(retry_after) = state.rate_limiter.refused_for(AUTH_FAILURES, &ip) {

@@ -1,19 +1,14 @@
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi};
+//! The OpenAPI document: every route's path, and the components they share.
+
+#[cfg(test)]
+mod coverage;
+pub mod responses;
+mod security;
+
+use utoipa::OpenApi;
 
 use crate::routes;
-
-struct BearerAuth;
-
-impl Modify for BearerAuth {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
-        );
-    }
-}
+use security::Components;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -83,7 +78,7 @@ impl Modify for BearerAuth {
         routes::orders::timeline::TimelineOrder,
         routes::streams::admin_events::EventQueue,
     )),
-    modifiers(&BearerAuth)
+    modifiers(&Components)
 )]
 pub struct ApiDoc;
 
@@ -122,8 +117,9 @@ mod tests {
         let missing: Vec<_> = found
             .iter()
             .filter(|target| {
-                let name = target.trim_start_matches("#/components/schemas/");
-                doc["components"]["schemas"].get(name).is_none()
+                let path = target.trim_start_matches("#/components/");
+                let (kind, name) = path.split_once('/').unwrap_or((path, ""));
+                doc["components"][kind].get(name).is_none()
             })
             .collect();
         assert!(missing.is_empty(), "unresolvable references: {missing:?}");

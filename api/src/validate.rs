@@ -45,13 +45,20 @@ pub fn phone(field: &str, value: Option<&String>) -> Result<Option<String>, ApiE
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AddressInput {
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
+    #[schema(min_length = 1, max_length = 200)]
     pub line1: String,
+    #[schema(max_length = 200)]
     pub line2: Option<String>,
+    #[schema(min_length = 1, max_length = 100)]
     pub city: String,
+    #[schema(max_length = 100)]
     pub region: Option<String>,
+    #[schema(min_length = 1, max_length = 20)]
     pub postal_code: String,
     /// ISO 3166-1 alpha-2, e.g. "ES".
+    #[schema(pattern = "^[A-Za-z]{2}$")]
     pub country: String,
 }
 

@@ -2,10 +2,11 @@ use actix_web::{get, web, HttpResponse};
 use diesel_async::RunQueryDsl;
 use serde_json::json;
 
+use crate::openapi::responses::Malformed;
 use crate::state::AppState;
 
 /// The process is up.
-#[utoipa::path(get, path = "/healthz", tag = "ops", responses((status = 200, description = "Alive")))]
+#[utoipa::path(get, path = "/healthz", tag = "ops", responses(Malformed, (status = 200, description = "Alive")))]
 #[get("/healthz")]
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(json!({"status": "ok"}))
@@ -14,7 +15,7 @@ pub async fn healthz() -> HttpResponse {
 /// Postgres and Redis answer.
 #[utoipa::path(
     get, path = "/readyz", tag = "ops",
-    responses((status = 200, description = "Ready"), (status = 503, description = "A dependency is down"))
+    responses(Malformed, (status = 200, description = "Ready"), (status = 503, description = "A dependency is down"))
 )]
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
@@ -37,7 +38,7 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
 }
 
 /// Prometheus metrics in text format.
-#[utoipa::path(get, path = "/metrics", tag = "ops", responses((status = 200, description = "Metrics")))]
+#[utoipa::path(get, path = "/metrics", tag = "ops", responses(Malformed, (status = 200, description = "Metrics")))]
 #[get("/metrics")]
 pub async fn metrics() -> HttpResponse {
     HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(ordertrack_shared::metrics::render())

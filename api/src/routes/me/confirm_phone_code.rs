@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 use crate::auth::{Permission, Principal};
 use crate::errors::{ApiError, ErrorBody};
 use crate::json;
+use crate::openapi::responses::{Bearer, JsonBody};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -33,6 +34,8 @@ enum Check {
     post, path = "/api/v1/me/phone/verification/confirm", tag = "preferences",
     request_body = ConfirmPhoneCode,
     responses(
+        Bearer,
+        JsonBody,
         (status = 200, description = "Verified"),
         (status = 422, description = "Wrong, expired or used-up code", body = ErrorBody),
     ),

@@ -4,13 +4,18 @@ use uuid::Uuid;
 
 use crate::auth::{Permission, Principal};
 use crate::errors::{ApiError, ErrorBody};
+use crate::openapi::responses::Bearer;
 use crate::state::AppState;
 
 /// Stop pushes to a device (sign-out). Another customer's device is a 404.
 #[utoipa::path(
     delete, path = "/api/v1/me/devices/{id}", tag = "preferences",
     params(("id" = Uuid, Path, description = "Device id")),
-    responses((status = 204, description = "Removed"), (status = 404, description = "No such device of yours", body = ErrorBody)),
+    responses(
+        Bearer,
+        (status = 204, description = "Removed"),
+        (status = 404, description = "No such device of yours", body = ErrorBody),
+    ),
     security(("bearer" = []))
 )]
 #[delete("/me/devices/{id}")]

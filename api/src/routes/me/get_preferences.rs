@@ -5,7 +5,8 @@ use ordertrack_shared::models::{Customer, OptOut, Preferences};
 
 use super::preferences_body::PreferencesView;
 use crate::auth::{Permission, Principal};
-use crate::errors::{ApiError, ErrorBody};
+use crate::errors::ApiError;
+use crate::openapi::responses::Bearer;
 use crate::state::AppState;
 
 /// The channels the customer's own addresses were unsubscribed from.
@@ -24,7 +25,10 @@ pub async fn opted_out(conn: &mut AsyncPgConnection, customer: &Customer) -> Res
 /// The caller's notification preferences (defaults until changed).
 #[utoipa::path(
     get, path = "/api/v1/me/preferences", tag = "preferences",
-    responses((status = 200, description = "Preferences", body = PreferencesView), (status = 403, description = "Not a customer", body = ErrorBody)),
+    responses(
+        Bearer,
+        (status = 200, description = "Preferences", body = PreferencesView),
+    ),
     security(("bearer" = []))
 )]
 #[get("/me/preferences")]

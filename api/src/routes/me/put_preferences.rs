@@ -7,6 +7,7 @@ use super::preferences_body::{PreferencesView, PutPreferencesRequest};
 use crate::auth::{Permission, Principal};
 use crate::errors::{ApiError, ErrorBody};
 use crate::json;
+use crate::openapi::responses::{Bearer, JsonBody};
 use crate::state::AppState;
 
 /// Replace the caller's preferences. Turning a channel on here also lifts
@@ -15,6 +16,8 @@ use crate::state::AppState;
     put, path = "/api/v1/me/preferences", tag = "preferences",
     request_body = PutPreferencesRequest,
     responses(
+        Bearer,
+        JsonBody,
         (status = 200, description = "Saved", body = PreferencesView),
         (status = 422, description = "Invalid field (unknown event or channel, time zone, SMS without a verified phone)", body = ErrorBody),
     ),

@@ -8,6 +8,7 @@ use uuid::Uuid;
 use crate::auth::{Permission, Principal};
 use crate::errors::{ApiError, ErrorBody};
 use crate::json;
+use crate::openapi::responses::{Bearer, JsonBody};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -28,7 +29,12 @@ pub struct DeviceView {
 #[utoipa::path(
     post, path = "/api/v1/me/devices", tag = "preferences",
     request_body = RegisterDevice,
-    responses((status = 201, description = "Registered", body = DeviceView), (status = 422, description = "Invalid token", body = ErrorBody)),
+    responses(
+        Bearer,
+        JsonBody,
+        (status = 201, description = "Registered", body = DeviceView),
+        (status = 422, description = "Invalid token", body = ErrorBody),
+    ),
     security(("bearer" = []))
 )]
 #[post("/me/devices")]

@@ -13,6 +13,7 @@ use uuid::Uuid;
 use crate::auth::{Permission, Principal};
 use crate::errors::{ApiError, ErrorBody};
 use crate::json;
+use crate::openapi::responses::{Bearer, JsonBody};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -35,6 +36,8 @@ pub struct PhoneCodeSent {
     post, path = "/api/v1/me/phone/verification", tag = "preferences",
     request_body = RequestPhoneCode,
     responses(
+        Bearer,
+        JsonBody,
         (status = 202, description = "The code is on its way", body = PhoneCodeSent),
         (status = 422, description = "Not a number that can receive SMS", body = ErrorBody),
         (status = 429, description = "Asked again too soon", body = ErrorBody),

@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use crate::auth::{Permission, Principal};
 use crate::errors::{ApiError, ErrorBody};
+use crate::openapi::responses::{Bearer, JsonBody};
 use crate::state::AppState;
 use crate::validate::{email, optional_text, phone, text, AddressInput};
 use crate::views::OrderView;
@@ -21,9 +22,12 @@ use crate::{idempotency, json};
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CustomerInput {
+    #[schema(min_length = 1, max_length = 128)]
     pub external_id: String,
+    #[schema(format = Email)]
     pub email: Option<String>,
     pub phone: Option<String>,
+    #[schema(max_length = 200)]
     pub name: Option<String>,
 }
 
@@ -31,8 +35,10 @@ pub struct CustomerInput {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GuestInput {
+    #[schema(format = Email)]
     pub email: Option<String>,
     pub phone: Option<String>,
+    #[schema(max_length = 200)]
     pub name: Option<String>,
 }
 
@@ -40,6 +46,7 @@ pub struct GuestInput {
 #[serde(deny_unknown_fields)]
 pub struct CreateOrderRequest {
     /// The storefront's order number; unique.
+    #[schema(min_length = 1, max_length = 64)]
     pub order_number: String,
     /// Exactly one of `customer` and `guest`.
     pub customer: Option<CustomerInput>,
@@ -164,8 +171,9 @@ fn validate(req: &CreateOrderRequest, now: DateTime<Utc>) -> Result<(NewOrder, O
     request_body = CreateOrderRequest,
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first response")),
     responses(
+        Bearer,
+        JsonBody,
         (status = 201, description = "Created", body = OrderView),
-        (status = 400, description = "Malformed body", body = ErrorBody),
         (status = 409, description = "Order number already exists", body = ErrorBody),
         (status = 422, description = "Invalid field", body = ErrorBody),
     ),

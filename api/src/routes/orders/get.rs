@@ -7,6 +7,7 @@ use super::load::visible_order;
 use crate::auth::{Permission, Principal};
 use crate::errors::{ApiError, ErrorBody};
 use crate::locale::{self, LocaleQuery};
+use crate::openapi::responses::Bearer;
 use crate::state::AppState;
 use crate::views::OrderView;
 
@@ -16,6 +17,7 @@ use crate::views::OrderView;
     get, path = "/api/v1/orders/{id}", tag = "orders",
     params(("id" = Uuid, Path, description = "Order id"), LocaleQuery, ("Accept-Language" = Option<String>, Header, description = "Preferred languages; the best supported one (en, es, ro, ru) writes the texts unless `locale` is given")),
     responses(
+        Bearer,
         (status = 200, description = "The order", body = OrderView),
         (status = 404, description = "No such order, or not yours", body = ErrorBody),
         (status = 422, description = "A `locale` we do not write", body = ErrorBody),

@@ -7,8 +7,9 @@ use uuid::Uuid;
 
 use crate::auth::{Permission, Principal};
 use crate::cursor;
-use crate::errors::{ApiError, ErrorBody};
+use crate::errors::ApiError;
 use crate::locale;
+use crate::openapi::responses::Bearer;
 use crate::state::AppState;
 use crate::views::OrderView;
 
@@ -28,6 +29,7 @@ pub struct ListOrdersQuery {
     /// `-created_at` (newest first, default) or `created_at`.
     pub sort: Option<OrderSort>,
     /// 1 to 100, default 20.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -48,8 +50,8 @@ pub struct OrderPage {
     get, path = "/api/v1/orders", tag = "orders",
     params(ListOrdersQuery, ("Accept-Language" = Option<String>, Header, description = "Preferred languages; the best supported one (en, es, ro, ru) writes the texts")),
     responses(
+        Bearer,
         (status = 200, description = "One page", body = OrderPage),
-        (status = 400, description = "Bad parameter", body = ErrorBody),
     ),
     security(("bearer" = []))
 )]

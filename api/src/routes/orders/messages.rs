@@ -14,6 +14,7 @@ use crate::audit;
 use crate::auth::{Permission, Principal};
 use crate::errors::{ApiError, ErrorBody};
 use crate::json;
+use crate::openapi::responses::{Bearer, JsonBody};
 use crate::routes::admin::notifications::view::NotificationView;
 use crate::state::AppState;
 
@@ -45,8 +46,11 @@ pub struct MessagePreview {
     params(("id" = Uuid, Path, description = "Order id")),
     request_body = SendMessage,
     responses(
+        Bearer,
+        JsonBody,
         (status = 200, description = "Preview", body = MessagePreview),
         (status = 202, description = "Queued (an empty list: opted out)", body = Vec<NotificationView>),
+        (status = 404, description = "No such order", body = ErrorBody),
         (status = 422, description = "Invalid field", body = ErrorBody),
     ),
     security(("bearer" = []))

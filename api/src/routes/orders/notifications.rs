@@ -5,6 +5,7 @@ use uuid::Uuid;
 use super::load::visible_order;
 use crate::auth::{Permission, Principal};
 use crate::errors::{ApiError, ErrorBody};
+use crate::openapi::responses::Bearer;
 use crate::routes::admin::notifications::view::NotificationView;
 use crate::state::AppState;
 
@@ -12,7 +13,11 @@ use crate::state::AppState;
 #[utoipa::path(
     get, path = "/api/v1/orders/{id}/notifications", tag = "customer service",
     params(("id" = Uuid, Path, description = "Order id")),
-    responses((status = 200, description = "Notifications, oldest first", body = Vec<NotificationView>), (status = 403, description = "Staff only", body = ErrorBody)),
+    responses(
+        Bearer,
+        (status = 200, description = "Notifications, oldest first", body = Vec<NotificationView>),
+        (status = 404, description = "No such order", body = ErrorBody),
+    ),
     security(("bearer" = []))
 )]
 #[get("/orders/{id}/notifications")]

@@ -13,6 +13,7 @@ use crate::auth::{Permission, Principal};
 use crate::errors::{ApiError, ErrorBody};
 use crate::json;
 use crate::locale;
+use crate::openapi::responses::{Bearer, JsonBody};
 use crate::state::AppState;
 use crate::views::ShipmentView;
 
@@ -29,6 +30,8 @@ pub struct CreateShipmentRequest {
     params(("id" = Uuid, Path, description = "Order id"), ("Accept-Language" = Option<String>, Header, description = "Preferred languages; the best supported one (en, es, ro, ru) writes the texts")),
     request_body = CreateShipmentRequest,
     responses(
+        Bearer,
+        JsonBody,
         (status = 201, description = "Created", body = ShipmentView),
         (status = 404, description = "No such order", body = ErrorBody),
         (status = 409, description = "This tracking number is already registered", body = ErrorBody),

@@ -15,6 +15,7 @@ use crate::auth::{Permission, Principal};
 use crate::errors::{ApiError, ErrorBody};
 use crate::json;
 use crate::locale;
+use crate::openapi::responses::{Bearer, JsonBody};
 use crate::state::AppState;
 use crate::views::OrderView;
 
@@ -61,6 +62,8 @@ fn source_for(role: Role) -> ChangeSource {
     ),
     request_body = UpdateStatusRequest,
     responses(
+        Bearer,
+        JsonBody,
         (status = 200, description = "Changed", body = OrderView),
         (status = 404, description = "No such order", body = ErrorBody),
         (status = 409, description = "Transition not allowed; lists the allowed next states", body = ErrorBody),

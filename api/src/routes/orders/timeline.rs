@@ -7,6 +7,7 @@ use super::load::visible_order;
 use crate::auth::{Permission, Principal};
 use crate::errors::{ApiError, ErrorBody};
 use crate::locale;
+use crate::openapi::responses::Bearer;
 use crate::state::AppState;
 use crate::views::{TimelineEntry, TimelineSources};
 
@@ -35,6 +36,7 @@ pub struct TimelineQuery {
     get, path = "/api/v1/orders/{id}/timeline", tag = "orders",
     params(("id" = Uuid, Path, description = "Order id"), TimelineQuery, ("Accept-Language" = Option<String>, Header, description = "Preferred languages; the best supported one (en, es, ro, ru) writes the texts unless `locale` is given")),
     responses(
+        Bearer,
         (status = 200, description = "The timeline", body = Vec<TimelineEntry>),
         (status = 404, description = "No such order, or not yours", body = ErrorBody),
         (status = 422, description = "A `locale` we do not write", body = ErrorBody),

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::errors::ApiError;
 use crate::locale::{shopper_zone, LocaleQuery};
+use crate::openapi::responses::Guest;
 use crate::routes::orders::load::order_by_link;
 use crate::routes::tracking::lookup::tracking_view;
 use crate::state::AppState;
@@ -43,7 +44,11 @@ struct Page {
 #[utoipa::path(
     get, path = "/t/{code}", tag = "tracking",
     params(("code" = String, Path, description = "The code from the tracking link"), LocaleQuery),
-    responses((status = 200, description = "HTML page", content_type = "text/html"), (status = 404, description = "No such link"))
+    responses(
+        Guest,
+        (status = 200, description = "HTML page", content_type = "text/html"),
+        (status = 404, description = "No such link"),
+    )
 )]
 #[get("/t/{code}")]
 pub async fn tracking_page(

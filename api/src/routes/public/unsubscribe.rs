@@ -2,6 +2,7 @@ use actix_web::{post, web, HttpRequest, HttpResponse};
 use ordertrack_shared::models::OptOut;
 
 use crate::errors::{ApiError, ErrorBody};
+use crate::openapi::responses::Guest;
 use crate::state::AppState;
 
 /// RFC 8058 one-click unsubscribe: mail clients POST
@@ -13,9 +14,9 @@ use crate::state::AppState;
     post, path = "/u/{token}", tag = "preferences",
     params(("token" = String, Path, description = "Signed unsubscribe token from the email")),
     responses(
+        Guest,
         (status = 200, description = "Unsubscribed", content_type = "text/html"),
         (status = 404, description = "Not a valid link", body = ErrorBody),
-        (status = 429, description = "Too many requests from this IP", body = ErrorBody),
     )
 )]
 #[post("/u/{token}")]

@@ -1,6 +1,7 @@
 use actix_web::{get, web, HttpRequest, HttpResponse};
 
 use crate::errors::{ApiError, ErrorBody};
+use crate::openapi::responses::Guest;
 use crate::state::AppState;
 
 /// The page behind the unsubscribe link in the email body: one button that
@@ -10,9 +11,9 @@ use crate::state::AppState;
     get, path = "/u/{token}", tag = "preferences",
     params(("token" = String, Path, description = "Signed unsubscribe token from the email")),
     responses(
+        Guest,
         (status = 200, description = "Confirmation page", content_type = "text/html"),
         (status = 404, description = "Not a valid link", body = ErrorBody),
-        (status = 429, description = "Too many requests from this IP", body = ErrorBody),
     )
 )]
 #[get("/u/{token}")]

@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use crate::auth::{Permission, Principal};
 use crate::errors::{ApiError, ErrorBody};
+use crate::openapi::responses::{Bearer, Guest};
 use crate::routes::orders::load::{order_by_link, visible_order};
 use crate::state::AppState;
 
@@ -26,6 +27,7 @@ async fn available(state: &AppState, conn: &mut AsyncPgConnection, order: &Order
     get, path = "/api/v1/orders/{id}/actions", tag = "customer actions",
     params(("id" = Uuid, Path, description = "Order id")),
     responses(
+        Bearer,
         (status = 200, description = "What may be asked for now, and why not", body = AvailableActions),
         (status = 404, description = "No such order, or not yours", body = ErrorBody),
     ),
@@ -49,9 +51,9 @@ pub async fn order_actions(
     get, path = "/api/v1/tracking/{code}/actions", tag = "customer actions",
     params(("code" = String, Path, description = "The code from the tracking link")),
     responses(
+        Guest,
         (status = 200, description = "What may be asked for now, and why not", body = AvailableActions),
         (status = 404, description = "No such link", body = ErrorBody),
-        (status = 429, description = "Too many lookups", body = ErrorBody),
     )
 )]
 #[get("/tracking/{code}/actions")]

@@ -30,7 +30,10 @@ pub enum CustomerRequestBody {
     /// Deliver elsewhere; only before the parcel is out for delivery.
     ChangeAddress { address: AddressInput },
     /// A message for customer service, with the order attached.
-    ContactSupport { message: String },
+    ContactSupport {
+        #[schema(min_length = 1, max_length = 2000)]
+        message: String,
+    },
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -6,6 +6,7 @@ use super::body::{create, CustomerRequestBody, CustomerRequestView};
 use crate::auth::{Permission, Principal};
 use crate::errors::{ApiError, ErrorBody};
 use crate::json;
+use crate::openapi::responses::{Bearer, JsonBody};
 use crate::routes::orders::load::visible_order;
 use crate::state::AppState;
 
@@ -16,7 +17,9 @@ use crate::state::AppState;
     params(("id" = Uuid, Path, description = "Order id")),
     request_body = CustomerRequestBody,
     responses(
-        (status = 201, description = "Received; customer service handles it", body = CustomerRequestView),
+        Bearer,
+        JsonBody,
+        (status = 201, description = "Recorded: an address change is applied, the rest wait for customer service", body = CustomerRequestView),
         (status = 404, description = "No such order, or not yours", body = ErrorBody),
         (status = 409, description = "Too late (out for delivery, delivered, closed)", body = ErrorBody),
         (status = 422, description = "Invalid field", body = ErrorBody),

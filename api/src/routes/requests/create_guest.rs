@@ -4,6 +4,7 @@ use diesel_async::AsyncConnection;
 use super::body::{create, CustomerRequestBody, CustomerRequestView};
 use crate::errors::{ApiError, ErrorBody};
 use crate::json;
+use crate::openapi::responses::{Guest, JsonBody};
 use crate::routes::orders::load::order_by_link;
 use crate::state::AppState;
 
@@ -14,9 +15,11 @@ use crate::state::AppState;
     params(("code" = String, Path, description = "The code from the tracking link")),
     request_body = CustomerRequestBody,
     responses(
-        (status = 201, description = "Received; customer service handles it", body = CustomerRequestView),
+        Guest,
+        JsonBody,
+        (status = 201, description = "Recorded: an address change is applied, the rest wait for customer service", body = CustomerRequestView),
         (status = 404, description = "No such link", body = ErrorBody),
-        (status = 409, description = "Too late", body = ErrorBody),
+        (status = 409, description = "Too late, or the order is closed", body = ErrorBody),
         (status = 422, description = "Invalid field", body = ErrorBody),
     )
 )]

@@ -6,13 +6,15 @@ use utoipa::{IntoParams, ToSchema};
 use super::body::CustomerRequestView;
 use crate::auth::{Permission, Principal};
 use crate::cursor;
-use crate::errors::{ApiError, ErrorBody};
+use crate::errors::ApiError;
+use crate::openapi::responses::Bearer;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct ListRequestsQuery {
     /// 1 to 100, default 50.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -31,9 +33,8 @@ pub struct CustomerRequestPage {
     get, path = "/api/v1/requests", tag = "customer actions",
     params(ListRequestsQuery),
     responses(
+        Bearer,
         (status = 200, description = "One page of open requests", body = CustomerRequestPage),
-        (status = 400, description = "Bad parameter", body = ErrorBody),
-        (status = 403, description = "Staff only", body = ErrorBody),
     ),
     security(("bearer" = []))
 )]

@@ -15,15 +15,18 @@ use crate::audit;
 use crate::auth::{Permission, Principal};
 use crate::errors::{ApiError, ErrorBody};
 use crate::json;
+use crate::openapi::responses::{Bearer, JsonBody};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Resolution {
     /// resolved or rejected.
+    #[schema(pattern = "^(resolved|rejected)$")]
     pub status: String,
     /// The reply to the shopper: sent to them in the outcome message and
     /// shown on their timeline.
+    #[schema(min_length = 1, max_length = 2000)]
     pub resolution: String,
 }
 
@@ -35,6 +38,8 @@ pub struct Resolution {
     params(("id" = Uuid, Path, description = "Request id")),
     request_body = Resolution,
     responses(
+        Bearer,
+        JsonBody,
         (status = 200, description = "Closed", body = CustomerRequestView),
         (status = 404, description = "Not found", body = ErrorBody),
         (status = 409, description = "Already closed, or the parcel can no longer be rescheduled", body = ErrorBody),

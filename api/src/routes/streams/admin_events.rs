@@ -9,6 +9,7 @@ use crate::errors::{ApiError, ErrorBody};
 use crate::live::event::LiveEventBody;
 use crate::live::hub::Follow;
 use crate::locale;
+use crate::openapi::responses::Bearer;
 use crate::state::AppState;
 
 #[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
@@ -26,6 +27,7 @@ pub struct AdminStreamQuery {
     /// `requests`: only customer requests and their outcomes.
     pub queue: Option<EventQueue>,
     /// A stream ticket (`POST /api/v1/stream-tickets`, scope `admin`), for browsers.
+    #[param(ignore)] // declared as the `stream_ticket` security scheme
     pub ticket: Option<String>,
     /// Resume after this event id (the `Last-Event-ID` header wins).
     pub last_event_id: Option<i64>,
@@ -41,6 +43,7 @@ pub struct AdminStreamQuery {
     params(AdminStreamQuery, ("Last-Event-ID" = Option<i64>, Header, description = "Resume after this event"),
            ("Accept-Language" = Option<String>, Header, description = "Preferred languages; the best supported one (en, es, ro, ru) writes the texts unless `locale` is given")),
     responses(
+        Bearer,
         (status = 200, description = "An event stream", content_type = "text/event-stream", body = LiveEventBody),
         (status = 400, description = "Unknown status or queue", body = ErrorBody),
         (status = 401, description = "No token or ticket, or a bad ticket", body = ErrorBody),
@@ -49,7 +52,7 @@ pub struct AdminStreamQuery {
         (status = 429, description = "Too many streams for this token or address", body = ErrorBody),
         (status = 503, description = "This replica holds as many streams as it may", body = ErrorBody),
     ),
-    security(("bearer" = []), ())
+    security(("bearer" = []), ("stream_ticket" = []))
 )]
 #[get("/admin/events")]
 pub async fn admin_events(

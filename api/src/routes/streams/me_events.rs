@@ -7,6 +7,7 @@ use crate::errors::{ApiError, ErrorBody};
 use crate::live::event::LiveEventBody;
 use crate::live::hub::Follow;
 use crate::locale;
+use crate::openapi::responses::Bearer;
 use crate::state::AppState;
 
 /// Live events of every order of the signed-in customer, orders placed
@@ -17,6 +18,7 @@ use crate::state::AppState;
     params(StreamQuery, ("Last-Event-ID" = Option<i64>, Header, description = "Resume after this event"),
            ("Accept-Language" = Option<String>, Header, description = "Preferred languages; the best supported one (en, es, ro, ru) writes the texts unless `locale` is given")),
     responses(
+        Bearer,
         (status = 200, description = "An event stream", content_type = "text/event-stream", body = LiveEventBody),
         (status = 401, description = "No token or ticket, or a bad ticket", body = ErrorBody),
         (status = 403, description = "Not a customer token", body = ErrorBody),
@@ -24,7 +26,7 @@ use crate::state::AppState;
         (status = 429, description = "Too many streams for this token or address", body = ErrorBody),
         (status = 503, description = "This replica holds as many streams as it may", body = ErrorBody),
     ),
-    security(("bearer" = []), ())
+    security(("bearer" = []), ("stream_ticket" = []))
 )]
 #[get("/me/events")]
 pub async fn me_events(

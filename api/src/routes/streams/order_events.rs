@@ -9,6 +9,7 @@ use crate::errors::{ApiError, ErrorBody};
 use crate::live::event::LiveEventBody;
 use crate::live::hub::Follow;
 use crate::locale;
+use crate::openapi::responses::Bearer;
 use crate::routes::orders::load::visible_order;
 use crate::state::AppState;
 
@@ -16,6 +17,7 @@ use crate::state::AppState;
 #[serde(deny_unknown_fields)]
 pub struct StreamQuery {
     /// A stream ticket (`POST /api/v1/stream-tickets`), for browsers.
+    #[param(ignore)] // declared as the `stream_ticket` security scheme
     pub ticket: Option<String>,
     /// Resume after this event id (the `Last-Event-ID` header wins).
     pub last_event_id: Option<i64>,
@@ -33,6 +35,7 @@ pub struct StreamQuery {
            ("Last-Event-ID" = Option<i64>, Header, description = "Resume after this event"),
            ("Accept-Language" = Option<String>, Header, description = "Preferred languages; the best supported one (en, es, ro, ru) writes the texts unless `locale` is given")),
     responses(
+        Bearer,
         (status = 200, description = "An event stream", content_type = "text/event-stream", body = LiveEventBody),
         (status = 401, description = "No token or ticket, or a bad ticket", body = ErrorBody),
         (status = 404, description = "No such order, or not yours", body = ErrorBody),
@@ -40,7 +43,7 @@ pub struct StreamQuery {
         (status = 429, description = "Too many streams for this token or address", body = ErrorBody),
         (status = 503, description = "This replica holds as many streams as it may", body = ErrorBody),
     ),
-    security(("bearer" = []), ())
+    security(("bearer" = []), ("stream_ticket" = []))
 )]
 #[get("/orders/{id}/events")]
 pub async fn order_events(

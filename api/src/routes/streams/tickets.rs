@@ -9,6 +9,7 @@ use uuid::Uuid;
 use crate::auth::{Permission, Principal};
 use crate::errors::{ApiError, ErrorBody};
 use crate::json;
+use crate::openapi::responses::{Bearer, JsonBody};
 use crate::routes::orders::load::visible_order;
 use crate::state::AppState;
 
@@ -61,8 +62,9 @@ pub struct TicketView {
     post, path = "/api/v1/stream-tickets", tag = "live",
     request_body = TicketRequest,
     responses(
+        Bearer,
+        JsonBody,
         (status = 201, description = "Issued", body = TicketView),
-        (status = 401, description = "No valid token", body = ErrorBody),
         (status = 403, description = "This role may not open that stream", body = ErrorBody),
         (status = 404, description = "No such order, or not yours", body = ErrorBody),
         (status = 422, description = "order_id missing for the order scope", body = ErrorBody),

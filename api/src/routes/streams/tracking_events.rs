@@ -7,6 +7,7 @@ use crate::errors::{ApiError, ErrorBody};
 use crate::live::event::LiveEventBody;
 use crate::live::hub::Follow;
 use crate::locale;
+use crate::openapi::responses::Guest;
 use crate::routes::orders::load::order_by_link;
 use crate::state::AppState;
 
@@ -29,6 +30,7 @@ pub struct GuestStreamQuery {
            ("Last-Event-ID" = Option<i64>, Header, description = "Resume after this event"),
            ("Accept-Language" = Option<String>, Header, description = "Preferred languages; the best supported one (en, es, ro, ru) writes the texts unless `locale` is given")),
     responses(
+        Guest,
         (status = 200, description = "An event stream", content_type = "text/event-stream", body = LiveEventBody),
         (status = 404, description = "No order has this code", body = ErrorBody),
         (status = 422, description = "A `locale` we do not write", body = ErrorBody),

@@ -30,12 +30,14 @@ use crate::errors::{ApiError, ErrorBody};
 use crate::live::hub::{Follow, Subscription};
 use crate::live::replay::{missed, Missed};
 use crate::locale;
+use crate::openapi::responses::Bearer;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct WsQuery {
     /// A stream ticket with scope `ws`, for browsers.
+    #[param(ignore)] // declared as the `stream_ticket` security scheme
     pub ticket: Option<String>,
     /// The language of the entries: en, es, ro or ru. Wins over
     /// `Accept-Language`; without either, each order's language.
@@ -57,6 +59,7 @@ enum Command {
     get, path = "/api/v1/ws", tag = "live",
     params(WsQuery, ("Accept-Language" = Option<String>, Header, description = "Preferred languages; the best supported one (en, es, ro, ru) writes the texts unless `locale` is given")),
     responses(
+        Bearer,
         (status = 101, description = "Switching to the WebSocket protocol"),
         (status = 400, description = "Not a WebSocket handshake", body = ErrorBody),
         (status = 401, description = "A bad, used or expired ticket", body = ErrorBody),
@@ -65,7 +68,7 @@ enum Command {
         (status = 429, description = "Too many streams for this token or address", body = ErrorBody),
         (status = 503, description = "This replica holds as many streams as it may", body = ErrorBody),
     ),
-    security(("bearer" = []), ())
+    security((), ("bearer" = []), ("stream_ticket" = []))
 )]
 #[get("/ws")]
 pub async fn websocket(

@@ -3,6 +3,7 @@ use actix_web::{get, web, HttpRequest, HttpResponse};
 use super::lookup::{tracking_view, TrackingView};
 use crate::errors::{ApiError, ErrorBody};
 use crate::locale::{self, LocaleQuery};
+use crate::openapi::responses::Guest;
 use crate::routes::orders::load::order_by_link;
 use crate::state::AppState;
 
@@ -14,10 +15,10 @@ use crate::state::AppState;
     get, path = "/api/v1/tracking/{code}", tag = "tracking",
     params(("code" = String, Path, description = "The code from the tracking link"), LocaleQuery, ("Accept-Language" = Option<String>, Header, description = "Preferred languages; the best supported one (en, es, ro, ru) writes the texts unless `locale` is given")),
     responses(
+        Guest,
         (status = 200, description = "The order's progress", body = TrackingView),
         (status = 404, description = "No such link", body = ErrorBody),
         (status = 422, description = "A `locale` we do not write", body = ErrorBody),
-        (status = 429, description = "Too many lookups", body = ErrorBody),
     )
 )]
 #[get("/tracking/{code}")]

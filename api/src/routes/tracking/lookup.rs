@@ -9,12 +9,14 @@ use utoipa::ToSchema;
 use crate::errors::{ApiError, ErrorBody};
 use crate::json;
 use crate::locale::{self, LocaleQuery};
+use crate::openapi::responses::{Guest, JsonBody};
 use crate::state::AppState;
 use crate::views::{ShipmentView, TimelineEntry, TimelineSources};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TrackOrderRequest {
+    #[schema(min_length = 1)]
     pub order_number: String,
     /// The email the order was placed with; or give `postal_code`.
     pub email: Option<String>,
@@ -59,10 +61,11 @@ fn proves_ownership(order: &Order, req: &TrackOrderRequest) -> bool {
     params(LocaleQuery, ("Accept-Language" = Option<String>, Header, description = "Preferred languages; the best supported one (en, es, ro, ru) writes the texts unless `locale` is given")),
     request_body = TrackOrderRequest,
     responses(
+        Guest,
+        JsonBody,
         (status = 200, description = "The order's progress", body = TrackingView),
         (status = 404, description = "No order matches", body = ErrorBody),
         (status = 422, description = "Neither email nor postal code, or a `locale` we do not write", body = ErrorBody),
-        (status = 429, description = "Too many lookups", body = ErrorBody),
     )
 )]
 #[post("/tracking")]

@@ -12,6 +12,7 @@ use crate::client_ip::client_ip;
 use crate::config::WebhookConfig;
 use crate::errors::{ApiError, ErrorBody};
 use crate::json;
+use crate::openapi::responses::Guest;
 use crate::state::AppState;
 
 /// Constant-time equality for shared secrets sent in headers.
@@ -69,14 +70,15 @@ fn authenticate(config: &WebhookConfig, carrier: Carrier, req: &HttpRequest, bod
     params(("carrier" = String, Path, description = "fedex, ups or dhl")),
     request_body(content = Object, description = "The carrier's payload"),
     responses(
+        Guest,
         (status = 202, description = "Stored; processing is queued"),
         (status = 400, description = "Not JSON", body = ErrorBody),
         (status = 401, description = "Bad signature or credential", body = ErrorBody),
         (status = 403, description = "Caller IP not allowed", body = ErrorBody),
         (status = 404, description = "Unknown carrier", body = ErrorBody),
         (status = 413, description = "Body too large", body = ErrorBody),
-        (status = 429, description = "Too many calls from this IP", body = ErrorBody),
-    )
+    ),
+    security(("fedex_signature" = []), ("ups_credential" = []), ("dhl_api_key" = []), ("ordertrack_signature" = []))
 )]
 #[post("/webhooks/{carrier}")]
 pub async fn receive_carrier_webhook(

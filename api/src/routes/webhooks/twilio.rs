@@ -7,6 +7,7 @@ use crate::audit::{self, Refusal};
 use crate::client_ip::client_key;
 use crate::errors::{ApiError, ErrorBody};
 use crate::json;
+use crate::openapi::responses::Guest;
 use crate::state::AppState;
 
 /// The statuses worth recording: what finally became of the message.
@@ -21,12 +22,13 @@ const FINAL_STATUSES: &[&str] = &["delivered", "undelivered", "failed", "read"];
     post, path = "/webhooks/twilio/status", tag = "webhooks",
     request_body(content = String, content_type = "application/x-www-form-urlencoded"),
     responses(
+        Guest,
         (status = 204, description = "Recorded"),
         (status = 400, description = "MessageSid or MessageStatus missing", body = ErrorBody),
         (status = 401, description = "Bad signature", body = ErrorBody),
         (status = 413, description = "Body too large", body = ErrorBody),
-        (status = 429, description = "Too many callbacks from this IP", body = ErrorBody),
-    )
+    ),
+    security(("twilio_signature" = []))
 )]
 #[post("/webhooks/twilio/status")]
 pub async fn twilio_status_callback(

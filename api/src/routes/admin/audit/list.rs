@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{Permission, Principal};
-use crate::errors::{ApiError, ErrorBody};
+use crate::errors::ApiError;
+use crate::openapi::responses::Bearer;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -20,6 +21,7 @@ pub struct AuditQuery {
     pub since: Option<DateTime<Utc>>,
     pub until: Option<DateTime<Utc>>,
     /// 1 to 200, default 50.
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<i64>,
@@ -33,9 +35,8 @@ pub struct AuditView {
     pub action: String,
     pub target_type: Option<String>,
     pub target_id: Option<String>,
-    #[schema(value_type = Option<Object>)]
+    /// Any JSON value (an object, or a list such as the workflow's steps).
     pub before: Option<serde_json::Value>,
-    #[schema(value_type = Option<Object>)]
     pub after: Option<serde_json::Value>,
     pub request_id: Option<String>,
     pub ip: Option<String>,
@@ -71,7 +72,10 @@ impl From<AuditEntry> for AuditView {
 #[utoipa::path(
     get, path = "/api/v1/admin/audit", tag = "admin",
     params(AuditQuery),
-    responses((status = 200, description = "One page", body = AuditPage), (status = 403, description = "Admins only", body = ErrorBody)),
+    responses(
+        Bearer,
+        (status = 200, description = "One page", body = AuditPage),
+    ),
     security(("bearer" = []))
 )]
 #[get("/admin/audit")]

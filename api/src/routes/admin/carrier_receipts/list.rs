@@ -8,7 +8,8 @@ use uuid::Uuid;
 
 use crate::auth::{Permission, Principal};
 use crate::cursor;
-use crate::errors::{ApiError, ErrorBody};
+use crate::errors::ApiError;
+use crate::openapi::responses::Bearer;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -17,6 +18,7 @@ pub struct ReceiptsQuery {
     /// pending, processed or failed (default failed).
     pub status: Option<String>,
     /// 1 to 100, default 50.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -46,9 +48,8 @@ pub struct ReceiptPage {
     get, path = "/api/v1/admin/carrier-receipts", tag = "admin",
     params(ReceiptsQuery),
     responses(
+        Bearer,
         (status = 200, description = "One page", body = ReceiptPage),
-        (status = 400, description = "Bad parameter", body = ErrorBody),
-        (status = 403, description = "Staff only", body = ErrorBody),
     ),
     security(("bearer" = []))
 )]

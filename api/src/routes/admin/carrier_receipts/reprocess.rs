@@ -7,6 +7,7 @@ use uuid::Uuid;
 use crate::audit;
 use crate::auth::{Permission, Principal};
 use crate::errors::{ApiError, ErrorBody};
+use crate::openapi::responses::Bearer;
 use crate::state::AppState;
 
 /// Process a failed receipt again (after a fix to the mapping, say).
@@ -14,6 +15,7 @@ use crate::state::AppState;
     post, path = "/api/v1/admin/carrier-receipts/{id}/reprocess", tag = "admin",
     params(("id" = Uuid, Path, description = "Receipt id")),
     responses(
+        Bearer,
         (status = 202, description = "Queued"),
         (status = 404, description = "Not found", body = ErrorBody),
         (status = 409, description = "Already processed", body = ErrorBody),

@@ -5,13 +5,18 @@ use uuid::Uuid;
 use super::view::NotificationView;
 use crate::auth::{Permission, Principal};
 use crate::errors::{ApiError, ErrorBody};
+use crate::openapi::responses::Bearer;
 use crate::state::AppState;
 
 /// One notification with every attempt.
 #[utoipa::path(
     get, path = "/api/v1/admin/notifications/{id}", tag = "admin",
     params(("id" = Uuid, Path, description = "Notification id")),
-    responses((status = 200, description = "The notification", body = NotificationView), (status = 404, description = "Not found", body = ErrorBody)),
+    responses(
+        Bearer,
+        (status = 200, description = "The notification", body = NotificationView),
+        (status = 404, description = "Not found", body = ErrorBody),
+    ),
     security(("bearer" = []))
 )]
 #[get("/admin/notifications/{id}")]

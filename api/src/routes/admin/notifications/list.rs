@@ -8,7 +8,8 @@ use uuid::Uuid;
 use super::view::NotificationView;
 use crate::auth::{Permission, Principal};
 use crate::cursor;
-use crate::errors::{ApiError, ErrorBody};
+use crate::errors::ApiError;
+use crate::openapi::responses::Bearer;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -18,6 +19,7 @@ pub struct ListNotificationsQuery {
     pub status: Option<NotificationStatus>,
     pub order_id: Option<Uuid>,
     /// 1 to 100, default 50.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }
@@ -32,7 +34,10 @@ pub struct NotificationPage {
 #[utoipa::path(
     get, path = "/api/v1/admin/notifications", tag = "admin",
     params(ListNotificationsQuery),
-    responses((status = 200, description = "One page", body = NotificationPage), (status = 403, description = "Staff only", body = ErrorBody)),
+    responses(
+        Bearer,
+        (status = 200, description = "One page", body = NotificationPage),
+    ),
     security(("bearer" = []))
 )]
 #[get("/admin/notifications")]

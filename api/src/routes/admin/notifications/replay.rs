@@ -6,6 +6,7 @@ use super::view::NotificationView;
 use crate::audit;
 use crate::auth::{Permission, Principal};
 use crate::errors::{ApiError, ErrorBody};
+use crate::openapi::responses::Bearer;
 use crate::state::AppState;
 
 /// Send a dead-lettered notification again with a fresh retry budget. Its
@@ -14,6 +15,7 @@ use crate::state::AppState;
     post, path = "/api/v1/admin/notifications/{id}/replay", tag = "admin",
     params(("id" = Uuid, Path, description = "Notification id")),
     responses(
+        Bearer,
         (status = 202, description = "Queued again", body = NotificationView),
         (status = 404, description = "Not found", body = ErrorBody),
         (status = 409, description = "Not a failed notification", body = ErrorBody),

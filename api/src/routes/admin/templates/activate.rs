@@ -1,5 +1,6 @@
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use diesel_async::AsyncConnection;
+use ordertrack_shared::domain::{Channel, Locale, NotificationEvent};
 use ordertrack_shared::models::{NewAuditEntry, TemplateVersion};
 use serde_json::json;
 
@@ -7,13 +8,18 @@ use super::view::{parse_key, versions, TemplateVersionView};
 use crate::audit;
 use crate::auth::{Permission, Principal};
 use crate::errors::{ApiError, ErrorBody};
+use crate::openapi::responses::Bearer;
 use crate::state::AppState;
 
 /// Make a version the one workers send (from the next message on).
 #[utoipa::path(
     post, path = "/api/v1/admin/templates/{event}/{channel}/{locale}/versions/{version}/activate", tag = "templates",
-    params(("event" = String, Path), ("channel" = String, Path), ("locale" = String, Path), ("version" = i32, Path)),
-    responses((status = 200, description = "Versions after the change", body = Vec<TemplateVersionView>), (status = 404, description = "No such version", body = ErrorBody)),
+    params(("event" = NotificationEvent, Path), ("channel" = Channel, Path), ("locale" = Locale, Path), ("version" = i32, Path)),
+    responses(
+        Bearer,
+        (status = 200, description = "Versions after the change", body = Vec<TemplateVersionView>),
+        (status = 404, description = "No such version", body = ErrorBody),
+    ),
     security(("bearer" = []))
 )]
 #[post("/admin/templates/{event}/{channel}/{locale}/versions/{version}/activate")]

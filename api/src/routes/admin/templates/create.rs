@@ -1,6 +1,7 @@
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use diesel_async::AsyncConnection;
+use ordertrack_shared::domain::{Channel, Locale, NotificationEvent};
 use ordertrack_shared::models::{NewAuditEntry, TemplateVersion};
 use ordertrack_shared::templates::check::SmsFit;
 use ordertrack_shared::templates::TemplateParts;
@@ -14,6 +15,7 @@ use crate::audit;
 use crate::auth::{Permission, Principal};
 use crate::errors::{ApiError, ErrorBody};
 use crate::json;
+use crate::openapi::responses::{Bearer, JsonBody};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -49,10 +51,13 @@ pub struct CreatedVersion {
 /// with the sample and at its worst.
 #[utoipa::path(
     post, path = "/api/v1/admin/templates/{event}/{channel}/{locale}", tag = "templates",
-    params(("event" = String, Path), ("channel" = String, Path), ("locale" = String, Path)),
+    params(("event" = NotificationEvent, Path), ("channel" = Channel, Path), ("locale" = Locale, Path)),
     request_body = NewTemplateVersion,
     responses(
+        Bearer,
+        JsonBody,
         (status = 201, description = "Saved (inactive)", body = CreatedVersion),
+        (status = 404, description = "No such template (event, channel and locale)", body = ErrorBody),
         (status = 422, description = "Refused: the part, line and reason (an SMS over two segments: its segments)", body = ErrorBody),
     ),
     security(("bearer" = []))

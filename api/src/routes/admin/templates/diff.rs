@@ -1,5 +1,6 @@
 use actix_web::{get, web, HttpResponse};
 use diesel_async::AsyncConnection;
+use ordertrack_shared::domain::{Channel, Locale, NotificationEvent};
 use ordertrack_shared::templates::diff::{diff_lines, DiffLine};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -7,6 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::view::{parse_key, versions};
 use crate::auth::{Permission, Principal};
 use crate::errors::{ApiError, ErrorBody};
+use crate::openapi::responses::Bearer;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -29,8 +31,12 @@ pub struct TemplateDiff {
 /// Line by line, what changed from one version to another.
 #[utoipa::path(
     get, path = "/api/v1/admin/templates/{event}/{channel}/{locale}/diff", tag = "templates",
-    params(("event" = String, Path), ("channel" = String, Path), ("locale" = String, Path), DiffQuery),
-    responses((status = 200, description = "The diff per part", body = TemplateDiff), (status = 404, description = "No such version", body = ErrorBody)),
+    params(("event" = NotificationEvent, Path), ("channel" = Channel, Path), ("locale" = Locale, Path), DiffQuery),
+    responses(
+        Bearer,
+        (status = 200, description = "The diff per part", body = TemplateDiff),
+        (status = 404, description = "No such version", body = ErrorBody),
+    ),
     security(("bearer" = []))
 )]
 #[get("/admin/templates/{event}/{channel}/{locale}/diff")]

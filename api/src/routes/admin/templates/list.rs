@@ -1,17 +1,23 @@
 use actix_web::{get, web, HttpResponse};
 use diesel_async::AsyncConnection;
+use ordertrack_shared::domain::{Channel, Locale, NotificationEvent};
 
 use super::view::{parse_key, versions, TemplateVersionView};
 use crate::auth::{Permission, Principal};
 use crate::errors::{ApiError, ErrorBody};
+use crate::openapi::responses::Bearer;
 use crate::state::AppState;
 
 /// Every version of one template (event × channel × locale); the file is
 /// version 1.
 #[utoipa::path(
     get, path = "/api/v1/admin/templates/{event}/{channel}/{locale}", tag = "templates",
-    params(("event" = String, Path), ("channel" = String, Path), ("locale" = String, Path)),
-    responses((status = 200, description = "Versions, oldest first", body = Vec<TemplateVersionView>), (status = 404, description = "No such template", body = ErrorBody)),
+    params(("event" = NotificationEvent, Path), ("channel" = Channel, Path), ("locale" = Locale, Path)),
+    responses(
+        Bearer,
+        (status = 200, description = "Versions, oldest first", body = Vec<TemplateVersionView>),
+        (status = 404, description = "No such template", body = ErrorBody),
+    ),
     security(("bearer" = []))
 )]
 #[get("/admin/templates/{event}/{channel}/{locale}")]

@@ -1,5 +1,6 @@
 use actix_web::{post, web, HttpResponse};
 use diesel_async::AsyncConnection;
+use ordertrack_shared::domain::{Channel, Locale, NotificationEvent};
 use ordertrack_shared::models::{Order, Shipment};
 use ordertrack_shared::templates::MessageContext;
 use serde::Deserialize;
@@ -10,6 +11,7 @@ use super::view::{parse_key, parts, sample_data, versions, RenderedView};
 use crate::auth::{Permission, Principal};
 use crate::errors::{ApiError, ErrorBody};
 use crate::json;
+use crate::openapi::responses::{Bearer, JsonBody};
 use crate::state::AppState;
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -22,9 +24,14 @@ pub struct PreviewRequest {
 /// Render a version with sample data or a real order.
 #[utoipa::path(
     post, path = "/api/v1/admin/templates/{event}/{channel}/{locale}/versions/{version}/preview", tag = "templates",
-    params(("event" = String, Path), ("channel" = String, Path), ("locale" = String, Path), ("version" = i32, Path)),
+    params(("event" = NotificationEvent, Path), ("channel" = Channel, Path), ("locale" = Locale, Path), ("version" = i32, Path)),
     request_body = PreviewRequest,
-    responses((status = 200, description = "Rendered", body = RenderedView), (status = 404, description = "No such version or order", body = ErrorBody)),
+    responses(
+        Bearer,
+        JsonBody,
+        (status = 200, description = "Rendered", body = RenderedView),
+        (status = 404, description = "No such version or order", body = ErrorBody),
+    ),
     security(("bearer" = []))
 )]
 #[post("/admin/templates/{event}/{channel}/{locale}/versions/{version}/preview")]

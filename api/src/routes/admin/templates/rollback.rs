@@ -1,5 +1,6 @@
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use diesel_async::AsyncConnection;
+use ordertrack_shared::domain::{Channel, Locale, NotificationEvent};
 use ordertrack_shared::models::{NewAuditEntry, TemplateVersion};
 use serde_json::json;
 
@@ -7,13 +8,19 @@ use super::view::{parse_key, versions, TemplateVersionView};
 use crate::audit;
 use crate::auth::{Permission, Principal};
 use crate::errors::{ApiError, ErrorBody};
+use crate::openapi::responses::Bearer;
 use crate::state::AppState;
 
 /// Activate the version before the active one.
 #[utoipa::path(
     post, path = "/api/v1/admin/templates/{event}/{channel}/{locale}/rollback", tag = "templates",
-    params(("event" = String, Path), ("channel" = String, Path), ("locale" = String, Path)),
-    responses((status = 200, description = "Versions after the change", body = Vec<TemplateVersionView>), (status = 409, description = "Nothing earlier to go back to", body = ErrorBody)),
+    params(("event" = NotificationEvent, Path), ("channel" = Channel, Path), ("locale" = Locale, Path)),
+    responses(
+        Bearer,
+        (status = 200, description = "Versions after the change", body = Vec<TemplateVersionView>),
+        (status = 404, description = "No such template (event, channel and locale)", body = ErrorBody),
+        (status = 409, description = "Nothing earlier to go back to", body = ErrorBody),
+    ),
     security(("bearer" = []))
 )]
 #[post("/admin/templates/{event}/{channel}/{locale}/rollback")]

@@ -8,9 +8,13 @@ use uuid::Uuid;
 
 use crate::audit;
 use crate::auth::{Permission, Principal};
-use crate::errors::{ApiError, ErrorBody};
+use crate::errors::ApiError;
 use crate::json;
+use crate::openapi::responses::{Bearer, JsonBody};
 use crate::state::AppState;
+
+/// The longest lifetime `expires_in_days` may ask for.
+const MAX_DAYS: u32 = 36_500;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -19,8 +23,10 @@ pub struct CreateTokenRequest {
     /// Required for the customer role: the storefront's id of the customer.
     pub customer_external_id: Option<String>,
     /// What the token is for, e.g. "storefront prod".
+    #[schema(min_length = 1, max_length = 100)]
     pub label: String,
-    /// Lifetime in days; default: no expiry. Not with `expires_at`.
+    /// Lifetime in days (at most 100 years); default: no expiry. Not with `expires_at`.
+    #[schema(minimum = 1, maximum = 36500)]
     pub expires_in_days: Option<u32>,
     /// When the token stops working (in the future); default: never. Not
     /// with `expires_in_days`.
@@ -42,13 +48,9 @@ pub struct CreatedToken {
     post, path = "/api/v1/tokens", tag = "auth",
     request_body = CreateTokenRequest,
     responses(
+        Bearer,
+        JsonBody,
         (status = 201, description = "Created; the secret is in `token`", body = CreatedToken),
-        (status = 400, description = "Malformed body", body = ErrorBody),
-        (status = 401, description = "No valid token", body = ErrorBody),
-        (status = 403, description = "Admins only", body = ErrorBody),
-        (status = 413, description = "Body too large", body = ErrorBody),
-        (status = 422, description = "Invalid field", body = ErrorBody),
-        (status = 429, description = "Rate limited", body = ErrorBody),
     ),
     security(("bearer" = []))
 )]
@@ -70,7 +72,10 @@ pub async fn create_token(
         (Some(_), Some(_)) => {
             return Err(ApiError::invalid("expires_at", "give expires_at or expires_in_days, not both"))
         }
-        (Some(0), None) => return Err(ApiError::invalid("expires_in_days", "expires_in_days must be positive")),
+        // Bounded so that the date stays representable (a larger count panicked in chrono).
+        (Some(days), None) if !(1..=MAX_DAYS).contains(&days) => {
+            return Err(ApiError::invalid("expires_in_days", format!("expires_in_days must be 1 to {MAX_DAYS}")))
+        }
         (Some(days), None) => Some(now + chrono::Duration::days(i64::from(days))),
         (None, Some(at)) if at <= now => {
             return Err(ApiError::invalid("expires_at", "expires_at must be in the future"))

@@ -7,13 +7,15 @@ use utoipa::{IntoParams, ToSchema};
 use super::view::TokenView;
 use crate::auth::{Permission, Principal};
 use crate::cursor;
-use crate::errors::{ApiError, ErrorBody};
+use crate::errors::ApiError;
+use crate::openapi::responses::Bearer;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct ListTokensQuery {
     /// 1 to 200, default 50.
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -32,11 +34,8 @@ pub struct TokenPage {
     get, path = "/api/v1/tokens", tag = "auth",
     params(ListTokensQuery),
     responses(
+        Bearer,
         (status = 200, description = "One page", body = TokenPage),
-        (status = 400, description = "Bad parameter", body = ErrorBody),
-        (status = 401, description = "No valid token", body = ErrorBody),
-        (status = 403, description = "Admins only", body = ErrorBody),
-        (status = 429, description = "Rate limited", body = ErrorBody),
     ),
     security(("bearer" = []))
 )]

@@ -8,6 +8,7 @@ use super::view::TokenView;
 use crate::audit;
 use crate::auth::{Permission, Principal};
 use crate::errors::{ApiError, ErrorBody};
+use crate::openapi::responses::Bearer;
 use crate::state::AppState;
 
 /// Revoke a token. Tokens are checked against the database on every request
@@ -17,12 +18,9 @@ use crate::state::AppState;
     post, path = "/api/v1/tokens/{id}/revoke", tag = "auth",
     params(("id" = Uuid, Path, description = "Token id")),
     responses(
+        Bearer,
         (status = 200, description = "Revoked (now or before)", body = TokenView),
-        (status = 400, description = "Not a token id", body = ErrorBody),
-        (status = 401, description = "No valid token", body = ErrorBody),
-        (status = 403, description = "Admins only", body = ErrorBody),
         (status = 404, description = "No such token", body = ErrorBody),
-        (status = 429, description = "Rate limited", body = ErrorBody),
     ),
     security(("bearer" = []))
 )]

@@ -8,6 +8,7 @@ use super::view::TransitionView;
 use crate::audit;
 use crate::auth::{Permission, Principal};
 use crate::errors::{ApiError, ErrorBody};
+use crate::openapi::responses::Bearer;
 use crate::state::AppState;
 
 /// Forbid a step. Refused if a status would have no way forward, or
@@ -16,6 +17,7 @@ use crate::state::AppState;
     delete, path = "/api/v1/admin/workflow/transitions/{from}/{to}", tag = "admin",
     params(("from" = OrderStatus, Path), ("to" = OrderStatus, Path)),
     responses(
+        Bearer,
         (status = 200, description = "The whole workflow after the change", body = Vec<TransitionView>),
         (status = 404, description = "No such step", body = ErrorBody),
         (status = 422, description = "Refused (reason in the message)", body = ErrorBody),

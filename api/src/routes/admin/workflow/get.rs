@@ -3,13 +3,17 @@ use ordertrack_shared::orders::load_workflow;
 
 use super::view::{transitions, TransitionView};
 use crate::auth::{Permission, Principal};
-use crate::errors::{ApiError, ErrorBody};
+use crate::errors::ApiError;
+use crate::openapi::responses::Bearer;
 use crate::state::AppState;
 
 /// The order workflow: every allowed step and who may take it.
 #[utoipa::path(
     get, path = "/api/v1/admin/workflow", tag = "admin",
-    responses((status = 200, description = "The steps", body = Vec<TransitionView>), (status = 403, description = "Admins only", body = ErrorBody)),
+    responses(
+        Bearer,
+        (status = 200, description = "The steps", body = Vec<TransitionView>),
+    ),
     security(("bearer" = []))
 )]
 #[get("/admin/workflow")]

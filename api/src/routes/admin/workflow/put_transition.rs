@@ -11,6 +11,7 @@ use crate::audit;
 use crate::auth::{Permission, Principal};
 use crate::errors::{ApiError, ErrorBody};
 use crate::json;
+use crate::openapi::responses::{Bearer, JsonBody};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -27,6 +28,8 @@ pub struct TransitionRoles {
     params(("from" = OrderStatus, Path), ("to" = OrderStatus, Path)),
     request_body = TransitionRoles,
     responses(
+        Bearer,
+        JsonBody,
         (status = 200, description = "The whole workflow after the change", body = Vec<TransitionView>),
         (status = 422, description = "Refused (reason in the message)", body = ErrorBody),
     ),

@@ -32,7 +32,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
-use diesel::sql_types::{BigInt, Nullable, Text};
+use diesel::sql_types::{BigInt, Double, Nullable, Text};
 use diesel::QueryableByName;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use ordertrack_tests::providers::{self, FakeProviders};
@@ -68,9 +68,10 @@ struct Settings {
 }
 
 fn var_or<T: std::str::FromStr>(name: &str, default: T) -> T {
-    std::env::var(name).ok().filter(|v| !v.is_empty()).map_or(default, |v| {
-        v.parse().unwrap_or_else(|_| panic!("{name}: bad value {v:?}"))
-    })
+    std::env::var(name)
+        .ok()
+        .filter(|v| !v.is_empty())
+        .map_or(default, |v| v.parse().unwrap_or_else(|_| panic!("{name}: bad value {v:?}")))
 }
 
 impl Settings {
@@ -104,7 +105,8 @@ fn spare_port() -> u16 {
 /// Runs a short command to completion off the async threads; Err with its output on failure.
 async fn run(mut command: Command) -> Result<String, String> {
     let shown = format!("{command:?}");
-    let output = tokio::task::spawn_blocking(move || command.output()).await.unwrap().map_err(|e| format!("{shown}: {e}"))?;
+    let output =
+        tokio::task::spawn_blocking(move || command.output()).await.unwrap().map_err(|e| format!("{shown}: {e}"))?;
     let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
     if output.status.success() {
         Ok(String::from_utf8_lossy(&output.stdout).into_owned())
@@ -661,8 +663,9 @@ struct AttemptRow {
     attempt: i64,
     #[diesel(sql_type = Text)]
     outcome: String,
-    #[diesel(sql_type = Text)]
-    started_at: String,
+    /// Seconds since the Unix epoch.
+    #[diesel(sql_type = Double)]
+    started_at: f64,
     #[diesel(sql_type = Nullable<Text>)]
     error: Option<String>,
 }
@@ -828,14 +831,7 @@ async fn with_services(settings: Arc<Settings>, pg: &Postgres, redis: &Redis, lo
     let next = Arc::new(AtomicUsize::new(0));
     let clients: Vec<_> = (0..settings.clients)
         .map(|_| {
-            tokio::spawn(storefront(
-                settings.clone(),
-                api.clone(),
-                token.clone(),
-                clock,
-                next.clone(),
-                stats.clone(),
-            ))
+            tokio::spawn(storefront(settings.clone(), api.clone(), token.clone(), clock, next.clone(), stats.clone()))
         })
         .collect();
     eprintln!("  {} storefront clients, {} orders/s", settings.clients, settings.rate);
@@ -899,7 +895,7 @@ async fn with_services(settings: Arc<Settings>, pg: &Postgres, redis: &Redis, lo
     .map_err(|e| e.to_string())?;
     let attempts: Vec<AttemptRow> = diesel::sql_query(
         "SELECT notification_id::text AS notification_id, attempt::bigint AS attempt, outcome::text AS outcome, \
-         to_char(started_at AT TIME ZONE 'UTC', 'HH24:MI:SS.MS') AS started_at, error \
+         extract(epoch FROM started_at)::float8 AS started_at, error \
          FROM notification_attempts ORDER BY notification_id, attempt",
     )
     .load(&mut conn)
@@ -952,8 +948,7 @@ async fn with_services(settings: Arc<Settings>, pg: &Postgres, redis: &Redis, lo
     let http = std::mem::take(&mut *stats.lock().unwrap());
     let acked_count = http.acked.iter().filter(|a| a.is_some()).count();
     let never_acked = n - acked_count;
-    let acked_missing =
-        (0..n).filter(|i| http.acked[*i].is_some() && order_rows[*i] == 0).count();
+    let acked_missing = (0..n).filter(|i| http.acked[*i].is_some() && order_rows[*i] == 0).count();
     let wrong_id = (0..n)
         .filter(|i| http.acked[*i].as_ref().is_some_and(|(id, _)| !order_ids[*i].contains(id)) && order_rows[*i] > 0)
         .count();
@@ -979,6 +974,26 @@ async fn with_services(settings: Arc<Settings>, pg: &Postgres, redis: &Redis, lo
     let last_fault_back = faults.iter().map(|f| f.back).fold(f64::NAN, f64::max);
     let last_first_email = first_email.iter().copied().filter(|t| !t.is_nan()).fold(f64::NAN, f64::max);
     let last_any_email = mails.iter().map(|m| m.at).fold(f64::NAN, f64::max);
+
+    // Order acknowledged -> its first email, over the orders that have both.
+    let mut latencies: Vec<(f64, usize)> = (0..n)
+        .filter_map(|i| http.acked[i].as_ref().map(|(_, at)| (first_email[i] - at, i)))
+        .filter(|(d, _)| !d.is_nan())
+        .collect();
+    latencies.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let percentile =
+        |p: f64| latencies.get(((latencies.len() as f64 * p) as usize).min(latencies.len().saturating_sub(1)));
+    let latency_text = match (percentile(0.5), percentile(0.99), latencies.last()) {
+        (Some(p50), Some(p99), Some(max)) => format!(
+            "p50 {:.2} s, p99 {:.2} s, max {:.2} s ({}, acknowledged at {:.1} s)",
+            p50.0,
+            p99.0,
+            max.0,
+            order_number(max.1),
+            http.acked[max.1].as_ref().map_or(f64::NAN, |(_, at)| *at)
+        ),
+        _ => "none".into(),
+    };
 
     let passed = lost == 0
         && duplicates == 0
@@ -1020,8 +1035,7 @@ async fn with_services(settings: Arc<Settings>, pg: &Postgres, redis: &Redis, lo
     line(String::new());
     line("| count | result |".into());
     line("|---|---|".into());
-    let statuses_text =
-        http.statuses.iter().map(|(s, c)| format!("{s}: {c}")).collect::<Vec<_>>().join(", ");
+    let statuses_text = http.statuses.iter().map(|(s, c)| format!("{s}: {c}")).collect::<Vec<_>>().join(", ");
     line(format!(
         "| orders acknowledged (2xx) | {acked_count} of {n} ({} replayed with `Idempotent-Replayed`); never acknowledged: {never_acked} |",
         http.replayed
@@ -1029,7 +1043,10 @@ async fn with_services(settings: Arc<Settings>, pg: &Postgres, redis: &Redis, lo
     line(format!(
         "| orders in Postgres | {orders_present}; duplicates: {duplicate_orders}; acknowledged but missing: {acked_missing}; answered with another id: {wrong_id} |"
     ));
-    line(format!("| HTTP answers (every try) | {statuses_text}; connection errors or timeouts: {} |", http.transport_errors));
+    line(format!(
+        "| HTTP answers (every try) | {statuses_text}; connection errors or timeouts: {} |",
+        http.transport_errors
+    ));
     line(format!("| HTTP 500 | {http_500} |"));
     line(format!("| HTTP 503 | {http_503} (other 5xx: {other_5xx}) |"));
     line(format!("| refused (4xx, not retried) | {} |", http.refused.len()));
@@ -1056,7 +1073,11 @@ async fn with_services(settings: Arc<Settings>, pg: &Postgres, redis: &Redis, lo
         if exits.is_empty() {
             "0".to_owned()
         } else {
-            exits.iter().map(|(at, name, status)| format!("{name} at {at:.1} s ({status})")).collect::<Vec<_>>().join("; ")
+            exits
+                .iter()
+                .map(|(at, name, status)| format!("{name} at {at:.1} s ({status})"))
+                .collect::<Vec<_>>()
+                .join("; ")
         }
     ));
     line(format!(
@@ -1064,6 +1085,7 @@ async fn with_services(settings: Arc<Settings>, pg: &Postgres, redis: &Redis, lo
         last_first_email - last_fault,
         last_first_email - last_fault_back
     ));
+    line(format!("| order acknowledged → its first email | {latency_text} |"));
     line(format!(
         "| **lost / duplicate** | **{lost} lost, {} duplicate provider calls, {duplicate_orders} duplicate orders, {http_500} HTTP 500** |",
         duplicate_emails + sms_duplicates + push_duplicates
@@ -1085,8 +1107,12 @@ async fn with_services(settings: Arc<Settings>, pg: &Postgres, redis: &Redis, lo
                 .filter(|m| m.recipient == to)
                 .map(|m| format!("`{}` at {:.2} s", m.message_id, m.at))
                 .collect();
-            let ids: Vec<String> =
-                mails.iter().filter(|m| m.recipient == to).filter_map(|m| notification_of(&m.message_id)).map(|u| u.to_string()).collect();
+            let ids: Vec<String> = mails
+                .iter()
+                .filter(|m| m.recipient == to)
+                .filter_map(|m| notification_of(&m.message_id))
+                .map(|u| u.to_string())
+                .collect();
             let mut history = Vec::new();
             for id in ids.iter().collect::<std::collections::BTreeSet<_>>() {
                 let tries: Vec<String> = attempts_of
@@ -1094,12 +1120,17 @@ async fn with_services(settings: Arc<Settings>, pg: &Postgres, redis: &Redis, lo
                     .map(|v| {
                         v.iter()
                             .map(|a| {
+                                let at =
+                                    clock.of(SystemTime::UNIX_EPOCH + Duration::from_secs_f64(a.started_at.max(0.0)));
                                 format!(
-                                    "#{} {} at {}{}",
+                                    "#{} {} started at {:.2} s{}",
                                     a.attempt,
                                     a.outcome,
-                                    a.started_at,
-                                    a.error.as_deref().map(|e| format!(" ({})", e.chars().take(80).collect::<String>())).unwrap_or_default()
+                                    at,
+                                    a.error
+                                        .as_deref()
+                                        .map(|e| format!(" ({})", e.chars().take(80).collect::<String>()))
+                                        .unwrap_or_default()
                                 )
                             })
                             .collect()
@@ -1112,7 +1143,21 @@ async fn with_services(settings: Arc<Settings>, pg: &Postgres, redis: &Redis, lo
                     if tries.is_empty() { "none recorded".to_owned() } else { tries.join(", ") }
                 ));
             }
-            line(format!("- {} ({}): {}; {}", order_number(i), to, arrivals.join(", "), history.join("; ")));
+            let first = mails.iter().find(|m| m.recipient == to).map_or(f64::NAN, |m| m.at);
+            let near = faults
+                .iter()
+                .min_by(|a, b| (first - a.at).abs().total_cmp(&(first - b.at).abs()))
+                .map(|f| {
+                    format!(
+                        "first send {:+.2} s from the fault \"{}\" (at {:.1} s, back {:.1} s)",
+                        first - f.at,
+                        f.name,
+                        f.at,
+                        f.back
+                    )
+                })
+                .unwrap_or_default();
+            line(format!("- {} ({}): {}; {near}; {}", order_number(i), to, arrivals.join(", "), history.join("; ")));
         }
     }
     if http_500 > 0 || !http.refused.is_empty() {
@@ -1127,9 +1172,14 @@ async fn with_services(settings: Arc<Settings>, pg: &Postgres, redis: &Redis, lo
         }
     }
     if !all_arrived {
-        let missing: Vec<String> = (0..n).filter(|i| acked[*i] && emails_to[*i] == 0).take(10).map(order_number).collect();
+        let missing: Vec<String> =
+            (0..n).filter(|i| acked[*i] && emails_to[*i] == 0).take(10).map(order_number).collect();
         line(String::new());
-        line(format!("Timed out after {} s waiting for emails; e.g. missing: {}", settings.timeout.as_secs(), missing.join(", ")));
+        line(format!(
+            "Timed out after {} s waiting for emails; e.g. missing: {}",
+            settings.timeout.as_secs(),
+            missing.join(", ")
+        ));
     }
     print!("{out}");
     std::fs::write(&settings.results, &out).map_err(|e| format!("{}: {e}", settings.results.display()))?;

@@ -592,7 +592,7 @@ return states
 "#;
 
 /// One consistent snapshot of `queues` in `namespace`.
-async fn snapshot(
+pub async fn snapshot(
     conn: &mut redis::aio::MultiplexedConnection,
     namespace: &str,
     queues: &[Queue],

@@ -15,6 +15,8 @@ pub struct ReceivedMail {
     pub from: String,
     pub to: Vec<String>,
     pub data: Vec<u8>,
+    /// When the sink answered 250 to the message's DATA.
+    pub received_at: std::time::SystemTime,
 }
 
 impl ReceivedMail {
@@ -105,6 +107,12 @@ impl SmtpSink {
         self.state.lock().expect("sink lock").received.clone()
     }
 
+    /// The messages accepted after the first `skip`, oldest first (for
+    /// callers that poll a long run without copying everything each time).
+    pub fn received_after(&self, skip: usize) -> Vec<ReceivedMail> {
+        self.state.lock().expect("sink lock").received.iter().skip(skip).cloned().collect()
+    }
+
     /// Refuse the next `count` messages at DATA time.
     pub fn refuse_next(&self, count: usize, refusal: Refusal) {
         let mut state = self.state.lock().expect("sink lock");
@@ -166,7 +174,12 @@ async fn session(socket: tokio::net::TcpStream, state: Arc<Mutex<State>>, mut he
                     _ => b"451 4.3.0 try again later\r\n",
                 }
             } else {
-                state.received.push(ReceivedMail { from: from.clone(), to: to.clone(), data });
+                state.received.push(ReceivedMail {
+                    from: from.clone(),
+                    to: to.clone(),
+                    data,
+                    received_at: std::time::SystemTime::now(),
+                });
                 b"250 2.0.0 queued\r\n"
             }
         } else if upper == "RSET" || upper == "NOOP" {

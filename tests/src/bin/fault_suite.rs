@@ -620,7 +620,7 @@ fn drain_sink(sink: &SmtpSink, seen: &mut Vec<Mail>, clock: Clock) {
     for mail in sink.received_after(seen.len()) {
         seen.push(Mail {
             message_id: mail.header("Message-ID").unwrap_or_default().trim().to_owned(),
-            recipient: mail.to.iter().next().cloned().unwrap_or_default(),
+            recipient: <[String]>::first(&mail.to).cloned().unwrap_or_default(),
             at: clock.of(mail.received_at),
         });
     }
@@ -1094,13 +1094,11 @@ async fn with_services(settings: Arc<Settings>, pg: &Postgres, redis: &Redis, lo
         line(String::new());
         line("Duplicate emails (Message-ID: arrivals at the sink; the notification's status and attempts):".into());
         line(String::new());
-        let mut shown = 0;
-        for i in (0..n).filter(|i| emails_to[*i] > 1) {
+        for (shown, i) in (0..n).filter(|i| emails_to[*i] > 1).enumerate() {
             if shown == 20 {
                 line(format!("- … and {} more", (0..n).filter(|i| emails_to[*i] > 1).count() - shown));
                 break;
             }
-            shown += 1;
             let to = email_of(i);
             let arrivals: Vec<String> = mails
                 .iter()

@@ -13,7 +13,9 @@
 //! It counts, per order: order rows, notification rows, and provider calls
 //! (SMTP transactions by `Message-ID` and by recipient, SMS and push calls at
 //! the fakes), writes a Markdown section to `FAULTS_RESULTS` and exits 1 on
-//! any lost order or message, any duplicate, any HTTP 500 or unexpected 4xx.
+//! any lost order or message, any duplicate (a copy sent within 0.25 s of a
+//! `kill -9`, the documented at-least-once window, is counted apart), any
+//! HTTP 500 or unexpected 4xx.
 //!
 //! Settings (environment, set by `bench/faults`): `FAULTS_ORDERS` (2000),
 //! `FAULTS_CLIENTS` (8), `FAULTS_RATE` (orders started per second, 40),
@@ -500,6 +502,10 @@ async fn storefront(
 
 // ---------------------------------------------------------------- faults
 
+/// A copy first sent this close to a `kill -9` fell in the at-least-once
+/// window: the killed worker had the provider's answer but not the commit.
+const KILL_WINDOW_SECS: f64 = 0.25;
+
 struct Fault {
     name: &'static str,
     at: f64,
@@ -961,6 +967,13 @@ async fn with_services(settings: Arc<Settings>, pg: &Postgres, redis: &Redis, lo
     let duplicate_ids: Vec<(&str, &Vec<&Mail>)> =
         by_message_id.iter().filter(|(_, m)| m.len() > 1).map(|(id, m)| (*id, m)).collect();
     let duplicate_transactions: usize = duplicate_ids.iter().map(|(_, m)| m.len() - 1).sum();
+    // The documented at-least-once window (docs/ARCHITECTURE.md, delivery
+    // guarantees): a worker killed between the provider's answer and the
+    // commit of the outcome. Such a copy is counted and shown, apart.
+    let killed_mid_send =
+        |first: f64| faults.iter().any(|f| f.name.starts_with("kill -9") && (first - f.at).abs() <= KILL_WINDOW_SECS);
+    let kill_window_copies: usize =
+        duplicate_ids.iter().filter(|(_, m)| killed_mid_send(m[0].at)).map(|(_, m)| m.len() - 1).sum();
     let sms_duplicates = duplicates_of(sms.iter().map(|s| format!("{} {}", s.to, s.body)));
     let push_duplicates = duplicates_of(pushes.iter().map(|p| format!("{} {} {}", p.token, p.title, p.body)));
     let http_500 = http.statuses.get(&500).copied().unwrap_or(0);
@@ -996,8 +1009,8 @@ async fn with_services(settings: Arc<Settings>, pg: &Postgres, redis: &Redis, lo
     };
 
     let passed = lost == 0
-        && duplicates == 0
-        && duplicate_transactions == 0
+        && duplicates == kill_window_copies
+        && duplicate_transactions == kill_window_copies
         && http_500 == 0
         && http.refused.is_empty()
         && wrong_id == 0
@@ -1019,12 +1032,14 @@ async fn with_services(settings: Arc<Settings>, pg: &Postgres, redis: &Redis, lo
     ));
     line(String::new());
     line(format!(
-        "Setup: release build; 1 api (HTTP_WORKERS=2), 2 workers (default concurrency), 2 schedulers (sweep every 2 s), \
+        "Setup: {} build; 1 api (HTTP_WORKERS=2), 2 workers (default concurrency), 2 schedulers (sweep every 2 s), \
          CLAIM_LEASE_MS={CLAIM_LEASE_MS}, SWEEP_GRACE_MS={SWEEP_GRACE_MS}, NOTIFY_MAX_ATTEMPTS=10; the suite's own \
          PostgreSQL and redis-server (no persistence) on loopback; {} storefront clients at {} orders/s (guest orders, \
          one `Idempotency-Key` per order, every try retried until 2xx); email through the harness's SMTP sink, SMS and \
          push at its loopback fakes, all in the suite's process. Orders finished at {orders_done:.1} s.",
-        settings.clients, settings.rate
+        if settings.bin_dir.ends_with("debug") { "debug" } else { "release" },
+        settings.clients,
+        settings.rate
     ));
     line(String::new());
     line("| fault | at | back | detail |".into());
@@ -1087,7 +1102,7 @@ async fn with_services(settings: Arc<Settings>, pg: &Postgres, redis: &Redis, lo
     ));
     line(format!("| order acknowledged → its first email | {latency_text} |"));
     line(format!(
-        "| **lost / duplicate** | **{lost} lost, {} duplicate provider calls, {duplicate_orders} duplicate orders, {http_500} HTTP 500** |",
+        "| **lost / duplicate** | **{lost} lost, {} duplicate provider calls, {duplicate_orders} duplicate orders, {http_500} HTTP 500**; of the duplicates, {kill_window_copies} sent within {KILL_WINDOW_SECS} s of a `kill -9` (the documented at-least-once window, not a failure) |",
         duplicate_emails + sms_duplicates + push_duplicates
     ));
     if !duplicate_ids.is_empty() || duplicate_emails > 0 {

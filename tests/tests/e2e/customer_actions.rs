@@ -3,16 +3,14 @@
 //! every outcome reaches the shopper in their language.
 
 use chrono::{Duration, NaiveDate, Utc};
-use diesel::prelude::*;
-use diesel_async::RunQueryDsl;
 use ordertrack_shared::domain::NotificationEvent;
 use ordertrack_shared::models::{Notification, Order, ShipmentIssue};
-use ordertrack_shared::schema::shipments;
 use ordertrack_tests::{guest_order, TestApp};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
 use crate::carriers::{fedex_payload, fedex_scan, post_fedex, shipment};
+use crate::delays::set_eta;
 
 /// A guest order in `locale` with one FedEx parcel; returns (order id, parcel id, tracking-link code).
 async fn guest_with_parcel(app: &TestApp, number: &str, locale: &str, tracking: &str) -> (String, Uuid, String) {
@@ -57,15 +55,6 @@ fn email_text(app: &TestApp, to: &str) -> Vec<String> {
 
 fn in_days(days: i64) -> NaiveDate {
     Utc::now().date_naive() + Duration::days(days)
-}
-
-async fn set_eta(app: &TestApp, parcel: Uuid, eta: chrono::DateTime<Utc>) {
-    let mut conn = app.db.get().await.unwrap();
-    diesel::update(shipments::table.find(parcel))
-        .set(shipments::estimated_delivery_at.eq(eta))
-        .execute(&mut conn)
-        .await
-        .unwrap();
 }
 
 #[tokio::test]

@@ -21,7 +21,7 @@ async fn delay_notices(app: &TestApp, order_id: &str, event: NotificationEvent) 
     app.notifications(order_id.parse().unwrap()).await.iter().filter(|n| n.event == event).count()
 }
 
-async fn set_eta(app: &TestApp, parcel: Uuid, eta: chrono::DateTime<chrono::Utc>) {
+pub async fn set_eta(app: &TestApp, parcel: Uuid, eta: chrono::DateTime<chrono::Utc>) {
     let mut conn = app.db.get().await.unwrap();
     diesel::update(shipments::table.find(parcel))
         .set(shipments::estimated_delivery_at.eq(eta))

@@ -28,26 +28,14 @@ async fn readiness_fails_when_redis_is_down() {
     app.stop().await;
 }
 
+/// The document is served (its coverage of the router is
+/// `api/src/openapi/coverage.rs`), with Swagger UI, and an unknown path is a
+/// JSON 404.
 #[tokio::test]
-async fn the_openapi_document_covers_every_endpoint() {
+async fn the_openapi_document_and_swagger_ui_are_served() {
     let app = TestApp::spawn().await;
     let doc: Value = app.http.get(app.url("/api-docs/openapi.json")).send().await.unwrap().json().await.unwrap();
-    let paths = doc["paths"].as_object().unwrap();
-    for (path, method) in [
-        ("/api/v1/orders", "post"),
-        ("/api/v1/orders", "get"),
-        ("/api/v1/orders/{id}", "get"),
-        ("/api/v1/orders/{id}/timeline", "get"),
-        ("/api/v1/orders/{id}/status", "post"),
-        ("/api/v1/orders/{id}/shipments", "post"),
-        ("/api/v1/tracking", "post"),
-        ("/api/v1/tokens", "post"),
-        ("/healthz", "get"),
-        ("/readyz", "get"),
-        ("/metrics", "get"),
-    ] {
-        assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} undocumented");
-    }
+    assert!(doc["paths"]["/api/v1/orders"]["post"].is_object(), "{doc}");
     let ui = app.http.get(app.url("/swagger-ui/")).send().await.unwrap();
     assert_eq!(ui.status(), 200);
     let unknown = app.http.get(app.url("/api/v1/nothing-here")).send().await.unwrap();

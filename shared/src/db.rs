@@ -52,12 +52,21 @@ pub async fn run_migrations(database_url: &str) -> Result<Vec<String>, DbSetupEr
 /// rather than that the statement was wrong: worth retrying once it is back.
 pub fn is_outage(error: &diesel::result::Error) -> bool {
     use diesel::result::{DatabaseErrorKind, Error};
-    matches!(
-        error,
+    match error {
         Error::DatabaseError(DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand, _)
-            | Error::BrokenTransactionManager
-    )
+        | Error::BrokenTransactionManager => true,
+        Error::DatabaseError(DatabaseErrorKind::Unknown, info) => {
+            SHUTTING_DOWN.iter().any(|words| info.message().starts_with(words))
+        }
+        _ => false,
+    }
 }
+
+/// How Postgres says the server is going away or not up yet (SQLSTATE class
+/// 57P, e.g. "terminating connection due to administrator command" on a
+/// fast shutdown): diesel-async keeps the message but not the code.
+/// (Messages in English, Postgres' default `lc_messages`.)
+const SHUTTING_DOWN: [&str; 2] = ["terminating connection", "the database system is"];
 
 /// Starts a transaction on `conn`; end it with [`finish`]. Plain functions
 /// rather than `AsyncConnection::transaction`'s async closure, whose
@@ -84,5 +93,26 @@ where
             }
             Err(e)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use diesel::result::{DatabaseErrorKind, Error};
+
+    use super::is_outage;
+
+    fn unknown(message: &str) -> Error {
+        Error::DatabaseError(DatabaseErrorKind::Unknown, Box::new(message.to_owned()))
+    }
+
+    #[test]
+    fn a_server_going_away_is_an_outage_and_a_bad_statement_is_not() {
+        assert!(is_outage(&unknown("terminating connection due to administrator command")));
+        assert!(is_outage(&unknown("the database system is shutting down")));
+        assert!(is_outage(&Error::DatabaseError(DatabaseErrorKind::ClosedConnection, Box::new(String::new()))));
+        assert!(!is_outage(&unknown("syntax error at or near \"SELEC\"")));
+        assert!(!is_outage(&Error::DatabaseError(DatabaseErrorKind::UniqueViolation, Box::new(String::new()))));
+        assert!(!is_outage(&Error::NotFound));
     }
 }

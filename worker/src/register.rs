@@ -72,7 +72,8 @@ macro_rules! spawn_worker {
                     () = stalled(&ctx, queue, &name) => {
                         tracing::error!(%queue, worker = %name, "worker stopped beating with nothing in flight; restarting it");
                     }
-                    // A demoted master still answers reads: apalis would not always notice.
+                    // apalis errors out on a demoted master (READONLY) but goes quiet
+                    // on a dead one: follow the Enqueuer to the new master.
                     Ok(()) = moved.changed() => {
                         tracing::warn!(%queue, worker = %name, "redis master moved; restarting on the new one");
                     }

@@ -59,8 +59,10 @@ async fn orders_keep_flowing_and_nothing_is_lost_across_sentinel_failovers() {
         .buffer_unordered(64)
         .filter_map(std::future::ready)
         .collect::<Vec<_>>();
+    let mut events = Vec::new();
     let chaos = async {
         tokio::time::sleep(Duration::from_secs(3)).await;
+        events.push(("SENTINEL FAILOVER", SystemTime::now()));
         let at = started.elapsed();
         let second = set.failover().await;
         eprintln!(
@@ -68,6 +70,7 @@ async fn orders_keep_flowing_and_nothing_is_lost_across_sentinel_failovers() {
             started.elapsed()
         );
         tokio::time::sleep(Duration::from_secs(1)).await;
+        events.push(("kill -9", SystemTime::now()));
         let at = started.elapsed();
         let third = set.kill_master().await;
         eprintln!("kill -9 of {second} at {at:.1?}: -> {third} (promoted at {:.1?})", started.elapsed());
@@ -111,6 +114,17 @@ async fn orders_keep_flowing_and_nothing_is_lost_across_sentinel_failovers() {
     eprintln!(
         "failover pause: {pause:.2?} (longest gap between two emails, starting {since_first:.1?} after the first)"
     );
+    // And per failover: the longest gap that ends between it and the next one.
+    for (i, (event, at)) in events.iter().enumerate() {
+        let until = events.get(i + 1).map_or(SystemTime::now(), |(_, next)| *next);
+        let gap = arrivals
+            .windows(2)
+            .filter(|w| w[1] > *at && w[1] <= until)
+            .map(|w| w[1].duration_since(w[0]).unwrap_or_default())
+            .max()
+            .unwrap_or_default();
+        eprintln!("  after {event}: longest gap {gap:.2?}");
+    }
 
     app.stop().await;
     drop(set);

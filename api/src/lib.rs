@@ -76,8 +76,8 @@ impl ApiHandle {
 
 pub fn state(config: ApiConfig, hub: Arc<Hub>) -> Result<AppState, StartError> {
     let db = db::pool(&config.store.database_url, config.store.database_pool_size)?;
-    let enqueuer = Enqueuer::new(&config.store.redis_url, &config.store.redis_namespace, config.enqueue_timeout)
-        .map_err(|e| StartError::Redis(e.to_string()))?;
+    let enqueuer =
+        Enqueuer::from_store(&config.store, config.enqueue_timeout).map_err(|e| StartError::Redis(e.to_string()))?;
     let renderer = std::sync::Arc::new(Renderer::from_dir(&config.templates_dir)?);
     Ok(AppState {
         rate_limiter: RateLimiter::new(enqueuer.clone(), config.rate_limits_enabled),

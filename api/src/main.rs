@@ -94,8 +94,7 @@ async fn seed_demo() -> Result<(), String> {
     use diesel_async::AsyncConnection;
     let store = StoreConfig::from_env().map_err(|e| e.to_string())?;
     let mut conn = diesel_async::AsyncPgConnection::establish(&store.database_url).await.map_err(|e| e.to_string())?;
-    let enqueuer = Enqueuer::new(&store.redis_url, &store.redis_namespace, std::time::Duration::from_secs(1))
-        .map_err(|e| e.to_string())?;
+    let enqueuer = Enqueuer::from_store(&store, std::time::Duration::from_secs(1)).map_err(|e| e.to_string())?;
     let tokens = ordertrack_api::demo::seed(&mut conn, &enqueuer).await.map_err(|e| e.to_string())?;
     println!("demo data loaded. tokens (shown once):");
     println!("  admin:    {}", tokens.admin);

@@ -35,7 +35,7 @@ async fn stopped(mut shutdown: watch::Receiver<bool>) -> Result<(), std::io::Err
 
 /// Runs the schedules until `shutdown` turns true.
 pub async fn run(config: SchedulerConfig, shutdown: watch::Receiver<bool>) -> Result<(), SchedulerError> {
-    let enqueuer = Enqueuer::new(&config.store.redis_url, &config.store.redis_namespace, Duration::from_secs(2))
+    let enqueuer = Enqueuer::from_store(&config.store, Duration::from_secs(2))
         .map_err(|e| SchedulerError::Redis(e.to_string()))?;
     let instance = format!("scheduler-{}-{}", std::process::id(), uuid::Uuid::new_v4().simple());
     let ctx = Arc::new(SchedulerContext {

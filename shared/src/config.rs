@@ -129,6 +129,9 @@ pub struct StoreConfig {
     pub database_url: String,
     pub database_pool_size: usize,
     pub redis_url: String,
+    /// `REDIS_SENTINELS` + `REDIS_SENTINEL_MASTER`: find the master through
+    /// Redis Sentinel (then only `REDIS_URL`'s credentials and database apply).
+    pub redis_sentinel: Option<crate::redis_endpoint::SentinelConfig>,
     /// Prefix for every Redis key and queue, so several deployments (or tests)
     /// can share one Redis.
     pub redis_namespace: String,
@@ -147,6 +150,11 @@ impl StoreConfig {
         if !redis_url.starts_with("redis://") && !redis_url.starts_with("rediss://") {
             return Err(ConfigError::Invalid { name: "REDIS_URL", reason: "must start with redis://".into() });
         }
+        let redis_sentinel = crate::redis_endpoint::SentinelConfig::parse(
+            optional("REDIS_SENTINELS").as_deref(),
+            optional("REDIS_SENTINEL_MASTER").as_deref(),
+        )
+        .map_err(|reason| ConfigError::Invalid { name: "REDIS_SENTINELS", reason })?;
         let redis_namespace = string("REDIS_NAMESPACE", "ordertrack");
         if redis_namespace.contains(char::is_whitespace) {
             return Err(ConfigError::Invalid { name: "REDIS_NAMESPACE", reason: "must not contain spaces".into() });
@@ -155,6 +163,7 @@ impl StoreConfig {
             database_url,
             database_pool_size: positive("DATABASE_POOL_SIZE", 16)?,
             redis_url,
+            redis_sentinel,
             redis_namespace,
         })
     }
@@ -167,6 +176,7 @@ impl std::fmt::Debug for StoreConfig {
             .field("database_url", &"<redacted>")
             .field("database_pool_size", &self.database_pool_size)
             .field("redis_url", &"<redacted>")
+            .field("redis_sentinel", &self.redis_sentinel)
             .field("redis_namespace", &self.redis_namespace)
             .finish()
     }
@@ -228,6 +238,7 @@ mod tests {
             database_url: "postgres://u:hunter2@db/x".into(),
             database_pool_size: 1,
             redis_url: "redis://:hunter2@r".into(),
+            redis_sentinel: None,
             redis_namespace: "n".into(),
         };
         assert!(!format!("{config:?}").contains("hunter2"));

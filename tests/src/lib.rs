@@ -6,6 +6,7 @@
 pub mod db;
 pub mod live;
 pub mod providers;
+pub mod sentinel;
 pub mod smtp_sink;
 
 use std::future::Future;
@@ -23,6 +24,7 @@ use ordertrack_shared::domain::Carrier;
 use ordertrack_shared::domain::Role;
 use ordertrack_shared::jobs::{recurring, Enqueuer, MaintenanceJob, Queue};
 use ordertrack_shared::models::{ApiToken, Customer, Notification, NotificationAttempt};
+use ordertrack_shared::redis_endpoint::SentinelConfig;
 use ordertrack_shared::webhooks::IpAllowlist;
 use ordertrack_worker::config::WorkerConfig;
 use serde_json::{json, Value};
@@ -76,6 +78,10 @@ pub struct Options {
     /// The Redis of the worker, the schedulers and this harness (`None`:
     /// `REDIS_URL`); a test with a Redis of its own sets `api_redis_url` too.
     pub redis_url: Option<String>,
+    /// Every process (and this harness) finds its Redis master through these
+    /// sentinels; `redis_url` and `api_redis_url` then only lend their
+    /// credentials (see `sentinel::SentinelSet`).
+    pub redis_sentinel: Option<SentinelConfig>,
 }
 
 impl Default for Options {
@@ -99,6 +105,7 @@ impl Default for Options {
             stream_heartbeat: Duration::from_secs(15),
             stream_max_per_principal: 20,
             redis_url: None,
+            redis_sentinel: None,
         }
     }
 }
@@ -111,6 +118,8 @@ pub struct TestApp {
     pub namespace: String,
     /// The Redis of the worker and the schedulers (`Options::redis_url`).
     pub redis_url: String,
+    /// `Options::redis_sentinel`.
+    pub redis_sentinel: Option<SentinelConfig>,
     pub smtp: SmtpSink,
     pub providers: FakeProviders,
     pub http: reqwest::Client,
@@ -125,11 +134,12 @@ pub struct TestApp {
     tasks: Vec<JoinHandle<()>>,
 }
 
-fn store(database_url: &str, redis_url: &str, namespace: &str) -> StoreConfig {
+fn store(database_url: &str, redis_url: &str, sentinel: &Option<SentinelConfig>, namespace: &str) -> StoreConfig {
     StoreConfig {
         database_url: database_url.into(),
         database_pool_size: 8,
         redis_url: redis_url.into(),
+        redis_sentinel: sentinel.clone(),
         redis_namespace: namespace.into(),
     }
 }
@@ -148,7 +158,7 @@ impl TestApp {
         let providers = FakeProviders::start().await;
 
         let api_config = ApiConfig {
-            store: store(&database_url, &options.api_redis_url, &namespace),
+            store: store(&database_url, &options.api_redis_url, &options.redis_sentinel, &namespace),
             host: "127.0.0.1".into(),
             port: 0,
             workers: 1,
@@ -197,7 +207,7 @@ impl TestApp {
         let base_url = format!("http://127.0.0.1:{}", running.port);
 
         let worker_config = WorkerConfig {
-            store: store(&database_url, &redis_url, &namespace),
+            store: store(&database_url, &redis_url, &options.redis_sentinel, &namespace),
             queues: options.queues.clone(),
             name: "test-worker".into(),
             concurrency_critical: 4,
@@ -270,7 +280,7 @@ impl TestApp {
         }
         for _ in 0..options.schedulers {
             let config = SchedulerConfig {
-                store: store(&database_url, &redis_url, &namespace),
+                store: store(&database_url, &redis_url, &options.redis_sentinel, &namespace),
                 schedules: vec![(recurring::named("sweep_outbox").unwrap(), "* * * * * *".into())],
                 tick_lease: Duration::from_secs(60),
             };
@@ -294,6 +304,7 @@ impl TestApp {
             db,
             namespace,
             redis_url,
+            redis_sentinel: options.redis_sentinel.clone(),
             smtp,
             providers,
             http: reqwest::Client::new(),
@@ -403,7 +414,8 @@ impl TestApp {
 
     /// A handle that pushes jobs onto this test's queues, as the api does.
     pub fn enqueuer(&self) -> Enqueuer {
-        Enqueuer::new(&self.redis_url, &self.namespace, Duration::from_secs(5)).expect("enqueuer")
+        Enqueuer::with_sentinel(&self.redis_url, self.redis_sentinel.as_ref(), &self.namespace, Duration::from_secs(5))
+            .expect("enqueuer")
     }
 
     /// Pushes a maintenance job (what a scheduler tick does) and runs it, and

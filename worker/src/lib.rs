@@ -48,8 +48,7 @@ pub enum WorkerStartError {
 
 pub fn context(config: WorkerConfig) -> Result<Arc<JobContext>, WorkerStartError> {
     let db = db::pool(&config.store.database_url, config.store.database_pool_size)?;
-    let enqueuer =
-        Enqueuer::new(&config.store.redis_url, &config.store.redis_namespace, std::time::Duration::from_secs(2))?;
+    let enqueuer = Enqueuer::from_store(&config.store, std::time::Duration::from_secs(2))?;
     let email = EmailSender::new(&config.email).map_err(WorkerStartError::Email)?;
     let sms = SmsSender::new(config.sms.clone()).map_err(WorkerStartError::Sms)?;
     let push = PushSender::new(&config.push)?;

@@ -38,6 +38,8 @@ macro_rules! spawn_worker {
         let (ctx, queue, instance, shutdown) = ($ctx.clone(), $queue, $instance.to_owned(), $shutdown.clone());
         tokio::spawn(async move {
             for generation in 0u32.. {
+                // Changes when a Sentinel failover moved the master away from `conn`.
+                let mut moved = ctx.enqueuer.moved();
                 let conn = match ctx.enqueuer.connection().await {
                     Ok(conn) => conn,
                     Err(e) => {
@@ -69,6 +71,11 @@ macro_rules! spawn_worker {
                     },
                     () = stalled(&ctx, queue, &name) => {
                         tracing::error!(%queue, worker = %name, "worker stopped beating with nothing in flight; restarting it");
+                    }
+                    // apalis errors out on a demoted master (READONLY) but goes quiet
+                    // on a dead one: follow the Enqueuer to the new master.
+                    Ok(()) = moved.changed() => {
+                        tracing::warn!(%queue, worker = %name, "redis master moved; restarting on the new one");
                     }
                 }
                 if *shutdown.borrow() {

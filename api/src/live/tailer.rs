@@ -87,12 +87,18 @@ async fn catch_up(hub: &Hub, db: &DbPool, enqueuer: &Enqueuer) -> Result<(), Box
 async fn listen(enqueuer: Enqueuer, wake: Arc<Notify>, stop: watch::Receiver<bool>) {
     let channel = enqueuer.events_channel();
     while !*stop.borrow() {
+        // A Sentinel failover moves the master: subscribe on the new one.
+        let mut moved = enqueuer.moved();
         match enqueuer.pubsub().await {
             Ok(mut pubsub) => match pubsub.subscribe(&channel).await {
                 Ok(()) => {
                     wake.notify_one();
                     let mut messages = pubsub.on_message();
-                    while messages.next().await.is_some() {
+                    loop {
+                        tokio::select! {
+                            message = messages.next() => if message.is_none() { break },
+                            Ok(()) = moved.changed() => break,
+                        }
                         wake.notify_one();
                     }
                     tracing::warn!("order events subscription lost; reconnecting");

@@ -8,9 +8,10 @@ use std::time::Duration;
 
 use apalis::prelude::{TaskBuilder, TaskSink};
 use apalis_redis::{Config as RedisQueueConfig, ConnectionManager, RedisStorage};
-use tokio::sync::Mutex;
+use tokio::sync::{watch, Mutex};
 
 use super::{Job, Queue};
+use crate::redis_endpoint::{is_master, RedisEndpoint, SentinelConfig};
 
 #[derive(Debug, thiserror::Error)]
 pub enum EnqueueError {
@@ -24,36 +25,120 @@ pub enum EnqueueError {
 
 /// A cheap-to-clone handle that pushes jobs into namespaced queues,
 /// connecting lazily so a process can start while Redis is down.
+///
+/// With Sentinel (`REDIS_SENTINELS`), every connect asks the sentinels for
+/// the master, and a watchdog drops the cached connection once its server
+/// stops being the master (demoted by a failover, or gone): the next
+/// `connection()` asks again. A `ConnectionManager` alone would keep
+/// reconnecting to the old address.
 #[derive(Clone)]
 pub struct Enqueuer {
-    client: redis::Client,
+    endpoint: RedisEndpoint,
     conn: Arc<Mutex<Option<ConnectionManager>>>,
+    /// Counts the connections dropped because the master moved.
+    moved: Arc<watch::Sender<u64>>,
     namespace: String,
     timeout: Duration,
 }
 
+/// How often a Sentinel-resolved connection checks that its server is still
+/// the master (`ROLE`), and how long it waits for the answer: a
+/// `ConnectionManager` whose server died holds commands while it retries,
+/// so waiting for the enqueue timeout would add seconds to a failover.
+const MASTER_CHECK: Duration = Duration::from_millis(500);
+
 impl Enqueuer {
+    /// One Redis at `redis_url` (no Sentinel).
     pub fn new(redis_url: &str, namespace: &str, timeout: Duration) -> Result<Self, EnqueueError> {
-        let client = redis::Client::open(redis_url).map_err(|e| EnqueueError::Unavailable(e.to_string()))?;
-        Ok(Enqueuer { client, conn: Arc::new(Mutex::new(None)), namespace: namespace.to_owned(), timeout })
+        Self::with_sentinel(redis_url, None, namespace, timeout)
+    }
+
+    /// The Redis of a process' configuration: `REDIS_URL`, or the master
+    /// that `REDIS_SENTINELS` name.
+    pub fn from_store(store: &crate::config::StoreConfig, timeout: Duration) -> Result<Self, EnqueueError> {
+        Self::with_sentinel(&store.redis_url, store.redis_sentinel.as_ref(), &store.redis_namespace, timeout)
+    }
+
+    pub fn with_sentinel(
+        redis_url: &str,
+        sentinel: Option<&SentinelConfig>,
+        namespace: &str,
+        timeout: Duration,
+    ) -> Result<Self, EnqueueError> {
+        let endpoint = RedisEndpoint::new(redis_url, sentinel).map_err(|e| EnqueueError::Unavailable(e.to_string()))?;
+        Ok(Enqueuer {
+            endpoint,
+            conn: Arc::new(Mutex::new(None)),
+            moved: Arc::new(watch::channel(0).0),
+            namespace: namespace.to_owned(),
+            timeout,
+        })
     }
 
     pub fn namespace(&self) -> &str {
         &self.namespace
     }
 
-    /// A live connection manager, connecting on first use.
+    /// A live connection manager, connecting on first use (and, with
+    /// Sentinel, again after the master moved).
     pub async fn connection(&self) -> Result<ConnectionManager, EnqueueError> {
         let mut slot = self.conn.lock().await;
         if let Some(conn) = slot.as_ref() {
             return Ok(conn.clone());
         }
-        let conn = tokio::time::timeout(self.timeout, self.client.get_connection_manager())
+        let connect = async { self.endpoint.client().await?.get_connection_manager().await };
+        let conn = tokio::time::timeout(self.timeout, connect)
             .await
             .map_err(|_| EnqueueError::Timeout(self.timeout))?
             .map_err(|e| EnqueueError::Unavailable(e.to_string()))?;
         *slot = Some(conn.clone());
+        if self.endpoint.is_sentinel() {
+            self.watch_master(conn.clone());
+        }
         Ok(conn)
+    }
+
+    /// Changes each time the connection was dropped because the master
+    /// moved. Whoever holds a clone of the old one (an apalis worker) must
+    /// start over with `connection()`. Never changes without Sentinel.
+    pub fn moved(&self) -> watch::Receiver<u64> {
+        self.moved.subscribe()
+    }
+
+    /// Checks every `MASTER_CHECK` that `conn`'s server is still the master;
+    /// drops it from the cache once it says it is a replica, or has not
+    /// answered twice in a row (within about 2 s of a `kill -9`). Ends with that, or with the last clone of
+    /// this `Enqueuer`.
+    fn watch_master(&self, mut conn: ConnectionManager) {
+        let (slot, moved) = (Arc::downgrade(&self.conn), self.moved.clone());
+        let epoch = *moved.borrow();
+        tokio::spawn(async move {
+            let mut unanswered = 0;
+            loop {
+                tokio::time::sleep(MASTER_CHECK).await;
+                let Some(slot) = slot.upgrade() else { return };
+                match tokio::time::timeout(MASTER_CHECK, is_master(&mut conn)).await {
+                    Ok(Some(true)) => {
+                        unanswered = 0;
+                        continue;
+                    }
+                    Ok(Some(false)) => {}
+                    Ok(None) | Err(_) => {
+                        unanswered += 1;
+                        if unanswered < 2 {
+                            continue;
+                        }
+                    }
+                }
+                let mut slot = slot.lock().await;
+                if *moved.borrow() == epoch {
+                    *slot = None;
+                    moved.send_modify(|epoch| *epoch += 1);
+                    tracing::warn!("redis master moved or is down; asking sentinel again");
+                }
+                return;
+            }
+        });
     }
 
     /// The apalis storage for a queue of this namespace.
@@ -93,9 +178,10 @@ impl Enqueuer {
     }
 
     /// A dedicated pub/sub connection (subscriptions cannot share the
-    /// multiplexed one), bounded by the timeout.
+    /// multiplexed one) to the current master, bounded by the timeout.
     pub async fn pubsub(&self) -> Result<redis::aio::PubSub, EnqueueError> {
-        tokio::time::timeout(self.timeout, self.client.get_async_pubsub())
+        let connect = async { self.endpoint.client().await?.get_async_pubsub().await };
+        tokio::time::timeout(self.timeout, connect)
             .await
             .map_err(|_| EnqueueError::Timeout(self.timeout))?
             .map_err(|e| EnqueueError::Unavailable(e.to_string()))

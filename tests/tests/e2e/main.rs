@@ -25,6 +25,7 @@ mod public_edges;
 mod queues;
 mod route_matrix;
 mod scheduler;
+mod sentinel_failover;
 mod shipments;
 mod sms_budget;
 mod status_change;

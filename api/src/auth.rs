@@ -1,15 +1,16 @@
-//! Bearer-token authentication and the permission table: which roles may call
-//! which endpoint, in one place.
+//! Authentication (a bearer token, or the web app's session cookie) and the
+//! permission table: which roles may call which endpoint, in one place.
 
 use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use ordertrack_shared::domain::Role;
-use ordertrack_shared::models::ApiToken;
+use ordertrack_shared::models::{ApiToken, PortalSession};
 use uuid::Uuid;
 
 use crate::errors::ApiError;
+use crate::session;
 use crate::state::AppState;
 
 /// Every authenticated action of the API.
@@ -33,6 +34,8 @@ pub enum Permission {
     /// Customer-service tools: search orders, message customers, resolve requests.
     ServeCustomers,
     ReplayNotification,
+    /// Issue web app sign-in links for a storefront's shoppers.
+    OpenPortal,
 }
 
 impl Permission {
@@ -42,6 +45,7 @@ impl Permission {
         use Role::*;
         match self {
             Permission::CreateOrder => &[Service, Admin],
+            Permission::OpenPortal => &[Service],
             Permission::ReadOrder | Permission::ListOrders => &[Customer, Csr, Admin, Service],
             Permission::RequestDeliveryChange => &[Customer, Csr, Admin],
             Permission::ChangeOrderStatus | Permission::AddShipment => &[Csr, Admin, Service],
@@ -57,14 +61,25 @@ impl Permission {
     }
 }
 
-/// The caller, from a valid `Authorization: Bearer` token.
+/// How the caller proved who they are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Credential {
+    /// An API token (`Authorization: Bearer`, or a stream ticket minted with one).
+    Token,
+    /// The shopper's web app session cookie (`POST /portal/session`).
+    PortalSession,
+}
+
+/// The caller, from a valid `Authorization: Bearer` token or session cookie.
 #[derive(Debug, Clone)]
 pub struct Principal {
+    /// The API token's id, or the portal session's.
     pub token_id: Uuid,
     pub role: Role,
     /// Set for customers: the only customer whose orders they may see.
     pub customer_id: Option<Uuid>,
     pub label: String,
+    pub credential: Credential,
 }
 
 impl Principal {
@@ -100,12 +115,14 @@ fn bearer(req: &HttpRequest) -> Option<String> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned())
 }
 
-/// Authenticates the bearer token against Postgres on every request (no
-/// cache: a revoked or expired token is refused by every replica from its next
-/// request), counts the token's rate window (`TOKEN_RATE_PER_MINUTE`, the
-/// state goes to the middleware for the `RateLimit-*` headers), notes the
-/// use (`last_used_at`, at most once a minute) and leaves the principal in
-/// the request's extensions for the audit of a refusal.
+/// Authenticates the bearer token (or, without one, the session cookie)
+/// against Postgres on every request (no cache: a revoked or expired token
+/// or an ended session is refused by every replica from its next request),
+/// counts the caller's rate window (`TOKEN_RATE_PER_MINUTE`, the state goes
+/// to the middleware for the `RateLimit-*` headers), notes the use (at most
+/// once a minute) and leaves the principal in the request's extensions for
+/// the audit of a refusal. A write made with the cookie must pass the CSRF
+/// checks (`session::check_write`).
 impl FromRequest for Principal {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
@@ -117,34 +134,70 @@ impl FromRequest for Principal {
                 .app_data::<web::Data<AppState>>()
                 .cloned()
                 .ok_or_else(|| ApiError::Internal("app state missing".into()))?;
-            let secret = bearer(&req).ok_or(ApiError::Unauthorized)?;
-            let mut conn = state.conn().await?;
-            let token = ApiToken::authenticate(&mut conn, &secret).await?.ok_or_else(|| {
-                tracing::info!("rejected bearer token");
-                ApiError::Unauthorized
-            })?;
-            let principal = Principal {
-                token_id: token.id,
-                role: token.role,
-                customer_id: token.customer_id,
-                label: token.label.clone(),
+            let principal = match bearer(&req) {
+                Some(secret) => by_token(&state, &secret).await?,
+                None => match session::secret(&req, &state.config.portal) {
+                    Some(secret) => by_session(&state, &req, &secret).await?,
+                    None => return Err(ApiError::Unauthorized),
+                },
             };
             req.extensions_mut().insert(principal.clone());
             let limit = state.config.token_rate_per_minute;
-            if let Some((window, exceeded)) = state.rate_limiter.hit("token", &token.id.to_string(), limit, 60).await {
+            let key = principal.token_id.to_string();
+            if let Some((window, exceeded)) = state.rate_limiter.hit("token", &key, limit, 60).await {
                 req.extensions_mut().insert(window);
                 if exceeded {
-                    tracing::info!(token = %token.id, "token rate limit hit");
+                    tracing::info!(token = %key, "token rate limit hit");
                     return Err(ApiError::TooManyRequests { retry_after: window.reset, limit });
-                }
-            }
-            let now = chrono::Utc::now();
-            if token.last_use_is_stale(now) {
-                if let Err(e) = ApiToken::touch(&mut conn, token.id, now).await {
-                    tracing::warn!(token = %token.id, error = %e, "could not record the token's use");
                 }
             }
             Ok(principal)
         })
     }
+}
+
+async fn by_token(state: &AppState, secret: &str) -> Result<Principal, ApiError> {
+    let mut conn = state.conn().await?;
+    let token = ApiToken::authenticate(&mut conn, secret).await?.ok_or_else(|| {
+        tracing::info!("rejected bearer token");
+        ApiError::Unauthorized
+    })?;
+    let now = chrono::Utc::now();
+    if token.last_use_is_stale(now) {
+        if let Err(e) = ApiToken::touch(&mut conn, token.id, now).await {
+            tracing::warn!(token = %token.id, error = %e, "could not record the token's use");
+        }
+    }
+    Ok(Principal {
+        token_id: token.id,
+        role: token.role,
+        customer_id: token.customer_id,
+        label: token.label,
+        credential: Credential::Token,
+    })
+}
+
+async fn by_session(state: &AppState, req: &HttpRequest, secret: &str) -> Result<Principal, ApiError> {
+    let mut conn = state.conn().await?;
+    let session = PortalSession::authenticate(&mut conn, secret).await?.ok_or_else(|| {
+        tracing::info!("rejected session cookie");
+        ApiError::Unauthorized
+    })?;
+    if session::is_write(req.method()) {
+        session::check_write(req, state, session.id)?;
+    }
+    let now = chrono::Utc::now();
+    if session.renewal_due(now) {
+        let idle = chrono::Duration::from_std(state.config.portal.session_idle).unwrap_or(chrono::Duration::MAX);
+        if let Err(e) = PortalSession::renew(&mut conn, session.id, now, idle).await {
+            tracing::warn!(session = %session.id, error = %e, "could not renew the session");
+        }
+    }
+    Ok(Principal {
+        token_id: session.id,
+        role: Role::Customer,
+        customer_id: Some(session.customer_id),
+        label: "web app".into(),
+        credential: Credential::PortalSession,
+    })
 }

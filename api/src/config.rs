@@ -45,6 +45,32 @@ pub struct ApiConfig {
     /// Template files (previews and the seeded first versions).
     pub templates_dir: std::path::PathBuf,
     pub stream: StreamConfig,
+    pub portal: PortalConfig,
+}
+
+/// The shopper's web app sign-in (`/api/v1/portal-sessions`).
+#[derive(Debug, Clone)]
+pub struct PortalConfig {
+    /// How long a link from `POST /portal-sessions` may wait to be opened.
+    pub link_ttl: Duration,
+    /// A session ends after this long unused...
+    pub session_idle: Duration,
+    /// ...and after this long in any case.
+    pub session_max: Duration,
+    /// Session cookies get `Secure` (and the `__Host-` prefix): the public
+    /// base URL is https.
+    pub secure_cookies: bool,
+}
+
+impl PortalConfig {
+    pub fn from_env(public_base_url: &str) -> Result<Self, ConfigError> {
+        Ok(PortalConfig {
+            link_ttl: config::millis("PORTAL_LINK_TTL_MS", 300_000)?,
+            session_idle: config::millis("PORTAL_SESSION_IDLE_MS", 24 * 3_600_000)?,
+            session_max: config::millis("PORTAL_SESSION_MAX_MS", 7 * 24 * 3_600_000)?,
+            secure_cookies: public_base_url.starts_with("https://"),
+        })
+    }
 }
 
 /// Live updates (SSE and WebSocket).
@@ -212,6 +238,7 @@ impl ApiConfig {
             reschedule_window_days: config::positive("RESCHEDULE_WINDOW_DAYS", 14)?,
             templates_dir: config::string("TEMPLATES_DIR", ordertrack_shared::templates::DEFAULT_TEMPLATES_DIR).into(),
             stream: StreamConfig::from_env(&config::string("PUBLIC_BASE_URL", "http://localhost:8080"))?,
+            portal: PortalConfig::from_env(&config::string("PUBLIC_BASE_URL", "http://localhost:8080"))?,
         })
     }
 }

@@ -37,6 +37,10 @@ pub enum ApiError {
     Unauthorized,
     #[error("this role may not do that")]
     Forbidden,
+    /// A write with the session cookie lacked its page's `Origin` or
+    /// `X-CSRF-Token`.
+    #[error("a write signed in by cookie needs this site's Origin and the session's X-CSRF-Token header")]
+    CsrfRefused,
     #[error("{0} not found")]
     NotFound(&'static str),
     #[error("{message}")]
@@ -73,6 +77,7 @@ impl ApiError {
             }
             ApiError::Unauthorized => "unauthorized",
             ApiError::Forbidden => "forbidden",
+            ApiError::CsrfRefused => "csrf_failed",
             ApiError::NotFound(_) => "not_found",
             ApiError::PreconditionFailed { .. } => "version_mismatch",
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
@@ -101,7 +106,7 @@ impl ResponseError for ApiError {
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             ApiError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden => StatusCode::FORBIDDEN,
+            ApiError::Forbidden | ApiError::CsrfRefused => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,

@@ -17,12 +17,15 @@ pub mod openapi;
 pub mod rate_limit;
 pub mod request_id;
 pub mod routes;
+pub mod security_headers;
+pub mod session;
 pub mod state;
 pub mod validate;
 pub mod views;
+pub mod web_app;
 
 use actix_web::dev::Server;
-use actix_web::{web, App, HttpResponse, HttpServer};
+use actix_web::{web, App, HttpServer};
 use ordertrack_shared::db;
 use ordertrack_shared::jobs::Enqueuer;
 use ordertrack_shared::links::Signer;
@@ -34,7 +37,6 @@ use utoipa_swagger_ui::SwaggerUi;
 use std::sync::Arc;
 
 use crate::config::ApiConfig;
-use crate::errors::ApiError;
 use crate::live::hub::Hub;
 use crate::rate_limit::RateLimiter;
 use crate::state::AppState;
@@ -108,7 +110,7 @@ pub fn start(config: ApiConfig) -> Result<Running, StartError> {
             .wrap(actix_web::middleware::from_fn(middleware::around))
             .configure(routes::configure)
             .service(SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", openapi.clone()))
-            .default_service(web::to(|| async { Err::<HttpResponse, _>(ApiError::NotFound("endpoint")) }))
+            .default_service(web::to(web_app::serve))
     })
     .workers(workers)
     // `ApiHandle::stop` (on SIGTERM in `main`) ends the streams first.

@@ -1,5 +1,7 @@
 //! `api` serves HTTP; `api migrate` applies migrations; `api token create`
-//! mints a token; `api seed-demo` loads demo data and prints tokens.
+//! mints a token; `api seed-demo` loads demo data and prints tokens; `api
+//! openapi` prints the OpenAPI document; `api portal-link` prints a web app
+//! sign-in link.
 
 use std::process::ExitCode;
 
@@ -14,7 +16,10 @@ const USAGE: &str = "usage:
   api                      serve HTTP (PORT, default 8080)
   api migrate              apply database migrations and exit
   api token create --role customer|csr|admin|service [--customer EXTERNAL_ID] [--label TEXT]
-  api seed-demo            load demo data and print a token per role";
+  api seed-demo            load demo data and print a token per role
+  api portal-link --customer EXTERNAL_ID [--locale en|es|ro|ru]
+                           print a single-use web app sign-in link for a shopper
+  api openapi              print the OpenAPI document (JSON) and exit";
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -26,6 +31,8 @@ async fn main() -> ExitCode {
         Some("migrate") => migrate().await,
         Some("token") if args.get(1).map(String::as_str) == Some("create") => create_token(&args[2..]).await,
         Some("seed-demo") => seed_demo().await,
+        Some("openapi") => print_openapi(),
+        Some("portal-link") => portal_link(&args[1..]).await,
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())
@@ -52,6 +59,15 @@ async fn serve() -> Result<(), String> {
         handle.stop().await;
     });
     running.server.await.map_err(|e| e.to_string())
+}
+
+/// The document served at `/api-docs/openapi.json`, for generating clients
+/// without a running server (`scripts/web-api-types`).
+fn print_openapi() -> Result<(), String> {
+    use utoipa::OpenApi;
+    let document = ordertrack_api::openapi::ApiDoc::openapi().to_pretty_json().map_err(|e| e.to_string())?;
+    println!("{document}");
+    Ok(())
 }
 
 async fn migrate() -> Result<(), String> {
@@ -87,6 +103,29 @@ async fn create_token(args: &[String]) -> Result<(), String> {
     };
     let (_, secret) = ApiToken::mint(&mut conn, role, customer_id, label, None).await.map_err(|e| e.to_string())?;
     println!("{secret}");
+    Ok(())
+}
+
+/// What the storefront's `POST /api/v1/portal-sessions` gives, for the
+/// demo and for support staff.
+async fn portal_link(args: &[String]) -> Result<(), String> {
+    use diesel_async::AsyncConnection;
+    use ordertrack_shared::models::{PortalGrant, PortalLink};
+    let external_id = flag(args, "--customer").ok_or("--customer is required")?;
+    let config = ApiConfig::from_env().map_err(|e| e.to_string())?;
+    let mut conn =
+        diesel_async::AsyncPgConnection::establish(&config.store.database_url).await.map_err(|e| e.to_string())?;
+    let customer = Customer::find_by_external_id(&mut conn, external_id)
+        .await
+        .map_err(|e| format!("--customer {external_id}: {e}"))?;
+    let locale = match flag(args, "--locale") {
+        Some(tag) => tag.parse().map_err(|e| format!("--locale: {e}"))?,
+        None => customer.locale,
+    };
+    let grant = PortalGrant { customer_id: customer.id, locale, return_url: None };
+    let expires_at = chrono::Utc::now() + chrono::Duration::from_std(config.portal.link_ttl).unwrap_or_default();
+    let code = PortalLink::issue(&mut conn, &grant, None, expires_at).await.map_err(|e| e.to_string())?;
+    println!("{}/portal/{code}", config.public_base_url.trim_end_matches('/'));
     Ok(())
 }
 

@@ -13,7 +13,8 @@
 //!   per window);
 //! - a URL with a NUL character (`%00`) is 400: Postgres text cannot hold one,
 //!   and a path or query value would otherwise reach a query and fail there;
-//! - Prometheus request metrics.
+//! - Prometheus request metrics;
+//! - the security headers of every response (`security_headers.rs`).
 
 use std::time::Instant;
 
@@ -63,6 +64,8 @@ pub async fn around<B: MessageBody + 'static>(
     req.extensions_mut().insert(id.clone());
     let mut res = handle(req, next).instrument(span).await?;
     set_request_id(&mut res, &id.0);
+    let path = res.request().path().to_owned();
+    crate::security_headers::apply(&path, res.headers_mut());
     Ok(res)
 }
 
@@ -145,6 +148,12 @@ fn unauthenticated_reason(req: &HttpRequest) -> &'static str {
         "token_rejected"
     } else if req.query_string().contains("ticket=") {
         "ticket_rejected"
+    } else if req
+        .headers()
+        .get(actix_web::http::header::COOKIE)
+        .is_some_and(|c| c.as_bytes().windows(18).any(|w| w == b"ordertrack_session"))
+    {
+        "session_rejected"
     } else {
         "no_token"
     }

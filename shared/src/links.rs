@@ -1,4 +1,5 @@
-//! Signed values: one-click unsubscribe links and phone-code hashes. One
+//! Signed values: one-click unsubscribe links, phone-code hashes and the
+//! web app's CSRF tokens. One
 //! server secret (`APP_SECRET`), separated by purpose so a value signed for
 //! one use is never valid for another.
 
@@ -61,6 +62,24 @@ impl Signer {
         Some((channel.parse().ok()?, recipient.to_owned()))
     }
 
+    /// The CSRF token of a web app session: derived, so nothing more is
+    /// stored, and useless without the session's cookie.
+    pub fn csrf_token(&self, session_id: uuid::Uuid) -> String {
+        let mut mac = self.mac("csrf");
+        mac.update(session_id.as_bytes());
+        URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+    }
+
+    /// Constant-time check of a presented CSRF token.
+    pub fn csrf_matches(&self, session_id: uuid::Uuid, token: &str) -> bool {
+        let Ok(tag) = URL_SAFE_NO_PAD.decode(token) else {
+            return false;
+        };
+        let mut mac = self.mac("csrf");
+        mac.update(session_id.as_bytes());
+        mac.verify_slice(&tag).is_ok()
+    }
+
     /// The stored form of a one-time code, bound to its verification request.
     pub fn code_hash(&self, verification_id: uuid::Uuid, code: &str) -> Vec<u8> {
         let mut mac = self.mac("phone-code");
@@ -81,6 +100,18 @@ impl Signer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_csrf_token_belongs_to_one_session_and_one_secret() {
+        let signer = Signer::new("secret");
+        let (mine, theirs) = (uuid::Uuid::new_v4(), uuid::Uuid::new_v4());
+        let token = signer.csrf_token(mine);
+        assert!(signer.csrf_matches(mine, &token));
+        assert!(!signer.csrf_matches(theirs, &token));
+        assert!(!Signer::new("other").csrf_matches(mine, &token));
+        assert!(!signer.csrf_matches(mine, &token[1..]));
+        assert!(!signer.csrf_matches(mine, "not base64 !"));
+    }
 
     #[test]
     fn unsubscribe_tokens_round_trip_and_resist_tampering() {

@@ -242,6 +242,33 @@ diesel::table! {
 }
 
 diesel::table! {
+    portal_links (link_hash) {
+        link_hash -> Bytea,
+        customer_id -> Uuid,
+        locale -> Text,
+        return_url -> Nullable<Text>,
+        created_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    portal_sessions (id) {
+        id -> Uuid,
+        session_hash -> Bytea,
+        customer_id -> Uuid,
+        locale -> Text,
+        return_url -> Nullable<Text>,
+        created_at -> Timestamptz,
+        last_used_at -> Timestamptz,
+        idle_expires_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        ended_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     provider_events (id) {
         id -> Int8,
         provider -> Text,
@@ -337,6 +364,9 @@ diesel::joinable!(notifications -> orders (order_id));
 diesel::joinable!(order_status_history -> orders (order_id));
 diesel::joinable!(orders -> customers (customer_id));
 diesel::joinable!(phone_verifications -> customers (customer_id));
+diesel::joinable!(portal_links -> api_tokens (created_by));
+diesel::joinable!(portal_links -> customers (customer_id));
+diesel::joinable!(portal_sessions -> customers (customer_id));
 diesel::joinable!(shipment_issues -> orders (order_id));
 diesel::joinable!(shipment_issues -> shipments (shipment_id));
 diesel::joinable!(shipments -> orders (order_id));
@@ -362,6 +392,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     order_status_history,
     orders,
     phone_verifications,
+    portal_links,
+    portal_sessions,
     provider_events,
     shipment_issues,
     shipments,

@@ -12,7 +12,7 @@ pub mod smtp_sink;
 use std::future::Future;
 use std::time::Duration;
 
-use ordertrack_api::config::{ApiConfig, StreamConfig, WebhookConfig};
+use ordertrack_api::config::{ApiConfig, PortalConfig, StreamConfig, WebhookConfig};
 use ordertrack_scheduler::config::SchedulerConfig;
 use ordertrack_shared::carriers::CarrierCredentials;
 use ordertrack_shared::channels::push::PushConfig;
@@ -82,6 +82,10 @@ pub struct Options {
     /// sentinels; `redis_url` and `api_redis_url` then only lend their
     /// credentials (see `sentinel::SentinelSet`).
     pub redis_sentinel: Option<SentinelConfig>,
+    /// How long a web app sign-in link stays valid.
+    pub portal_link_ttl: Duration,
+    /// How long a web app session lasts unused.
+    pub portal_session_idle: Duration,
 }
 
 impl Default for Options {
@@ -106,6 +110,8 @@ impl Default for Options {
             stream_max_per_principal: 20,
             redis_url: None,
             redis_sentinel: None,
+            portal_link_ttl: Duration::from_secs(300),
+            portal_session_idle: Duration::from_secs(1800),
         }
     }
 }
@@ -197,6 +203,12 @@ impl TestApp {
                 max_total: 15_000,
                 client_buffer: 256,
                 allowed_origins: vec![PUBLIC_BASE_URL.into()],
+            },
+            portal: PortalConfig {
+                link_ttl: options.portal_link_ttl,
+                session_idle: options.portal_session_idle,
+                session_max: Duration::from_secs(3600),
+                secure_cookies: false,
             },
         };
         let running = ordertrack_api::start(api_config.clone()).expect("start api");

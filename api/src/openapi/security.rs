@@ -18,6 +18,14 @@ impl Modify for Components {
         let keys = [
             // Browsers cannot set headers on EventSource/WebSocket (`streams/access.rs`).
             ("stream_ticket", ApiKey::Query(ApiKeyValue::with_description("ticket", "Single-use stream ticket"))),
+            // The shopper's web app (`session.rs`): `__Host-ordertrack_session` on https.
+            (
+                "session_cookie",
+                ApiKey::Cookie(ApiKeyValue::with_description(
+                    "ordertrack_session",
+                    "Web app session; writes also need Origin and X-CSRF-Token",
+                )),
+            ),
             // Carrier webhooks: the carrier's own check, or our timestamped signature.
             ("fedex_signature", ApiKey::Header(ApiKeyValue::with_description("fdx-signature", "FedEx HMAC"))),
             ("ups_credential", ApiKey::Header(ApiKeyValue::with_description("credential", "UPS Track Alert"))),

@@ -7,6 +7,7 @@ pub mod admin;
 pub mod health;
 pub mod me;
 pub mod orders;
+pub mod portal;
 pub mod public;
 pub mod requests;
 pub mod streams;
@@ -28,6 +29,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .configure(me::configure)
                 .configure(requests::configure)
                 .configure(streams::configure)
+                .configure(portal::configure)
                 .configure(admin::configure),
         );
 }

@@ -23,6 +23,10 @@ text_enum! {
 }
 
 impl OrderStatus {
+    /// Where an order's story has ended, for the shopper: everything else is
+    /// still active.
+    pub const CLOSED: [OrderStatus; 3] = [OrderStatus::Delivered, OrderStatus::Cancelled, OrderStatus::Returned];
+
     /// Statuses with no way forward by design.
     pub fn is_terminal(self) -> bool {
         matches!(self, OrderStatus::Cancelled | OrderStatus::Returned)

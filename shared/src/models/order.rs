@@ -76,8 +76,11 @@ pub struct OrderFilter {
     /// `Some` for a customer: only their orders.
     pub customer_id: Option<Uuid>,
     pub status: Option<OrderStatus>,
+    /// `Some(true)`: only orders still on their way; `Some(false)`: only
+    /// delivered, cancelled or returned ones.
+    pub active: Option<bool>,
     pub sort: SortOrder,
-    /// Staff search: an order number (or its start), an email or a phone.
+    /// An order number (or its start), an email or a phone.
     pub search: Option<String>,
     /// Resume after this (created_at, id).
     pub after: Option<(DateTime<Utc>, Uuid)>,
@@ -117,6 +120,11 @@ impl Order {
         if let Some(status) = filter.status {
             query = query.filter(orders::status.eq(status));
         }
+        query = match filter.active {
+            Some(true) => query.filter(orders::status.ne_all(OrderStatus::CLOSED)),
+            Some(false) => query.filter(orders::status.eq_any(OrderStatus::CLOSED)),
+            None => query,
+        };
         if let Some(q) = filter.search.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
             let prefix = format!("{}%", q.replace(['%', '_', '\\'], ""));
             let phone = crate::domain::PhoneNumber::parse(q).map(|p| p.into_inner()).unwrap_or_else(|_| q.to_owned());

@@ -30,4 +30,5 @@ mod shipments;
 mod sms_budget;
 mod status_change;
 mod tracking;
+mod web_app;
 mod workflow;

@@ -167,7 +167,7 @@ async fn refusals_name_the_actor_and_the_client_ip_and_carry_the_request_id() {
     // Successes and errors carry an id too, one per request; a staff
     // action's audit row has it and the client IP.
     let ok = app.http.get(format!("{edge}/healthz")).send().await.unwrap();
-    let missing = app.http.get(format!("{edge}/no-such-page")).send().await.unwrap();
+    let missing = app.http.get(format!("{edge}/api/v1/no-such-endpoint")).send().await.unwrap();
     assert_eq!((ok.status().as_u16(), missing.status().as_u16()), (200, 404));
     assert_ne!(request_id(&ok), request_id(&missing));
     let res = app

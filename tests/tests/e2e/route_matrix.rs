@@ -73,6 +73,12 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ("post", "/api/v1/admin/templates/{event}/{channel}/{locale}/versions/{version}/preview", Roles(ADMIN)),
     ("get", "/api/v1/admin/templates/{event}/{channel}/{locale}/diff", Roles(ADMIN)),
     ("post", "/api/v1/stream-tickets", Roles(ALL)),
+    // The web app's sign-in: links for the storefront, then the shopper's
+    // cookie session (a bearer token is no session: 404; `web_app.rs`).
+    ("post", "/api/v1/portal-sessions", Roles(&["service"])),
+    ("post", "/api/v1/portal/session", Public),
+    ("get", "/api/v1/portal/session", Roles(ALL)),
+    ("delete", "/api/v1/portal/session", Roles(ALL)),
     ("get", "/api/v1/orders/{id}/events", Roles(ALL)),
     ("get", "/api/v1/me/events", Roles(CUSTOMER)),
     ("get", "/api/v1/tracking/{code}/events", Public),

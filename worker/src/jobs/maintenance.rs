@@ -48,8 +48,8 @@ async fn run(ctx: &JobContext, job: &MaintenanceJob) -> Result<(), BoxDynError> 
             tracing::info!(jobs, keys, "vacuum");
         }
         MaintenanceJob::PruneOrderEvents { .. } => {
-            let (events, tickets) = prune_order_events(ctx).await?;
-            tracing::info!(events, tickets, "pruned order events");
+            let pruned = prune_order_events(ctx).await?;
+            tracing::info!(pruned.events, pruned.tickets, pruned.portal, "pruned order events");
         }
         MaintenanceJob::Ping { .. } => {}
     }

@@ -1,18 +1,26 @@
 //! Keeps the live-update log bounded: order events older than the retention
 //! go (a client resuming from before then is told to refetch), and so do
-//! expired stream tickets.
+//! expired stream tickets, portal links and portal sessions.
 
 use apalis::prelude::BoxDynError;
 use chrono::Utc;
-use ordertrack_shared::models::{OrderEvent, StreamTicket};
+use ordertrack_shared::models::{OrderEvent, PortalLink, PortalSession, StreamTicket};
 
 use crate::context::JobContext;
 
 /// Rows deleted per statement, so a large backlog never holds one long lock.
 const BATCH: i64 = 5_000;
 
-/// Returns (events removed, tickets removed).
-pub async fn prune_order_events(ctx: &JobContext) -> Result<(usize, usize), BoxDynError> {
+/// What one run removed.
+#[derive(Debug, Default)]
+pub struct Pruned {
+    pub events: usize,
+    pub tickets: usize,
+    /// Expired portal links and ended or expired portal sessions.
+    pub portal: usize,
+}
+
+pub async fn prune_order_events(ctx: &JobContext) -> Result<Pruned, BoxDynError> {
     let mut conn = ctx.db.get().await?;
     let before = Utc::now() - chrono::Duration::from_std(ctx.config.event_retention)?;
     let mut events = 0;
@@ -24,5 +32,6 @@ pub async fn prune_order_events(ctx: &JobContext) -> Result<(usize, usize), BoxD
         }
     }
     let tickets = StreamTicket::delete_expired(&mut conn).await?;
-    Ok((events, tickets))
+    let portal = PortalLink::delete_expired(&mut conn).await? + PortalSession::delete_expired(&mut conn).await?;
+    Ok(Pruned { events, tickets, portal })
 }

@@ -26,6 +26,9 @@ pub enum OrderSort {
 #[serde(deny_unknown_fields)]
 pub struct ListOrdersQuery {
     pub status: Option<OrderStatus>,
+    /// `true`: only orders still on their way; `false`: only delivered,
+    /// cancelled or returned ones.
+    pub active: Option<bool>,
     /// `-created_at` (newest first, default) or `created_at`.
     pub sort: Option<OrderSort>,
     /// 1 to 100, default 20.
@@ -33,7 +36,8 @@ pub struct ListOrdersQuery {
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
-    /// Staff only: an order number (or its start), an email or a phone.
+    /// An order number (or its start), an email or a phone.
+    #[param(max_length = 200)]
     pub q: Option<String>,
 }
 
@@ -67,6 +71,9 @@ pub async fn list_orders(
     if !(1..=100).contains(&limit) {
         return Err(ApiError::bad_request("invalid_query", "limit must be between 1 and 100", Some("limit")));
     }
+    if query.q.as_ref().is_some_and(|q| q.chars().count() > 200) {
+        return Err(ApiError::bad_request("invalid_query", "q must be at most 200 characters", Some("q")));
+    }
     let filter = OrderFilter {
         customer_id: if principal.role.sees_all_orders() {
             None
@@ -75,7 +82,8 @@ pub async fn list_orders(
             Some(principal.customer_id.ok_or(ApiError::Forbidden)?)
         },
         status: query.status,
-        search: if principal.role.sees_all_orders() { query.q.clone() } else { None },
+        active: query.active,
+        search: query.q.clone(),
         sort: match query.sort.unwrap_or_default() {
             OrderSort::NewestFirst => SortOrder::NewestFirst,
             OrderSort::OldestFirst => SortOrder::OldestFirst,

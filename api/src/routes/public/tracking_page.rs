@@ -1,3 +1,4 @@
+use actix_web::http::header;
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use ordertrack_shared::domain::Locale;
 use ordertrack_shared::i18n::{format_date, format_datetime};
@@ -8,7 +9,9 @@ use crate::locale::{shopper_zone, LocaleQuery};
 use crate::openapi::responses::Guest;
 use crate::routes::orders::load::order_by_link;
 use crate::routes::tracking::lookup::tracking_view;
+use crate::security_headers::{inline_style, policy_with_style};
 use crate::state::AppState;
+use crate::web_app;
 
 #[derive(Serialize)]
 struct Parcel {
@@ -40,7 +43,9 @@ struct Page {
 /// The shopper's tracking page: where every message's link leads. The code
 /// in the link is the proof (no login); newest events first, in the order's
 /// language (or `?locale=`), times in the shopper's time zone. Rate limited
-/// per client IP.
+/// per client IP. It is the web app's page (which then shows the order
+/// live) with this server-rendered order inside, so it reads the same
+/// without JavaScript.
 #[utoipa::path(
     get, path = "/t/{code}", tag = "tracking",
     params(("code" = String, Path, description = "The code from the tracking link"), LocaleQuery),
@@ -92,10 +97,27 @@ pub async fn tracking_page(
             })
             .collect(),
     };
-    let html = state.renderer.render_page("tracking.html", &page).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let fragment = state.renderer.render_page("tracking.html", &page).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let policy = policy_with_style(inline_style(&fragment).unwrap_or_default());
+    let html = web_app::shell_with(&page.locale, &fragment).unwrap_or_else(|| standalone(&page, &fragment));
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .insert_header(("Cache-Control", "no-store"))
-        .insert_header(("Referrer-Policy", "no-referrer"))
+        .insert_header((header::CONTENT_SECURITY_POLICY, policy))
         .body(html))
+}
+
+/// The page on its own, when the web app was not built.
+fn standalone(page: &Page, fragment: &str) -> String {
+    // `locale` is one of ours and the order number passed our validation;
+    // escaped anyway, as everything in a page is.
+    let escape =
+        |text: &str| text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+    format!(
+        "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <meta name=\"robots\" content=\"noindex\"><title>{title}</title></head><body>{fragment}</body></html>",
+        lang = escape(&page.locale),
+        title = escape(&page.order_number),
+    )
 }

@@ -1,15 +1,15 @@
 //! Who is opening a stream, and on what terms. Browsers cannot send an
 //! `Authorization` header with `EventSource` or `WebSocket`, so a stream
-//! accepts either a bearer token (header only: long-lived tokens never go in
-//! a URL) or a single-use stream ticket (`?ticket=`) issued for exactly this
-//! stream.
+//! accepts a bearer token (header only: long-lived tokens never go in a
+//! URL), a single-use stream ticket (`?ticket=`) issued for exactly this
+//! stream, or the web app's session cookie.
 
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use ordertrack_shared::domain::Locale;
 use ordertrack_shared::models::StreamTicket;
 use uuid::Uuid;
 
-use crate::auth::Principal;
+use crate::auth::{Credential, Principal};
 use crate::errors::ApiError;
 use crate::live::hub::{Follow, Refusal, Subscription, Viewer};
 use crate::live::sse::{self, StreamPlan};
@@ -47,7 +47,14 @@ pub async fn caller(
         return Principal::extract(req).await.map(Some);
     }
     let Some(ticket) = ticket else {
-        return Ok(None);
+        if crate::session::secret(req, &state.config.portal).is_none() {
+            return Ok(None);
+        }
+        // A stale cookie leaves a guest stream a guest stream.
+        return match Principal::extract(req).await {
+            Err(ApiError::Unauthorized) => Ok(None),
+            other => other.map(Some),
+        };
     };
     let mut conn = state.conn().await?;
     let redeemed = StreamTicket::redeem(&mut conn, ticket).await?;
@@ -58,6 +65,7 @@ pub async fn caller(
                 role: t.token.role,
                 customer_id: t.token.customer_id,
                 label: t.token.label,
+                credential: Credential::Token,
             };
             // The actor of a refusal's audit row (`audit::refusal`).
             req.extensions_mut().insert(principal.clone());

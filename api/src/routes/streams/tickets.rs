@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::auth::{Permission, Principal};
+use crate::auth::{Credential, Permission, Principal};
 use crate::errors::{ApiError, ErrorBody};
 use crate::json;
 use crate::openapi::responses::{Bearer, JsonBody};
@@ -67,6 +67,7 @@ pub struct TicketView {
         (status = 201, description = "Issued", body = TicketView),
         (status = 403, description = "This role may not open that stream", body = ErrorBody),
         (status = 404, description = "No such order, or not yours", body = ErrorBody),
+        (status = 409, description = "Signed in by the web app's session cookie, which streams accept as it is", body = ErrorBody),
         (status = 422, description = "order_id missing for the order scope", body = ErrorBody),
     ),
     security(("bearer" = []))
@@ -78,6 +79,12 @@ pub async fn create_stream_ticket(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let body: TicketRequest = json::body(payload, state.config.max_body_bytes).await?;
+    if principal.credential == Credential::PortalSession {
+        return Err(ApiError::conflict(
+            "ticket_not_needed",
+            "streams accept the session cookie; tickets are for API tokens",
+        ));
+    }
     let mut conn = state.conn().await?;
     let order_id = match body.scope {
         TicketScopeName::Order => {

@@ -28,6 +28,9 @@ pub struct TrackOrderRequest {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TrackingView {
     pub order_number: String,
+    /// The code of the order's tracking link (`/t/{code}`), for following
+    /// it live (`/api/v1/tracking/{code}/events`) and for its actions.
+    pub tracking_code: String,
     pub status: OrderStatus,
     /// `status` in words, in the language asked for (else the order's).
     pub status_text: String,
@@ -102,6 +105,7 @@ pub async fn tracking_view(
     let sources = TimelineSources::load(conn, order.id).await?;
     Ok(TrackingView {
         order_number: order.order_number.clone(),
+        tracking_code: order.tracking_code.clone(),
         status: order.status,
         status_text: status_text(order.status, locale).to_owned(),
         estimated_delivery_at: order.estimated_delivery_at,

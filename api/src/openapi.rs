@@ -32,6 +32,7 @@ use security::Components;
         routes::me::put_preferences::put_preferences,
         routes::me::request_phone_code::request_phone_code,
         routes::me::confirm_phone_code::confirm_phone_code,
+        routes::me::list_devices::list_devices,
         routes::me::register_device::register_device,
         routes::me::delete_device::delete_device,
         routes::admin::notifications::list::list_notifications,

@@ -1,7 +1,7 @@
 //! Input validation shared by the handlers. Every error names the field as
 //! the client sent it (a JSON path such as `shipping_address.city`).
 
-use ordertrack_shared::domain::{EmailAddress, PhoneNumber};
+use ordertrack_shared::domain::{postal_code, EmailAddress, PhoneNumber};
 use ordertrack_shared::models::ShippingAddress;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -73,10 +73,23 @@ impl AddressInput {
             ship_line2: optional_text(&field("line2"), self.line2.as_ref(), 200)?,
             ship_city: text(&field("city"), &self.city, 100)?,
             ship_region: optional_text(&field("region"), self.region.as_ref(), 100)?,
-            ship_postal_code: text(&field("postal_code"), &self.postal_code, 20)?,
+            ship_postal_code: postal_code(&field("postal_code"), &self.postal_code, &ship_country)?,
             ship_country,
         })
     }
+}
+
+/// A postal code in the format of `country`'s post, where we know it.
+fn postal_code(field: &str, value: &str, country: &str) -> Result<String, ApiError> {
+    let code = text(field, value, 20)?;
+    if postal_code::is_valid(country, &code) {
+        return Ok(code);
+    }
+    let message = match postal_code::example(country) {
+        Some(example) => format!("{code} is not a postal code of {country} (they look like {example})"),
+        None => format!("{code} is not a postal code"),
+    };
+    Err(ApiError::invalid(field, message))
 }
 
 /// Two ASCII letters, upper-cased.

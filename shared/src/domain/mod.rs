@@ -6,6 +6,7 @@ pub mod contact;
 pub mod locale;
 pub mod notification;
 pub mod order_status;
+pub mod postal_code;
 pub mod role;
 pub mod text_enum;
 

@@ -133,6 +133,10 @@ pub struct TimelineEntry {
     /// Requests and their outcome: open, resolved or rejected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_status: Option<String>,
+    /// Carrier events and issues: the parcel they are about (one of the
+    /// order's `shipments`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipment_id: Option<Uuid>,
 }
 
 /// The fields a shopper never sees.
@@ -158,6 +162,7 @@ impl TimelineEntry {
             estimated_delivery_at: None,
             request_kind: None,
             request_status: None,
+            shipment_id: None,
         }
     }
 
@@ -187,6 +192,7 @@ impl TimelineEntry {
             detail: e.detail.clone(),
             location: e.location.clone(),
             carrier_text: Some(e.description.clone()),
+            shipment_id: Some(e.shipment_id),
             ..Self::blank(TimelineKind::CarrierEvent, e.occurred_at, String::new())
         }
         .in_english()
@@ -197,6 +203,7 @@ impl TimelineEntry {
             detail: i.detail.clone(),
             issue_kind: Some(i.kind.clone()),
             estimated_delivery_at: i.estimated_delivery_at,
+            shipment_id: Some(i.shipment_id),
             // A kind the catalog does not know keeps the description.
             ..Self::blank(TimelineKind::Issue, i.detected_at, i.description.clone())
         }

@@ -86,6 +86,12 @@ async fn requests_are_validated_and_only_for_ones_own_orders() {
             422,
             Some("address.country"),
         ),
+        // A Spanish postal code has five digits.
+        (
+            json!({"kind": "change_address", "address": {"name": "S", "line1": "1 A St", "city": "X", "postal_code": "2801", "country": "ES"}}),
+            422,
+            Some("address.postal_code"),
+        ),
     ] {
         let res = app.post(&path, &token, &body).await;
         assert_eq!(res.status(), status, "{body}");
@@ -96,7 +102,7 @@ async fn requests_are_validated_and_only_for_ones_own_orders() {
     // Too late for an address change once it is out for delivery.
     app.set_status(&order_id, "shipped").await;
     app.set_status(&order_id, "out_for_delivery").await;
-    let address = json!({"kind": "change_address", "address": {"name": "S", "line1": "1 A St", "city": "X", "postal_code": "1", "country": "ES"}});
+    let address = json!({"kind": "change_address", "address": {"name": "S", "line1": "1 A St", "city": "X", "postal_code": "28001", "country": "ES"}});
     let res = app.post(&path, &token, &address).await;
     assert_eq!(res.status(), 409);
     assert_eq!(res.json::<Value>().await.unwrap()["error"], "too_late");

@@ -263,6 +263,14 @@ async fn customers_remove_only_their_own_devices() {
     let other = app.customer_token("other").await;
     let pat = app.customer_token("pat").await;
     let path = format!("/api/v1/me/devices/{device}");
+    let listed = |token: String| {
+        let request = app.http.get(app.url("/api/v1/me/devices")).bearer_auth(token);
+        async move { request.send().await.unwrap().json::<Value>().await.unwrap() }
+    };
+    let mine = listed(pat.clone()).await;
+    assert_eq!(mine["devices"][0]["id"], device.to_string(), "{mine}");
+    assert!(mine["devices"][0].get("token").is_none(), "a push token is never shown again: {mine}");
+    assert_eq!(listed(other.clone()).await["devices"], json!([]), "only one's own devices are listed");
     let res = app.http.delete(app.url(&path)).bearer_auth(&other).send().await.unwrap();
     assert_eq!(res.status(), 404, "someone else's device");
     let res = app.post("/api/v1/me/devices", &pat, &json!({"token": "short", "platform": "android"})).await;
@@ -277,6 +285,7 @@ async fn customers_remove_only_their_own_devices() {
     assert_eq!(res.status(), 400);
     let res = app.http.delete(app.url(&path)).bearer_auth(&pat).send().await.unwrap();
     assert_eq!(res.status(), 204);
+    assert_eq!(listed(pat.clone()).await["devices"], json!([]), "a removed device is gone from the list");
     app.set_status(&order_id, "shipped").await;
     app.run_pending_jobs().await;
     assert!(app.notifications(order_id.parse().unwrap()).await.iter().all(|n| n.channel != Channel::Push));

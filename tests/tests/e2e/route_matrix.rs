@@ -53,6 +53,7 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ("put", "/api/v1/me/preferences", Roles(CUSTOMER)),
     ("post", "/api/v1/me/phone/verification", Roles(CUSTOMER)),
     ("post", "/api/v1/me/phone/verification/confirm", Roles(CUSTOMER)),
+    ("get", "/api/v1/me/devices", Roles(CUSTOMER)),
     ("post", "/api/v1/me/devices", Roles(CUSTOMER)),
     ("delete", "/api/v1/me/devices/{id}", Roles(CUSTOMER)),
     ("get", "/api/v1/requests", Roles(CSR_ADMIN)),

@@ -1,4 +1,5 @@
 use actix_web::{post, web, HttpResponse};
+use chrono::{DateTime, Utc};
 use ordertrack_shared::domain::Platform;
 use ordertrack_shared::models::DeviceToken;
 use serde::{Deserialize, Serialize};
@@ -19,10 +20,18 @@ pub struct RegisterDevice {
     pub platform: Platform,
 }
 
+/// A registered device; its push token is never shown again.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DeviceView {
     pub id: Uuid,
     pub platform: Platform,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<&DeviceToken> for DeviceView {
+    fn from(device: &DeviceToken) -> Self {
+        DeviceView { id: device.id, platform: device.platform, created_at: device.created_at }
+    }
 }
 
 /// Register a device for push notifications.
@@ -52,5 +61,5 @@ pub async fn register_device(
     }
     let mut conn = state.conn().await?;
     let device = DeviceToken::register(&mut conn, customer_id, token, body.platform).await?;
-    Ok(HttpResponse::Created().json(DeviceView { id: device.id, platform: device.platform }))
+    Ok(HttpResponse::Created().json(DeviceView::from(&device)))
 }

@@ -27,6 +27,8 @@ pub struct RequestPhoneCode {
 pub struct PhoneCodeSent {
     pub phone: String,
     pub expires_at: DateTime<Utc>,
+    /// A new code may be asked for from then on (the cooldown).
+    pub resend_after: DateTime<Utc>,
 }
 
 /// Send a 6-digit code by SMS to verify a mobile number. The code expires
@@ -102,7 +104,9 @@ pub async fn request_phone_code(
         })
         .await?;
     state.enqueuer.push_notifications(notification.as_slice()).await;
-    Ok(HttpResponse::Accepted()
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(PhoneCodeSent { phone, expires_at: now + ttl }))
+    Ok(HttpResponse::Accepted().insert_header((header::CACHE_CONTROL, "no-store")).json(PhoneCodeSent {
+        phone,
+        expires_at: now + ttl,
+        resend_after: now + cooldown,
+    }))
 }

@@ -1,0 +1,62 @@
+/// <reference types="vitest/config" />
+import { fileURLToPath, URL } from 'node:url'
+import { defineConfig } from 'vite'
+import vue from '@vitejs/plugin-vue'
+
+const backend = 'http://127.0.0.1:8080'
+
+// Browser navigations to /t/{code} open the app in dev; the API and the
+// server-rendered pages (/u/...) go to the backend.
+const htmlToApp = (req: { headers: Record<string, string | string[] | undefined> }) =>
+  String(req.headers.accept ?? '').includes('text/html') ? '/index.html' : undefined
+
+export default defineConfig({
+  base: '/',
+  plugins: [vue()],
+  define: {
+    __VUE_I18N_FULL_INSTALL__: true,
+    __VUE_I18N_LEGACY_API__: false,
+    __INTLIFY_PROD_DEVTOOLS__: false,
+    __INTLIFY_JIT_COMPILATION__: true,
+    __INTLIFY_DROP_MESSAGE_COMPILER__: false,
+    __VUE_OPTIONS_API__: false,
+    __VUE_PROD_DEVTOOLS__: false,
+    __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: false,
+  },
+  resolve: {
+    alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
+  },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    // The server's CSP forbids inline scripts: no module-preload polyfill.
+    modulePreload: { polyfill: false },
+    target: 'es2022',
+    assetsInlineLimit: 0,
+    rollupOptions: {
+      output: {
+        // One long-cached vendor chunk (vue, vue-router, vue-i18n).
+        manualChunks(id: string) {
+          if (/node_modules\/(@vue|vue|vue-router|vue-i18n|@intlify)\//.test(id)) return 'vendor'
+        },
+      },
+    },
+  },
+  server: {
+    proxy: {
+      '/api': { target: backend, changeOrigin: false },
+      '/t': { target: backend, bypass: htmlToApp },
+      '/u': { target: backend },
+    },
+  },
+  preview: {
+    proxy: {
+      '/api': { target: backend },
+      '/u': { target: backend },
+    },
+  },
+  test: {
+    environment: 'happy-dom',
+    include: ['tests/**/*.test.ts'],
+  },
+})

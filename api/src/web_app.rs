@@ -3,8 +3,9 @@
 //! file; debug builds read it from disk on each request, so a rebuilt app
 //! shows without restarting the api.
 //!
-//! - A file of the build is served as it is; the hashed ones under
-//!   `/assets/` are cached for a year, `index.html` never.
+//! - A file of the build is served as it is, or its gzip twin (written by
+//!   the build, `web/vite.config.ts`) to browsers that accept gzip; the
+//!   hashed ones under `/assets/` are cached for a year, `index.html` never.
 //! - Any other path the app may route (no file extension) answers
 //!   `index.html`: the app shows its own page, or its "not found".
 //! - `/t/{code}` is the app's page too, with the server-rendered order inside
@@ -42,6 +43,20 @@ fn is_machine_path(path: &str) -> bool {
     ["/api/", "/webhooks/", "/api-docs/", "/swagger-ui/"].iter().any(|prefix| path.starts_with(prefix))
 }
 
+fn accepts_gzip(req: &HttpRequest) -> bool {
+    req.headers().get_all(header::ACCEPT_ENCODING).filter_map(|v| v.to_str().ok()).any(gzip_in)
+}
+
+/// Whether an `Accept-Encoding` value takes gzip (`gzip;q=0` refuses it).
+fn gzip_in(accept_encoding: &str) -> bool {
+    accept_encoding.split(',').any(|coding| {
+        let mut parts = coding.split(';');
+        let name = parts.next().unwrap_or_default().trim();
+        let q = parts.find_map(|p| p.trim().strip_prefix("q=")).map_or(1.0, |q| q.trim().parse().unwrap_or(0.0));
+        name.eq_ignore_ascii_case("gzip") && q > 0.0
+    })
+}
+
 /// The default service: a file of the app, the app's page for a route of
 /// it, else the API's JSON 404.
 pub async fn serve(req: HttpRequest) -> Result<HttpResponse, ApiError> {
@@ -58,10 +73,15 @@ pub async fn serve(req: HttpRequest) -> Result<HttpResponse, ApiError> {
             } else {
                 "public, max-age=3600"
             };
-            return Ok(HttpResponse::Ok()
-                .content_type(file.metadata.mimetype())
+            let mut res = HttpResponse::Ok();
+            res.content_type(file.metadata.mimetype())
                 .insert_header((header::CACHE_CONTROL, cache))
-                .body(file.data.into_owned()));
+                .insert_header((header::VARY, "Accept-Encoding"));
+            let gzipped = accepts_gzip(&req).then(|| Dist::get(&format!("{file_name}.gz"))).flatten();
+            return Ok(match gzipped {
+                Some(gz) => res.insert_header((header::CONTENT_ENCODING, "gzip")).body(gz.data.into_owned()),
+                None => res.body(file.data.into_owned()),
+            });
         }
         // A missing file is a 404, not the app: a stale asset must fail loudly.
         if file_name.rsplit('/').next().is_some_and(|last| last.contains('.')) {
@@ -85,5 +105,15 @@ mod tests {
         assert!(is_machine_path("/webhooks/fedex"));
         assert!(!is_machine_path("/orders/123"));
         assert!(!is_machine_path("/apiary"));
+    }
+
+    #[test]
+    fn gzip_is_sent_only_where_accepted() {
+        assert!(gzip_in("gzip, deflate, br, zstd"));
+        assert!(gzip_in("br;q=1.0, GZIP;q=0.5"));
+        assert!(!gzip_in("gzip;q=0"));
+        assert!(!gzip_in("gzip;q=0.0, identity"));
+        assert!(!gzip_in("br, deflate"));
+        assert!(!gzip_in("x-gzip-ish"));
     }
 }

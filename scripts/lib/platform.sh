@@ -1,7 +1,8 @@
 # Starts a whole ordertrack (api + worker + scheduler, debug binaries) on a
 # database and Redis namespace of its own, for the browser tests and the web
 # bench. Source it, call `platform_start NAME PORT`, and `platform_stop` when
-# done (an EXIT trap is set). Afterwards these are exported:
+# done (an EXIT trap is set). PLATFORM_BIN picks the binaries (default
+# target/debug). Afterwards these are exported:
 #   BASE_URL, SERVICE_TOKEN, ADMIN_TOKEN, WORKER_LOG, FEDEX_WEBHOOK_SECRET
 
 platform_pids=()
@@ -43,7 +44,7 @@ platform_start() {
   export RUST_LOG="info"
   export WORKER_LOG="$dir/worker.log"
 
-  local bin=target/debug
+  local bin="${PLATFORM_BIN:-target/debug}"
   $bin/api migrate >/dev/null
   SERVICE_TOKEN=$($bin/api token create --role service --label "$name storefront")
   ADMIN_TOKEN=$($bin/api token create --role admin --label "$name admin")

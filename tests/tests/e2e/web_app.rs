@@ -332,3 +332,34 @@ async fn pages_carry_a_strict_policy_and_api_paths_stay_json() {
     assert_eq!(app.http.get(app.url("/assets/gone-1234.js")).send().await.unwrap().status(), 404);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_built_app_is_served_with_long_cached_gzipped_assets() {
+    let app = TestApp::spawn().await;
+    // Any route of the app answers its page (scripts/test builds web/ first;
+    // without a build there is nothing to serve and nothing to check).
+    let res = app.http.get(app.url("/orders/some-id?x=1")).send().await.unwrap();
+    if res.status() == 404 {
+        eprintln!("web/dist is not built: run scripts/web-build");
+        app.stop().await;
+        return;
+    }
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["cache-control"], "no-cache");
+    let policy = res.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    assert!(policy.starts_with("default-src 'self'; script-src 'self';"), "{policy}");
+    let html = res.text().await.unwrap();
+    assert!(html.contains(r#"<div id="app"></div>"#), "{html}");
+    let script = html.split("src=\"").nth(1).and_then(|rest| rest.split('"').next()).expect("a script").to_owned();
+    assert!(script.starts_with("/assets/"), "{script}");
+
+    let res = app.http.get(app.url(&script)).header("Accept-Encoding", "gzip").send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-encoding"], "gzip");
+    assert_eq!(res.headers()["cache-control"], "public, max-age=31536000, immutable");
+    assert!(res.headers()["content-type"].to_str().unwrap().contains("javascript"));
+    let plain = app.http.get(app.url(&script)).header("Accept-Encoding", "identity").send().await.unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert!(plain.text().await.unwrap().contains("import"), "the script itself");
+    app.stop().await;
+}

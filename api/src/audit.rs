@@ -58,8 +58,22 @@ pub fn entry(
     }
 }
 
+/// An audit row for a sign-in event of `user` (before there is a principal).
+pub fn staff_event(user: &ordertrack_shared::models::StaffUser, req: &HttpRequest, action: &str) -> NewAuditEntry {
+    NewAuditEntry {
+        actor: user.actor(),
+        role: user.role.to_string(),
+        action: action.to_owned(),
+        target_type: Some("staff_user".to_owned()),
+        target_id: Some(user.id.to_string()),
+        request_id: request_id::of(req),
+        ip: ip_of(req),
+        ..NewAuditEntry::default()
+    }
+}
+
 /// The client IP of a request, through the trusted proxies.
-fn ip_of(req: &HttpRequest) -> Option<String> {
+pub fn ip_of(req: &HttpRequest) -> Option<String> {
     let state = req.app_data::<actix_web::web::Data<AppState>>()?;
     client_ip(req, &state.config.webhooks.trusted_proxies).map(|ip| ip.to_string())
 }

@@ -10,7 +10,7 @@ use ordertrack_shared::models::{ApiToken, PortalSession};
 use uuid::Uuid;
 
 use crate::errors::ApiError;
-use crate::session;
+use crate::session::{self, SessionCookie};
 use crate::state::AppState;
 
 /// Every authenticated action of the API.
@@ -36,6 +36,8 @@ pub enum Permission {
     ReplayNotification,
     /// Issue web app sign-in links for a storefront's shoppers.
     OpenPortal,
+    /// Create and disable staff accounts, see and end their sessions.
+    ManageStaff,
 }
 
 impl Permission {
@@ -53,7 +55,8 @@ impl Permission {
             | Permission::ReplayNotification
             | Permission::ReadAudit
             | Permission::ManageWorkflow
-            | Permission::ManageTemplates => &[Admin],
+            | Permission::ManageTemplates
+            | Permission::ManageStaff => &[Admin],
             Permission::ServeCustomers => &[Csr, Admin],
             Permission::ManageOwnProfile => &[Customer],
             Permission::ReadNotifications => &[Csr, Admin],
@@ -68,12 +71,15 @@ pub enum Credential {
     Token,
     /// The shopper's web app session cookie (`POST /portal/session`).
     PortalSession,
+    /// The staff console's session cookie (`POST /staff/session`); the
+    /// principal's `token_id` is the person's id.
+    StaffSession { session_id: Uuid },
 }
 
 /// The caller, from a valid `Authorization: Bearer` token or session cookie.
 #[derive(Debug, Clone)]
 pub struct Principal {
-    /// The API token's id, or the portal session's.
+    /// The API token's id, the portal session's, or the staff person's.
     pub token_id: Uuid,
     pub role: Role,
     /// Set for customers: the only customer whose orders they may see.
@@ -136,10 +142,14 @@ impl FromRequest for Principal {
                 .ok_or_else(|| ApiError::Internal("app state missing".into()))?;
             let principal = match bearer(&req) {
                 Some(secret) => by_token(&state, &secret).await?,
-                None => match session::secret(&req, &state.config.portal) {
-                    Some(secret) => by_session(&state, &req, &secret).await?,
-                    None => return Err(ApiError::Unauthorized),
-                },
+                None => {
+                    let secure = state.config.secure_cookies;
+                    match (SessionCookie::Staff.secret(&req, secure), SessionCookie::Portal.secret(&req, secure)) {
+                        (Some(secret), _) => crate::staff::by_session(&state, &req, &secret).await?,
+                        (None, Some(secret)) => by_session(&state, &req, &secret).await?,
+                        (None, None) => return Err(ApiError::Unauthorized),
+                    }
+                }
             };
             req.extensions_mut().insert(principal.clone());
             let limit = state.config.token_rate_per_minute;

@@ -45,7 +45,44 @@ pub struct ApiConfig {
     /// Template files (previews and the seeded first versions).
     pub templates_dir: std::path::PathBuf,
     pub stream: StreamConfig,
+    /// Session cookies get `Secure` and the `__Host-` prefix: the public
+    /// base URL is https.
+    pub secure_cookies: bool,
     pub portal: PortalConfig,
+    pub staff: StaffConfig,
+}
+
+/// The staff console's sign-in.
+#[derive(Debug, Clone)]
+pub struct StaffConfig {
+    /// A console session ends after this long unused...
+    pub session_idle: Duration,
+    /// ...and after this long in any case.
+    pub session_max: Duration,
+    /// Admins must have a second factor before they can do anything.
+    pub require_totp: bool,
+    /// Wrong passwords (or codes) in a row that lock an account...
+    pub lockout_after: i32,
+    /// ...for this long.
+    pub lockout_for: Duration,
+    /// Sign-in and set-password attempts per client IP per minute.
+    pub sign_in_rate_per_minute: u32,
+    /// How long a set-password link stays valid.
+    pub password_link_ttl: Duration,
+}
+
+impl StaffConfig {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Ok(StaffConfig {
+            session_idle: config::millis("STAFF_SESSION_IDLE_MS", 30 * 60_000)?,
+            session_max: config::millis("STAFF_SESSION_MAX_MS", 12 * 3_600_000)?,
+            require_totp: config::flag("STAFF_REQUIRE_TOTP")?,
+            lockout_after: config::positive("STAFF_LOCKOUT_AFTER", 5)?,
+            lockout_for: config::millis("STAFF_LOCKOUT_MS", 15 * 60_000)?,
+            sign_in_rate_per_minute: config::positive("STAFF_SIGN_IN_RATE_PER_MINUTE", 20)?,
+            password_link_ttl: config::millis("STAFF_PASSWORD_LINK_TTL_MS", 72 * 3_600_000)?,
+        })
+    }
 }
 
 /// The shopper's web app sign-in (`/api/v1/portal-sessions`).
@@ -57,18 +94,14 @@ pub struct PortalConfig {
     pub session_idle: Duration,
     /// ...and after this long in any case.
     pub session_max: Duration,
-    /// Session cookies get `Secure` (and the `__Host-` prefix): the public
-    /// base URL is https.
-    pub secure_cookies: bool,
 }
 
 impl PortalConfig {
-    pub fn from_env(public_base_url: &str) -> Result<Self, ConfigError> {
+    pub fn from_env() -> Result<Self, ConfigError> {
         Ok(PortalConfig {
             link_ttl: config::millis("PORTAL_LINK_TTL_MS", 300_000)?,
             session_idle: config::millis("PORTAL_SESSION_IDLE_MS", 24 * 3_600_000)?,
             session_max: config::millis("PORTAL_SESSION_MAX_MS", 7 * 24 * 3_600_000)?,
-            secure_cookies: public_base_url.starts_with("https://"),
         })
     }
 }
@@ -238,7 +271,9 @@ impl ApiConfig {
             reschedule_window_days: config::positive("RESCHEDULE_WINDOW_DAYS", 14)?,
             templates_dir: config::string("TEMPLATES_DIR", ordertrack_shared::templates::DEFAULT_TEMPLATES_DIR).into(),
             stream: StreamConfig::from_env(&config::string("PUBLIC_BASE_URL", "http://localhost:8080"))?,
-            portal: PortalConfig::from_env(&config::string("PUBLIC_BASE_URL", "http://localhost:8080"))?,
+            secure_cookies: config::string("PUBLIC_BASE_URL", "http://localhost:8080").starts_with("https://"),
+            portal: PortalConfig::from_env()?,
+            staff: StaffConfig::from_env()?,
         })
     }
 }

@@ -37,6 +37,16 @@ pub enum ApiError {
     Unauthorized,
     #[error("this role may not do that")]
     Forbidden,
+    /// A console sign-in that did not pass: `invalid_credentials`,
+    /// `totp_required`, `totp_invalid`, `invalid_link`.
+    #[error("{message}")]
+    SignIn { code: &'static str, message: String },
+    /// Too many wrong passwords: the account waits `retry_after` seconds.
+    #[error("too many failed sign-ins: the account is locked, retry in {retry_after} s")]
+    AccountLocked { retry_after: u64 },
+    /// Allowed by role but not now, for a stated reason (`totp_setup_required`).
+    #[error("{message}")]
+    Refused { code: &'static str, message: String },
     /// A write with the session cookie lacked its page's `Origin` or
     /// `X-CSRF-Token`.
     #[error("a write signed in by cookie needs this site's Origin and the session's X-CSRF-Token header")]
@@ -72,9 +82,12 @@ impl ApiError {
 
     fn code(&self) -> &'static str {
         match self {
-            ApiError::BadRequest { code, .. } | ApiError::Invalid { code, .. } | ApiError::Conflict { code, .. } => {
-                code
-            }
+            ApiError::BadRequest { code, .. }
+            | ApiError::Invalid { code, .. }
+            | ApiError::Conflict { code, .. }
+            | ApiError::SignIn { code, .. }
+            | ApiError::Refused { code, .. } => code,
+            ApiError::AccountLocked { .. } => "account_locked",
             ApiError::Unauthorized => "unauthorized",
             ApiError::Forbidden => "forbidden",
             ApiError::CsrfRefused => "csrf_failed",
@@ -105,7 +118,9 @@ impl ResponseError for ApiError {
         match self {
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             ApiError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::Unauthorized | ApiError::SignIn { .. } => StatusCode::UNAUTHORIZED,
+            ApiError::AccountLocked { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Refused { .. } => StatusCode::FORBIDDEN,
             ApiError::Forbidden | ApiError::CsrfRefused => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
@@ -139,6 +154,9 @@ impl ResponseError for ApiError {
             }
             ApiError::Unavailable => {
                 response.insert_header((header::RETRY_AFTER, "1"));
+            }
+            ApiError::AccountLocked { retry_after } => {
+                response.insert_header((header::RETRY_AFTER, retry_after.to_string()));
             }
             ApiError::TooManyRequests { retry_after, limit } => {
                 response.insert_header((header::RETRY_AFTER, retry_after.to_string()));

@@ -19,6 +19,7 @@ pub mod request_id;
 pub mod routes;
 pub mod security_headers;
 pub mod session;
+pub mod staff;
 pub mod state;
 pub mod validate;
 pub mod views;

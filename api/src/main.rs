@@ -19,6 +19,8 @@ const USAGE: &str = "usage:
   api seed-demo            load demo data and print a token per role
   api portal-link --customer EXTERNAL_ID [--locale en|es|ro|ru]
                            print a single-use web app sign-in link for a shopper
+  api staff create --email EMAIL --role csr|admin [--name NAME]
+                           create a console account and print its set-password link
   api openapi              print the OpenAPI document (JSON) and exit";
 
 #[tokio::main]
@@ -33,6 +35,7 @@ async fn main() -> ExitCode {
         Some("seed-demo") => seed_demo().await,
         Some("openapi") => print_openapi(),
         Some("portal-link") => portal_link(&args[1..]).await,
+        Some("staff") if args.get(1).map(String::as_str) == Some("create") => create_staff(&args[2..]).await,
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())
@@ -126,6 +129,35 @@ async fn portal_link(args: &[String]) -> Result<(), String> {
     let expires_at = chrono::Utc::now() + chrono::Duration::from_std(config.portal.link_ttl).unwrap_or_default();
     let code = PortalLink::issue(&mut conn, &grant, None, expires_at).await.map_err(|e| e.to_string())?;
     println!("{}/portal/{code}", config.public_base_url.trim_end_matches('/'));
+    Ok(())
+}
+
+/// The first admin of a new deployment (and any account, by hand).
+async fn create_staff(args: &[String]) -> Result<(), String> {
+    use diesel_async::AsyncConnection;
+    use ordertrack_shared::domain::EmailAddress;
+    use ordertrack_shared::models::{StaffPasswordLink, StaffUser};
+    let email = EmailAddress::parse(flag(args, "--email").ok_or("--email is required")?)
+        .map_err(|e| format!("--email: {e}"))?
+        .into_inner();
+    let role = match flag(args, "--role").ok_or("--role is required")? {
+        "csr" => Role::Csr,
+        "admin" => Role::Admin,
+        other => return Err(format!("--role {other}: expected csr or admin")),
+    };
+    let name =
+        flag(args, "--name").map_or_else(|| email.split('@').next().unwrap_or_default().to_owned(), str::to_owned);
+    let config = ApiConfig::from_env().map_err(|e| e.to_string())?;
+    let mut conn =
+        diesel_async::AsyncPgConnection::establish(&config.store.database_url).await.map_err(|e| e.to_string())?;
+    if StaffUser::find_by_email(&mut conn, &email).await.map_err(|e| e.to_string())?.is_some() {
+        return Err(format!("{email} has an account already"));
+    }
+    let user = StaffUser::create(&mut conn, &email, &name, role, "cli").await.map_err(|e| e.to_string())?;
+    let expires_at =
+        chrono::Utc::now() + chrono::Duration::from_std(config.staff.password_link_ttl).unwrap_or_default();
+    let code = StaffPasswordLink::issue(&mut conn, user.id, expires_at).await.map_err(|e| e.to_string())?;
+    println!("{}/console/set-password/{code}", config.public_base_url.trim_end_matches('/'));
     Ok(())
 }
 

@@ -31,6 +31,7 @@ use crate::audit::{self, Refusal, RefusalAudited};
 use crate::client_ip::client_key;
 use crate::errors::ApiError;
 use crate::request_id::{self, RequestId};
+use crate::session::SessionCookie;
 use crate::state::AppState;
 
 /// The limiter scope of failed authentication per client IP.
@@ -148,10 +149,9 @@ fn unauthenticated_reason(req: &HttpRequest) -> &'static str {
         "token_rejected"
     } else if req.query_string().contains("ticket=") {
         "ticket_rejected"
-    } else if req
-        .headers()
-        .get(actix_web::http::header::COOKIE)
-        .is_some_and(|c| c.as_bytes().windows(18).any(|w| w == b"ordertrack_session"))
+    } else if [SessionCookie::Staff, SessionCookie::Portal]
+        .iter()
+        .any(|cookie| [true, false].iter().any(|secure| req.cookie(cookie.name(*secure)).is_some()))
     {
         "session_rejected"
     } else {

@@ -1,52 +1,69 @@
-//! The shopper's web app session cookie. It carries the portal session's
-//! secret: HttpOnly (no script reads it), SameSite=Lax (not sent on
-//! cross-site writes), `Secure` with the `__Host-` prefix on https. Writes
-//! made with it must also pass [`check_write`]: the page's `Origin` is one of
-//! ours and `X-CSRF-Token` is the session's token, so another site can
-//! neither forge a write nor read what one returns.
+//! The browser sessions' cookies: the shopper's web app ([`SessionCookie::Portal`])
+//! and the staff console ([`SessionCookie::Staff`]). Each carries its session's
+//! secret: HttpOnly (no script reads it), `Secure` with the `__Host-` prefix
+//! on https; the shopper's is SameSite=Lax (it arrives from the storefront's
+//! redirect), the console's Strict. Writes made with either must also pass
+//! [`check_write`]: the page's `Origin` is one of ours and `X-CSRF-Token` is
+//! the session's token, so another site can neither forge a write nor read
+//! what one returns.
 
 use actix_web::cookie::{time, Cookie, SameSite};
 use actix_web::http::{header, Method};
 use actix_web::HttpRequest;
 use uuid::Uuid;
 
-use crate::config::PortalConfig;
 use crate::errors::ApiError;
 use crate::state::AppState;
 
 pub const CSRF_HEADER: &str = "X-CSRF-Token";
 
-/// The cookie's name: `__Host-` makes browsers refuse it unless `Secure`,
-/// host-only and `Path=/`, so it can only be set over https.
-pub fn cookie_name(portal: &PortalConfig) -> &'static str {
-    if portal.secure_cookies {
-        "__Host-ordertrack_session"
-    } else {
-        "ordertrack_session"
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionCookie {
+    Portal,
+    Staff,
+}
+
+impl SessionCookie {
+    /// `__Host-` makes browsers refuse the cookie unless `Secure`, host-only
+    /// and `Path=/`, so it can only be set over https.
+    pub fn name(self, secure: bool) -> &'static str {
+        match (self, secure) {
+            (SessionCookie::Portal, true) => "__Host-ordertrack_session",
+            (SessionCookie::Portal, false) => "ordertrack_session",
+            (SessionCookie::Staff, true) => "__Host-ordertrack_staff",
+            (SessionCookie::Staff, false) => "ordertrack_staff",
+        }
     }
-}
 
-/// The session secret the request carries, if any.
-pub fn secret(req: &HttpRequest, portal: &PortalConfig) -> Option<String> {
-    req.cookie(cookie_name(portal)).map(|c| c.value().to_owned())
-}
+    fn same_site(self) -> SameSite {
+        match self {
+            SessionCookie::Portal => SameSite::Lax,
+            SessionCookie::Staff => SameSite::Strict,
+        }
+    }
 
-/// The cookie that holds `secret` for `max_age_secs`.
-pub fn cookie(portal: &PortalConfig, secret: String, max_age_secs: i64) -> Cookie<'static> {
-    Cookie::build(cookie_name(portal), secret)
-        .path("/")
-        .http_only(true)
-        .same_site(SameSite::Lax)
-        .secure(portal.secure_cookies)
-        .max_age(time::Duration::seconds(max_age_secs.max(0)))
-        .finish()
-}
+    /// The session secret the request carries, if any.
+    pub fn secret(self, req: &HttpRequest, secure: bool) -> Option<String> {
+        req.cookie(self.name(secure)).map(|c| c.value().to_owned())
+    }
 
-/// The cookie that makes the browser forget the session.
-pub fn removal(portal: &PortalConfig) -> Cookie<'static> {
-    let mut gone = cookie(portal, String::new(), 0);
-    gone.make_removal();
-    gone
+    /// The cookie that holds `secret` for `max_age_secs`.
+    pub fn cookie(self, secure: bool, secret: String, max_age_secs: i64) -> Cookie<'static> {
+        Cookie::build(self.name(secure), secret)
+            .path("/")
+            .http_only(true)
+            .same_site(self.same_site())
+            .secure(secure)
+            .max_age(time::Duration::seconds(max_age_secs.max(0)))
+            .finish()
+    }
+
+    /// The cookie that makes the browser forget the session.
+    pub fn removal(self, secure: bool) -> Cookie<'static> {
+        let mut gone = self.cookie(secure, String::new(), 0);
+        gone.make_removal();
+        gone
+    }
 }
 
 /// Whether `method` changes something (and so needs the CSRF checks).
@@ -61,7 +78,7 @@ fn single<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
     values.next().is_none().then_some(value).flatten()
 }
 
-/// Whether the request's `Origin` is one the app is served from.
+/// Whether the request's `Origin` is one the apps are served from.
 pub fn origin_allowed(req: &HttpRequest, state: &AppState) -> bool {
     let Some(origin) = single(req, header::ORIGIN.as_str()) else {
         return false;
@@ -84,21 +101,23 @@ pub fn check_write(req: &HttpRequest, state: &AppState, session_id: Uuid) -> Res
 mod tests {
     use super::*;
 
-    fn portal(secure_cookies: bool) -> PortalConfig {
-        let minute = std::time::Duration::from_secs(60);
-        PortalConfig { link_ttl: minute, session_idle: minute, session_max: minute, secure_cookies }
-    }
-
     #[test]
-    fn on_https_the_cookie_is_secure_and_host_only() {
-        let secure = cookie(&portal(true), "ops_x".into(), 60).to_string();
+    fn on_https_the_cookies_are_secure_and_host_only() {
+        let secure = SessionCookie::Portal.cookie(true, "ops_x".into(), 60).to_string();
         assert!(secure.starts_with("__Host-ordertrack_session=ops_x"), "{secure}");
         for attribute in ["HttpOnly", "SameSite=Lax", "Secure", "Path=/", "Max-Age=60"] {
             assert!(secure.contains(attribute), "{attribute}: {secure}");
         }
         assert!(!secure.contains("Domain"), "{secure}");
-        let plain = cookie(&portal(false), "ops_x".into(), 60).to_string();
+        let plain = SessionCookie::Portal.cookie(false, "ops_x".into(), 60).to_string();
         assert!(plain.starts_with("ordertrack_session=") && !plain.contains("Secure"), "{plain}");
+    }
+
+    #[test]
+    fn the_console_cookie_is_strict() {
+        let staff = SessionCookie::Staff.cookie(true, "oss_x".into(), 60).to_string();
+        assert!(staff.starts_with("__Host-ordertrack_staff=") && staff.contains("SameSite=Strict"), "{staff}");
+        assert!(staff.contains("HttpOnly") && staff.contains("Secure"), "{staff}");
     }
 
     #[test]

@@ -6,8 +6,9 @@
 //! - A file of the build is served as it is, or its gzip twin (written by
 //!   the build, `web/vite.config.ts`) to browsers that accept gzip; the
 //!   hashed ones under `/assets/` are cached for a year, `index.html` never.
-//! - Any other path the app may route (no file extension) answers
-//!   `index.html`: the app shows its own page, or its "not found".
+//! - Any other path the apps may route (no file extension) answers the
+//!   shopper's `index.html`, or under `/console` the staff console's
+//!   `console.html`: the app shows its own page, or its "not found".
 //! - `/t/{code}` is the app's page too, with the server-rendered order inside
 //!   it for browsers without JavaScript ([`shell_with`]).
 
@@ -23,11 +24,26 @@ use crate::errors::ApiError;
 struct Dist;
 
 const INDEX: &str = "index.html";
+/// The staff console's page: `/console` and every path under it.
+const CONSOLE: &str = "console.html";
 const MOUNT: &str = r#"<div id="app"></div>"#;
 
 /// The app's page, when the app was built.
 pub fn index_html() -> Option<String> {
-    Dist::get(INDEX).and_then(|file| String::from_utf8(file.data.into_owned()).ok())
+    page(INDEX)
+}
+
+fn page(name: &str) -> Option<String> {
+    Dist::get(name).and_then(|file| String::from_utf8(file.data.into_owned()).ok())
+}
+
+/// Which page of the build a route of the apps answers.
+fn page_for(path: &str) -> &'static str {
+    if path == "/console" || path.starts_with("/console/") {
+        CONSOLE
+    } else {
+        INDEX
+    }
 }
 
 /// The app's page with `content` where the app mounts (the app replaces it
@@ -66,7 +82,7 @@ pub async fn serve(req: HttpRequest) -> Result<HttpResponse, ApiError> {
         return Err(ApiError::NotFound("endpoint"));
     }
     let file_name = path.trim_start_matches('/');
-    if !file_name.is_empty() && file_name != INDEX {
+    if !file_name.is_empty() && file_name != INDEX && file_name != CONSOLE {
         if let Some(file) = Dist::get(file_name) {
             let cache = if file_name.starts_with("assets/") {
                 "public, max-age=31536000, immutable"
@@ -88,7 +104,7 @@ pub async fn serve(req: HttpRequest) -> Result<HttpResponse, ApiError> {
             return Err(ApiError::NotFound("file"));
         }
     }
-    let page = index_html().ok_or(ApiError::NotFound("web app (run scripts/web-build)"))?;
+    let page = page(page_for(path)).ok_or(ApiError::NotFound("web app (run scripts/web-build)"))?;
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-cache"))
@@ -105,6 +121,14 @@ mod tests {
         assert!(is_machine_path("/webhooks/fedex"));
         assert!(!is_machine_path("/orders/123"));
         assert!(!is_machine_path("/apiary"));
+    }
+
+    #[test]
+    fn the_console_has_its_own_page() {
+        assert_eq!(page_for("/console"), CONSOLE);
+        assert_eq!(page_for("/console/orders/1"), CONSOLE);
+        assert_eq!(page_for("/consoles"), INDEX);
+        assert_eq!(page_for("/orders/1"), INDEX);
     }
 
     #[test]

@@ -48,6 +48,19 @@ pub async fn run_migrations(database_url: &str) -> Result<Vec<String>, DbSetupEr
     .map_err(|e| DbSetupError::Migrate(e.to_string()))?
 }
 
+/// `text` as a literal inside a `LIKE` pattern: `%`, `_` and the escape
+/// character itself match only themselves (Postgres' default escape is `\`).
+pub fn like_literal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Whether `error` means Postgres went away (restart, failover, network)
 /// rather than that the statement was wrong: worth retrying once it is back.
 pub fn is_outage(error: &diesel::result::Error) -> bool {
@@ -98,6 +111,14 @@ where
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn like_literals_match_only_themselves() {
+        assert_eq!(super::like_literal("order.status_change"), "order.status\\_change");
+        assert_eq!(super::like_literal("50%\\x"), "50\\%\\\\x");
+        assert_eq!(super::like_literal("plain"), "plain");
+    }
+
     use diesel::result::{DatabaseErrorKind, Error};
 
     use super::is_outage;

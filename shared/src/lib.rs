@@ -28,4 +28,5 @@ pub mod schema;
 pub mod shutdown;
 pub mod telemetry;
 pub mod templates;
+pub mod totp;
 pub mod webhooks;

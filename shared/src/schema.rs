@@ -66,6 +66,8 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         resolved_by -> Nullable<Text>,
+        claimed_by -> Nullable<Text>,
+        claimed_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -315,6 +317,51 @@ diesel::table! {
 }
 
 diesel::table! {
+    staff_password_links (link_hash) {
+        link_hash -> Bytea,
+        user_id -> Uuid,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    staff_sessions (id) {
+        id -> Uuid,
+        session_hash -> Bytea,
+        user_id -> Uuid,
+        ip -> Nullable<Text>,
+        created_at -> Timestamptz,
+        last_used_at -> Timestamptz,
+        idle_expires_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        ended_at -> Nullable<Timestamptz>,
+        ended_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    staff_users (id) {
+        id -> Uuid,
+        email -> Text,
+        name -> Text,
+        role -> Text,
+        password_hash -> Nullable<Text>,
+        totp_sealed -> Nullable<Bytea>,
+        totp_nonce -> Nullable<Bytea>,
+        totp_enabled_at -> Nullable<Timestamptz>,
+        totp_last_step -> Nullable<Int8>,
+        failed_sign_ins -> Int4,
+        locked_until -> Nullable<Timestamptz>,
+        disabled_at -> Nullable<Timestamptz>,
+        last_sign_in_at -> Nullable<Timestamptz>,
+        created_by -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     status_transitions (from_status, to_status) {
         from_status -> Text,
         to_status -> Text,
@@ -370,6 +417,8 @@ diesel::joinable!(portal_sessions -> customers (customer_id));
 diesel::joinable!(shipment_issues -> orders (order_id));
 diesel::joinable!(shipment_issues -> shipments (shipment_id));
 diesel::joinable!(shipments -> orders (order_id));
+diesel::joinable!(staff_password_links -> staff_users (user_id));
+diesel::joinable!(staff_sessions -> staff_users (user_id));
 diesel::joinable!(stream_tickets -> api_tokens (token_id));
 diesel::joinable!(stream_tickets -> orders (order_id));
 diesel::joinable!(tracking_events -> carrier_receipts (receipt_id));
@@ -397,6 +446,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     provider_events,
     shipment_issues,
     shipments,
+    staff_password_links,
+    staff_sessions,
+    staff_users,
     status_transitions,
     stream_tickets,
     tracking_events,

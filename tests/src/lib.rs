@@ -12,7 +12,7 @@ pub mod smtp_sink;
 use std::future::Future;
 use std::time::Duration;
 
-use ordertrack_api::config::{ApiConfig, PortalConfig, StreamConfig, WebhookConfig};
+use ordertrack_api::config::{ApiConfig, PortalConfig, StaffConfig, StreamConfig, WebhookConfig};
 use ordertrack_scheduler::config::SchedulerConfig;
 use ordertrack_shared::carriers::CarrierCredentials;
 use ordertrack_shared::channels::push::PushConfig;
@@ -86,6 +86,10 @@ pub struct Options {
     pub portal_link_ttl: Duration,
     /// How long a web app session lasts unused.
     pub portal_session_idle: Duration,
+    /// How long a console session lasts unused.
+    pub staff_session_idle: Duration,
+    /// `STAFF_REQUIRE_TOTP`.
+    pub staff_require_totp: bool,
 }
 
 impl Default for Options {
@@ -112,6 +116,8 @@ impl Default for Options {
             redis_sentinel: None,
             portal_link_ttl: Duration::from_secs(300),
             portal_session_idle: Duration::from_secs(1800),
+            staff_session_idle: Duration::from_secs(1800),
+            staff_require_totp: false,
         }
     }
 }
@@ -204,11 +210,20 @@ impl TestApp {
                 client_buffer: 256,
                 allowed_origins: vec![PUBLIC_BASE_URL.into()],
             },
+            secure_cookies: false,
             portal: PortalConfig {
                 link_ttl: options.portal_link_ttl,
                 session_idle: options.portal_session_idle,
                 session_max: Duration::from_secs(3600),
-                secure_cookies: false,
+            },
+            staff: StaffConfig {
+                session_idle: options.staff_session_idle,
+                session_max: Duration::from_secs(12 * 3600),
+                require_totp: options.staff_require_totp,
+                lockout_after: 5,
+                lockout_for: Duration::from_secs(900),
+                sign_in_rate_per_minute: 1000,
+                password_link_ttl: Duration::from_secs(3600),
             },
         };
         let running = ordertrack_api::start(api_config.clone()).expect("start api");

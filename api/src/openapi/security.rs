@@ -18,6 +18,14 @@ impl Modify for Components {
         let keys = [
             // Browsers cannot set headers on EventSource/WebSocket (`streams/access.rs`).
             ("stream_ticket", ApiKey::Query(ApiKeyValue::with_description("ticket", "Single-use stream ticket"))),
+            // The staff console (`session.rs`): `__Host-ordertrack_staff` on https.
+            (
+                "staff_cookie",
+                ApiKey::Cookie(ApiKeyValue::with_description(
+                    "ordertrack_staff",
+                    "Console session; writes also need Origin and X-CSRF-Token",
+                )),
+            ),
             // The shopper's web app (`session.rs`): `__Host-ordertrack_session` on https.
             (
                 "session_cookie",

@@ -10,6 +10,7 @@ pub mod orders;
 pub mod portal;
 pub mod public;
 pub mod requests;
+pub mod staff;
 pub mod streams;
 pub mod tracking;
 pub mod webhooks;
@@ -30,6 +31,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .configure(requests::configure)
                 .configure(streams::configure)
                 .configure(portal::configure)
+                .configure(staff::configure)
                 .configure(admin::configure),
         );
 }

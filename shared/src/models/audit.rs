@@ -74,10 +74,10 @@ impl AuditEntry {
     ) -> QueryResult<Vec<AuditEntry>> {
         let mut query = audit_log::table.select(AuditEntry::as_select()).into_boxed();
         if let Some(actor) = &filter.actor {
-            query = query.filter(audit_log::actor.like(format!("%{}%", actor.replace(['%', '_'], ""))));
+            query = query.filter(audit_log::actor.like(format!("%{}%", crate::db::like_literal(actor))));
         }
         if let Some(action) = &filter.action {
-            query = query.filter(audit_log::action.like(format!("{}%", action.replace(['%', '_'], ""))));
+            query = query.filter(audit_log::action.like(format!("{}%", crate::db::like_literal(action))));
         }
         if let Some(target_type) = &filter.target_type {
             query = query.filter(audit_log::target_type.eq(target_type.clone()));

@@ -23,6 +23,9 @@ pub struct CustomerRequest {
     pub updated_at: DateTime<Utc>,
     /// Who closed it (staff).
     pub resolved_by: Option<String>,
+    /// Who in customer service took it on, and when.
+    pub claimed_by: Option<String>,
+    pub claimed_at: Option<DateTime<Utc>>,
 }
 
 impl CustomerRequest {
@@ -37,6 +40,21 @@ impl CustomerRequest {
             .select(CustomerRequest::as_select())
             .load(conn)
             .await
+    }
+
+    /// Assigns the open request to `staff` (taking it over from whoever had
+    /// it); `None` when missing or closed.
+    pub async fn claim(conn: &mut AsyncPgConnection, id: Uuid, staff: &str) -> QueryResult<Option<CustomerRequest>> {
+        diesel::update(customer_requests::table.find(id).filter(customer_requests::status.eq("open")))
+            .set((
+                customer_requests::claimed_by.eq(staff),
+                customer_requests::claimed_at.eq(diesel::dsl::now),
+                customer_requests::updated_at.eq(diesel::dsl::now),
+            ))
+            .returning(CustomerRequest::as_returning())
+            .get_result(conn)
+            .await
+            .optional()
     }
 
     /// Closes the request as `status` with `resolution` if it is still open; `None` when missing or closed.

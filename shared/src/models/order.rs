@@ -126,7 +126,7 @@ impl Order {
             None => query,
         };
         if let Some(q) = filter.search.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-            let prefix = format!("{}%", q.replace(['%', '_', '\\'], ""));
+            let prefix = format!("{}%", crate::db::like_literal(q));
             let phone = crate::domain::PhoneNumber::parse(q).map(|p| p.into_inner()).unwrap_or_else(|_| q.to_owned());
             query = query.filter(
                 orders::order_number

@@ -28,6 +28,7 @@ mod scheduler;
 mod sentinel_failover;
 mod shipments;
 mod sms_budget;
+mod staff_console;
 mod status_change;
 mod tracking;
 mod web_app;

@@ -57,6 +57,7 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ("post", "/api/v1/me/devices", Roles(CUSTOMER)),
     ("delete", "/api/v1/me/devices/{id}", Roles(CUSTOMER)),
     ("get", "/api/v1/requests", Roles(CSR_ADMIN)),
+    ("post", "/api/v1/requests/{id}/claim", Roles(CSR_ADMIN)),
     ("post", "/api/v1/requests/{id}/resolve", Roles(CSR_ADMIN)),
     ("get", "/api/v1/admin/notifications", Roles(CSR_ADMIN)),
     ("get", "/api/v1/admin/notifications/{id}", Roles(CSR_ADMIN)),
@@ -77,6 +78,20 @@ const MATRIX: &[(&str, &str, Access)] = &[
     // The web app's sign-in: links for the storefront, then the shopper's
     // cookie session (a bearer token is no session: 404; `web_app.rs`).
     ("post", "/api/v1/portal-sessions", Roles(&["service"])),
+    // The console: one's own session (a cookie; a bearer token is no
+    // session: 404), accounts and sessions for admins (`staff_console.rs`).
+    ("post", "/api/v1/staff/session", Public),
+    ("get", "/api/v1/staff/session", Roles(ALL)),
+    ("delete", "/api/v1/staff/session", Roles(ALL)),
+    ("post", "/api/v1/staff/password", Public),
+    ("post", "/api/v1/staff/totp", Roles(ALL)),
+    ("post", "/api/v1/staff/totp/confirm", Roles(ALL)),
+    ("get", "/api/v1/admin/staff", Roles(ADMIN)),
+    ("post", "/api/v1/admin/staff", Roles(ADMIN)),
+    ("post", "/api/v1/admin/staff/{id}/password-link", Roles(ADMIN)),
+    ("post", "/api/v1/admin/staff/{id}/disable", Roles(ADMIN)),
+    ("get", "/api/v1/admin/staff-sessions", Roles(ADMIN)),
+    ("delete", "/api/v1/admin/staff-sessions/{id}", Roles(ADMIN)),
     ("post", "/api/v1/portal/session", Public),
     ("get", "/api/v1/portal/session", Roles(ALL)),
     ("delete", "/api/v1/portal/session", Roles(ALL)),

@@ -4,7 +4,7 @@
 
 use apalis::prelude::BoxDynError;
 use chrono::Utc;
-use ordertrack_shared::models::{OrderEvent, PortalLink, PortalSession, StreamTicket};
+use ordertrack_shared::models::{OrderEvent, PortalLink, PortalSession, StaffSession, StreamTicket};
 
 use crate::context::JobContext;
 
@@ -16,7 +16,8 @@ const BATCH: i64 = 5_000;
 pub struct Pruned {
     pub events: usize,
     pub tickets: usize,
-    /// Expired portal links and ended or expired portal sessions.
+    /// Expired portal links, ended or expired portal sessions, and staff
+    /// sessions past their absolute limit.
     pub portal: usize,
 }
 
@@ -32,6 +33,8 @@ pub async fn prune_order_events(ctx: &JobContext) -> Result<Pruned, BoxDynError>
         }
     }
     let tickets = StreamTicket::delete_expired(&mut conn).await?;
-    let portal = PortalLink::delete_expired(&mut conn).await? + PortalSession::delete_expired(&mut conn).await?;
+    let portal = PortalLink::delete_expired(&mut conn).await?
+        + PortalSession::delete_expired(&mut conn).await?
+        + StaffSession::delete_expired(&mut conn).await?;
     Ok(Pruned { events, tickets, portal })
 }

@@ -1,9 +1,10 @@
 //! Staff tools: templates, the workflow, notifications (dead letters), the audit log,
-//! carrier receipts and API tokens.
+//! carrier receipts, API tokens and staff accounts.
 
 pub mod audit;
 pub mod carrier_receipts;
 pub mod notifications;
+pub mod staff;
 pub mod templates;
 pub mod tokens;
 pub mod workflow;
@@ -14,6 +15,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.configure(audit::configure)
         .configure(carrier_receipts::configure)
         .configure(notifications::configure)
+        .configure(staff::configure)
         .configure(templates::configure)
         .configure(tokens::configure)
         .configure(workflow::configure);

@@ -7,7 +7,7 @@ use super::view::PortalSessionView;
 use crate::errors::{ApiError, ErrorBody};
 use crate::json;
 use crate::openapi::responses::{Guest, JsonBody};
-use crate::session;
+use crate::session::{self, SessionCookie};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -62,6 +62,6 @@ pub async fn open_portal_session(
     let view = PortalSessionView::load(&state, &mut conn, &started).await?;
     Ok(HttpResponse::Created()
         .insert_header(("Cache-Control", "no-store"))
-        .cookie(session::cookie(portal, secret, lifetime.max.num_seconds()))
+        .cookie(SessionCookie::Portal.cookie(state.config.secure_cookies, secret, lifetime.max.num_seconds()))
         .json(view))
 }

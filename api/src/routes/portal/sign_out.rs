@@ -4,7 +4,7 @@ use ordertrack_shared::models::PortalSession;
 use crate::auth::{Credential, Principal};
 use crate::errors::{ApiError, ErrorBody};
 use crate::openapi::responses::Bearer;
-use crate::session;
+use crate::session::SessionCookie;
 use crate::state::AppState;
 
 /// Signs out of the web app: the session ends on every replica and the
@@ -26,5 +26,5 @@ pub async fn end_portal_session(state: web::Data<AppState>, principal: Principal
     let mut conn = state.conn().await?;
     PortalSession::end(&mut conn, principal.token_id).await?;
     tracing::info!(session = %principal.token_id, "web app session ended");
-    Ok(HttpResponse::NoContent().cookie(session::removal(&state.config.portal)).finish())
+    Ok(HttpResponse::NoContent().cookie(SessionCookie::Portal.removal(state.config.secure_cookies)).finish())
 }

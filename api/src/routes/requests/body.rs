@@ -48,6 +48,11 @@ pub struct CustomerRequestView {
     pub details: serde_json::Value,
     /// Customer service's reply, once resolved or rejected.
     pub resolution: Option<String>,
+    /// Staff only: who in customer service took it on, and when.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub claimed_by: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub claimed_at: Option<chrono::DateTime<Utc>>,
     pub created_at: chrono::DateTime<Utc>,
 }
 
@@ -60,6 +65,8 @@ impl From<&CustomerRequest> for CustomerRequestView {
             status: r.status.clone(),
             details: r.details.clone(),
             resolution: r.resolution.clone(),
+            claimed_by: r.claimed_by.clone(),
+            claimed_at: r.claimed_at,
             created_at: r.created_at,
         }
     }
@@ -167,6 +174,8 @@ pub async fn create(
         created_at: now,
         updated_at: now,
         resolved_by: None,
+        claimed_by: None,
+        claimed_at: None,
     };
     request.insert(conn).await?;
     NewOrderEvent::append(conn, &[TimelineEntry::customer_request(&request).event_for(order)]).await?;

@@ -3,6 +3,7 @@
 
 pub mod actions;
 pub mod body;
+pub mod claim;
 pub mod create;
 pub mod create_guest;
 pub mod list;
@@ -17,5 +18,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(create::create_customer_request)
         .service(create_guest::create_guest_request)
         .service(list::list_customer_requests)
+        .service(claim::claim_customer_request)
         .service(resolve::resolve_customer_request);
 }

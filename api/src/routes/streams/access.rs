@@ -13,6 +13,7 @@ use crate::auth::{Credential, Principal};
 use crate::errors::ApiError;
 use crate::live::hub::{Follow, Refusal, Subscription, Viewer};
 use crate::live::sse::{self, StreamPlan};
+use crate::session::SessionCookie;
 use crate::state::AppState;
 
 /// What a ticket must have been issued for.
@@ -47,7 +48,9 @@ pub async fn caller(
         return Principal::extract(req).await.map(Some);
     }
     let Some(ticket) = ticket else {
-        if crate::session::secret(req, &state.config.portal).is_none() {
+        let secure = state.config.secure_cookies;
+        let cookies = [SessionCookie::Staff, SessionCookie::Portal];
+        if cookies.iter().all(|cookie| cookie.secret(req, secure).is_none()) {
             return Ok(None);
         }
         // A stale cookie leaves a guest stream a guest stream.

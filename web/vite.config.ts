@@ -28,9 +28,24 @@ const backend = 'http://127.0.0.1:8080'
 const htmlToApp = (req: { headers: Record<string, string | string[] | undefined> }) =>
   String(req.headers.accept ?? '').includes('text/html') ? '/index.html' : undefined
 
+// The staff console is a second page: in dev, /console and every path under
+// it get console.html (the api does the same in production).
+function consoleFallback(): Plugin {
+  return {
+    name: 'ordertrack-console-fallback',
+    configureServer(server) {
+      server.middlewares.use((req, _res, next) => {
+        const url = req.url ?? ''
+        if (/^\/console(\/|$|\?)/.test(url) && String(req.headers.accept ?? '').includes('text/html')) req.url = '/console.html'
+        next()
+      })
+    },
+  }
+}
+
 export default defineConfig({
   base: '/',
-  plugins: [vue(), precompress()],
+  plugins: [vue(), precompress(), consoleFallback()],
   define: {
     __VUE_I18N_FULL_INSTALL__: true,
     __VUE_I18N_LEGACY_API__: false,
@@ -52,6 +67,9 @@ export default defineConfig({
     target: 'es2022',
     assetsInlineLimit: 0,
     rollupOptions: {
+      // Two pages: the shopper's app and the staff console (nothing of the
+      // console is in the shopper's chunks: each page imports its own).
+      input: { main: 'index.html', console: 'console.html' },
       output: {
         // One long-cached vendor chunk (vue, vue-router, vue-i18n).
         manualChunks(id: string) {

@@ -15,7 +15,7 @@ use ordertrack_shared::jobs::{Enqueuer, SendNotification};
 use ordertrack_shared::models::order::new_tracking_code;
 use ordertrack_shared::models::{
     ApiToken, NewCustomer, NewOrder, NewShipment, NewStatusChange, NewTrackingEvent, Order, Preferences, Shipment,
-    ShipmentTracking,
+    ShipmentTracking, StaffPasswordLink, StaffUser,
 };
 use ordertrack_shared::notify::notify_order;
 use uuid::Uuid;
@@ -114,7 +114,13 @@ pub struct DemoTokens {
     pub csr: String,
     pub service: String,
     pub customer: String,
+    /// Console accounts (email, set-password link code) made by this run.
+    pub staff: Vec<(String, String)>,
 }
+
+/// The console's demo people: an admin and a customer-service agent.
+const STAFF: &[(&str, &str, Role)] =
+    &[("admin@demo.test", "Demo Admin", Role::Admin), ("csr@demo.test", "Demo Agent", Role::Csr)];
 
 pub async fn seed(conn: &mut AsyncPgConnection, enqueuer: &Enqueuer) -> Result<DemoTokens, diesel::result::Error> {
     let mut customer_ids = Vec::new();
@@ -152,7 +158,19 @@ pub async fn seed(conn: &mut AsyncPgConnection, enqueuer: &Enqueuer) -> Result<D
     let service = ApiToken::mint(conn, Role::Service, None, "demo storefront", None).await?.1;
     let customer =
         ApiToken::mint(conn, Role::Customer, customer_ids.first().copied(), "demo customer Ana", None).await?.1;
-    Ok(DemoTokens { admin, csr, service, customer })
+    let mut staff = Vec::new();
+    for (email, name, role) in STAFF {
+        let user = match StaffUser::find_by_email(conn, email).await? {
+            Some(user) => user,
+            None => StaffUser::create(conn, email, name, *role, "seed-demo").await?,
+        };
+        // A password nobody set yet gets a fresh link each run.
+        if user.password_hash.is_none() {
+            let code = StaffPasswordLink::issue(conn, user.id, Utc::now() + Duration::days(3)).await?;
+            staff.push(((*email).to_owned(), code));
+        }
+    }
+    Ok(DemoTokens { admin, csr, service, customer, staff })
 }
 
 async fn insert_order(

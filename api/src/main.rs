@@ -172,5 +172,9 @@ async fn seed_demo() -> Result<(), String> {
     println!("  csr:      {}", tokens.csr);
     println!("  service:  {}", tokens.service);
     println!("  customer: {}   (Ana, owns DEMO-1001 and DEMO-1002)", tokens.customer);
+    let base = std::env::var("PUBLIC_BASE_URL").unwrap_or_else(|_| "http://localhost:8080".into());
+    for (email, code) in &tokens.staff {
+        println!("console: set the password of {email} at {}/console/set-password/{code}", base.trim_end_matches('/'));
+    }
     Ok(())
 }

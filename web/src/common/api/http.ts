@@ -16,10 +16,16 @@ export function setApiLanguage(locale: string): void {
 }
 
 let unauthorized: (() => void) | null = null
+let signInCall = /\/portal\/session/
 
-/** Called when a call answers 401: the session ended (expired, signed out elsewhere). */
-export function onUnauthorized(handler: () => void): void {
+/**
+ * Called when a call answers 401: the session ended (expired, signed out
+ * elsewhere). `ignore`: the app's own sign-in calls, whose 401 means
+ * "not signed in" or "wrong password" (the shopper's: /portal/session).
+ */
+export function onUnauthorized(handler: () => void, ignore?: RegExp): void {
   unauthorized = handler
+  if (ignore) signInCall = ignore
 }
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS'])
@@ -48,7 +54,7 @@ export async function unwrap<T>(call: Promise<Result<unknown>>): Promise<T> {
     throw networkError(e)
   }
   const { response } = result
-  if (response.status === 401 && !response.url.includes('/portal/session')) unauthorized?.()
+  if (response.status === 401 && !signInCall.test(response.url)) unauthorized?.()
   if (!response.ok) throw toApiError(response.status, result.error, response.headers)
   return result.data as T
 }
@@ -78,6 +84,7 @@ export async function request<T>(method: string, path: string, body?: unknown): 
       json = undefined
     }
   }
+  if (response.status === 401 && !signInCall.test(path)) unauthorized?.()
   if (!response.ok) throw toApiError(response.status, json, response.headers) as ApiError
   return json as T
 }

@@ -1,0 +1,26 @@
+// Endpoints not in the OpenAPI document yet, typed by hand. When
+// `npm run gen:api` brings one in, switch it to the generated type and the
+// typed client (as api/staff.ts did for the staff accounts), then delete it
+// here.
+import { request } from '@/common/api/http'
+
+/**
+ * Proposed: POST /api/v1/admin/templates/{event}/{channel}/{locale}/preview
+ * `{body, subject?, html?, order_id?}` → RenderedView: renders unsaved text,
+ * for the editor's live preview. Until it exists (404/405), the editor
+ * previews the selected saved version.
+ */
+export interface DraftPreview {
+  body: string
+  subject?: string | null
+  html?: string | null
+  order_id?: string | null
+}
+export interface RenderedDraft {
+  subject?: string | null
+  text: string
+  html?: string | null
+  sms?: { segments: number; encoding: 'gsm7' | 'ucs2'; characters: number; warning?: string | null } | null
+}
+export const previewDraft = (k: { event: string; channel: string; locale: string }, body: DraftPreview) =>
+  request<RenderedDraft>('POST', `/api/v1/admin/templates/${k.event}/${k.channel}/${k.locale}/preview`, body)

@@ -57,6 +57,7 @@ use security::Components;
         routes::admin::templates::activate::activate_template_version,
         routes::admin::templates::rollback::rollback_template,
         routes::admin::templates::preview::preview_template_version,
+        routes::admin::templates::preview::preview_template_draft,
         routes::admin::templates::diff::diff_template_versions,
         routes::admin::workflow::get::get_workflow,
         routes::admin::workflow::put_transition::put_workflow_transition,

@@ -44,7 +44,7 @@ platform_start() {
   export RUST_LOG="info"
   export WORKER_LOG="$dir/worker.log"
 
-  local bin="${PLATFORM_BIN:-target/debug}"
+  local bin="${PLATFORM_BIN:-${CARGO_TARGET_DIR:-target}/debug}"
   $bin/api migrate >/dev/null
   SERVICE_TOKEN=$($bin/api token create --role service --label "$name storefront")
   ADMIN_TOKEN=$($bin/api token create --role admin --label "$name admin")

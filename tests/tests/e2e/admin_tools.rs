@@ -142,6 +142,20 @@ async fn template_versions_are_validated_previewed_activated_rolled_back_and_dif
         let sms: Value = res.json().await.unwrap();
         assert!(sms["sms"]["segments"].as_u64().unwrap() <= 2, "{sms}");
     }
+    // Unsaved text previews as the editor types, and saves nothing.
+    let draft = json!({"body": "Hola {{ order_number }}: ¿todo bien? Привет", "order_id": order["id"]});
+    let res = app.post("/api/v1/admin/templates/delayed/sms/es/preview", &app.admin_token, &draft).await;
+    assert_eq!(res.status(), 200);
+    let rendered: Value = res.json().await.unwrap();
+    assert!(rendered["text"].as_str().unwrap().contains("Hola SO-T1"), "{rendered}");
+    assert_eq!(rendered["sms"]["encoding"], "ucs2", "Cyrillic is not GSM-7: {rendered}");
+    let broken = json!({"body": "{{ order_number "});
+    let res = app.post("/api/v1/admin/templates/delayed/sms/es/preview", &app.admin_token, &broken).await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(res.json::<Value>().await.unwrap()["field"], "body");
+    let versions: Value =
+        app.get("/api/v1/admin/templates/delayed/sms/es", &app.admin_token).await.json().await.unwrap();
+    assert_eq!(versions.as_array().map(Vec::len), Some(1), "a preview stores nothing: {versions}");
     // Long free text is cut to fit two segments; fixed text that cannot fit
     // is refused (more in sms_budget.rs).
     let long_sms = json!({"body": "{{ message }} ".repeat(20), "comment": "long text"});

@@ -73,6 +73,7 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ("post", "/api/v1/admin/templates/{event}/{channel}/{locale}/versions/{version}/activate", Roles(ADMIN)),
     ("post", "/api/v1/admin/templates/{event}/{channel}/{locale}/rollback", Roles(ADMIN)),
     ("post", "/api/v1/admin/templates/{event}/{channel}/{locale}/versions/{version}/preview", Roles(ADMIN)),
+    ("post", "/api/v1/admin/templates/{event}/{channel}/{locale}/preview", Roles(ADMIN)),
     ("get", "/api/v1/admin/templates/{event}/{channel}/{locale}/diff", Roles(ADMIN)),
     ("post", "/api/v1/stream-tickets", Roles(ALL)),
     // The web app's sign-in: links for the storefront, then the shopper's

@@ -268,6 +268,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/templates/{event}/{channel}/{locale}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Render text that is not saved yet (the editor's live preview), with
+         *     sample data or a real order. Nothing is stored; a template that does not
+         *     render is 422 with the reason, naming the part.
+         */
+        post: operations["preview_template_draft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/templates/{event}/{channel}/{locale}/rollback": {
         parameters: {
             query?: never;
@@ -1436,6 +1457,19 @@ export interface components {
             /** Format: uuid */
             id: string;
             platform: components["schemas"]["Platform"];
+        };
+        DraftPreviewRequest: {
+            /** @description The text being edited (the SMS, the push, or the email's text part). */
+            body: string;
+            /** @description Email only: the HTML part. */
+            html?: string | null;
+            /**
+             * Format: uuid
+             * @description Render with this order's data instead of the sample.
+             */
+            order_id?: string | null;
+            /** @description Email only. */
+            subject?: string | null;
         };
         /** @description The error body, as documented in the OpenAPI spec. */
         ErrorBody: {
@@ -2745,6 +2779,58 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             /** @description No such version */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    preview_template_draft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                event: components["schemas"]["NotificationEvent"];
+                channel: components["schemas"]["Channel"];
+                locale: components["schemas"]["Locale"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DraftPreviewRequest"];
+            };
+        };
+        responses: {
+            /** @description Rendered */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RenderedView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such order */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            /** @description The text does not render */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

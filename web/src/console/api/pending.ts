@@ -5,9 +5,10 @@
 import { request } from '@/common/api/http'
 
 /**
- * Proposed: POST /api/v1/admin/templates/{event}/{channel}/{locale}/preview
+ * POST /api/v1/admin/templates/{event}/{channel}/{locale}/preview
  * `{body, subject?, html?, order_id?}` → RenderedView: renders unsaved text,
- * for the editor's live preview. Until it exists (404/405), the editor
+ * for the editor's live preview (in the OpenAPI document now; to be moved to
+ * the typed client). Should it answer 404/405 (an older api), the editor
  * previews the selected saved version.
  */
 export interface DraftPreview {

@@ -16,5 +16,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(activate::activate_template_version)
         .service(rollback::rollback_template)
         .service(preview::preview_template_version)
+        .service(preview::preview_template_draft)
         .service(diff::diff_template_versions);
 }

@@ -6,6 +6,7 @@
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createHmac } from 'node:crypto'
+import { execFileSync } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
 import { AxeBuilder } from '@axe-core/playwright'
 import { BASE_URL, SCREENSHOTS, api, createOrder, eventually, launch } from './platform.mjs'
@@ -215,6 +216,30 @@ describe('the staff console', () => {
       await admin.waitForLoadState('networkidle')
       await look(admin, page)
     }
+  })
+
+  test('a dead letter is replayed and sent once', async () => {
+    const order = await createOrder(`D-${run}-1`, `dead-${run}`)
+    const sent = await eventually(async () => {
+      const res = await api('GET', `/api/v1/orders/${order.id}/notifications`)
+      return (Array.isArray(res.body) ? res.body : []).find((n) => n.channel === "email" && n.status === "sent")
+    })
+    assert.ok(sent, 'the confirmation went out')
+    // As if the provider had refused it for good.
+    execFileSync('psql', [process.env.DATABASE_URL, '-qc', `UPDATE notifications SET status = 'failed', last_error = 'SMTP 554 mailbox unavailable (test)' WHERE id = '${sent.id}'`])
+    const copies = () => readdirSync(process.env.EMAIL_FILE_DIR).filter((f) => readFileSync(`${process.env.EMAIL_FILE_DIR}/${f}`, 'utf8').includes(`D-${run}-1`)).length
+    assert.equal(copies(), 1)
+
+    await admin.goto(`${BASE_URL}/console/dead-letters`)
+    const row = admin.locator(`[data-testid="dead-letter-row"][data-id="${sent.id}"]`)
+    await row.waitFor()
+    await look(admin, 'dead-letters-one')
+    await row.getByTestId('replay-one').click()
+    await admin.getByTestId('replay-confirm').getByTestId('confirm-ok').click()
+    await row.locator('[data-testid="replay-outcome"][data-ok="true"]').waitFor()
+    assert.ok(await eventually(() => copies() === 2), 'the replay was sent')
+    await new Promise((r) => setTimeout(r, 1500))
+    assert.equal(copies(), 2, 'and only once')
   })
 
   test('TOTP: set up, then asked for at sign-in', async () => {

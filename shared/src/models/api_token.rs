@@ -48,10 +48,13 @@ pub fn hash_secret(secret: &str) -> Vec<u8> {
     Sha256::digest(secret.as_bytes()).to_vec()
 }
 
-fn new_secret() -> String {
+/// 256 random bits, URL-safe, after `prefix` (which makes a secret
+/// recognizable in a log): every token, ticket, link code and session
+/// secret. Only [`hash_secret`] of it is stored.
+pub fn new_secret(prefix: &str) -> String {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
-    format!("{TOKEN_PREFIX}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+    format!("{prefix}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
 }
 
 impl ApiToken {
@@ -63,7 +66,7 @@ impl ApiToken {
         label: &str,
         expires_at: Option<DateTime<Utc>>,
     ) -> QueryResult<(ApiToken, String)> {
-        let secret = new_secret();
+        let secret = new_secret(TOKEN_PREFIX);
         let token = diesel::insert_into(api_tokens::table)
             .values(NewApiToken {
                 id: Uuid::now_v7(),

@@ -4,14 +4,12 @@
 //! the link for a session whose secret lives only in an HttpOnly cookie.
 //! Only SHA-256 hashes of link codes and session secrets are stored.
 
-use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use rand::RngCore;
 use uuid::Uuid;
 
-use super::api_token::hash_secret;
+use super::api_token::{hash_secret, new_secret};
 use crate::domain::Locale;
 use crate::schema::{portal_links, portal_sessions};
 
@@ -19,12 +17,6 @@ use crate::schema::{portal_links, portal_sessions};
 /// one is recognizable in a log.
 pub const LINK_PREFIX: &str = "opl_";
 pub const SESSION_PREFIX: &str = "ops_";
-
-fn new_secret(prefix: &str) -> String {
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    format!("{prefix}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
-}
 
 /// What a link or session was issued for.
 #[derive(Debug, Clone, PartialEq, Eq)]

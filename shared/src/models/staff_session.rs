@@ -2,14 +2,12 @@
 //! in an HttpOnly cookie; the table keeps its SHA-256. Renewed on use up to
 //! an idle limit, never past an absolute one; an admin can end any of them.
 
-use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use rand::RngCore;
 use uuid::Uuid;
 
-use super::api_token::hash_secret;
+use super::api_token::{hash_secret, new_secret};
 use super::portal_session::SessionLifetime;
 use super::StaffUser;
 use crate::schema::{staff_sessions, staff_users};
@@ -39,10 +37,7 @@ impl StaffSession {
         ip: Option<&str>,
         lifetime: SessionLifetime,
     ) -> QueryResult<(StaffSession, String)> {
-        let mut bytes = [0u8; 32];
-        rand::rng().fill_bytes(&mut bytes);
-        let secret =
-            format!("{STAFF_SESSION_PREFIX}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes));
+        let secret = new_secret(STAFF_SESSION_PREFIX);
         let now = Utc::now();
         let session = diesel::insert_into(staff_sessions::table)
             .values((

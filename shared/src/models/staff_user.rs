@@ -2,14 +2,12 @@
 //! console. Passwords are argon2id hashes (made in the api); a set-password
 //! link's code is stored as its SHA-256 only.
 
-use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use rand::RngCore;
 use uuid::Uuid;
 
-use super::api_token::hash_secret;
+use super::api_token::{hash_secret, new_secret};
 use crate::domain::Role;
 use crate::schema::{staff_password_links, staff_users};
 
@@ -214,9 +212,7 @@ pub struct StaffPasswordLink;
 impl StaffPasswordLink {
     /// A single-use code that lets `user_id` set a password until `expires_at`.
     pub async fn issue(conn: &mut AsyncPgConnection, user_id: Uuid, expires_at: DateTime<Utc>) -> QueryResult<String> {
-        let mut bytes = [0u8; 32];
-        rand::rng().fill_bytes(&mut bytes);
-        let code = format!("{PASSWORD_LINK_PREFIX}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes));
+        let code = new_secret(PASSWORD_LINK_PREFIX);
         diesel::insert_into(staff_password_links::table)
             .values((
                 staff_password_links::link_hash.eq(hash_secret(&code)),

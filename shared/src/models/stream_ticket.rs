@@ -2,14 +2,12 @@
 //! event stream without putting a long-lived token in a URL. Only the
 //! SHA-256 of the ticket is stored.
 
-use base64::Engine;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use rand::RngCore;
 use uuid::Uuid;
 
-use super::api_token::hash_secret;
+use super::api_token::{hash_secret, new_secret};
 use super::ApiToken;
 use crate::schema::{api_tokens, stream_tickets};
 
@@ -45,9 +43,7 @@ impl StreamTicket {
         order_id: Option<Uuid>,
         expires_at: DateTime<Utc>,
     ) -> QueryResult<String> {
-        let mut bytes = [0u8; 32];
-        rand::rng().fill_bytes(&mut bytes);
-        let secret = format!("{TICKET_PREFIX}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes));
+        let secret = new_secret(TICKET_PREFIX);
         diesel::insert_into(stream_tickets::table)
             .values(NewStreamTicket { ticket_hash: hash_secret(&secret), token_id, scope, order_id, expires_at })
             .execute(conn)

@@ -129,9 +129,10 @@ pub struct StoreConfig {
     pub database_url: String,
     pub database_pool_size: usize,
     pub redis_url: String,
-    /// `REDIS_SENTINELS` + `REDIS_SENTINEL_MASTER`: find the master through
-    /// Redis Sentinel (then only `REDIS_URL`'s credentials and database apply).
-    pub redis_sentinel: Option<crate::redis_endpoint::SentinelConfig>,
+    /// One Redis (the default), Sentinel (`REDIS_SENTINELS` +
+    /// `REDIS_SENTINEL_MASTER`) or Cluster (`REDIS_CLUSTER_NODES`); with
+    /// either, `REDIS_URL` only lends its credentials (and database).
+    pub redis_topology: crate::redis_endpoint::RedisTopology,
     /// Prefix for every Redis key and queue, so several deployments (or tests)
     /// can share one Redis.
     pub redis_namespace: String,
@@ -150,11 +151,12 @@ impl StoreConfig {
         if !redis_url.starts_with("redis://") && !redis_url.starts_with("rediss://") {
             return Err(ConfigError::Invalid { name: "REDIS_URL", reason: "must start with redis://".into() });
         }
-        let redis_sentinel = crate::redis_endpoint::SentinelConfig::parse(
+        let redis_topology = crate::redis_endpoint::RedisTopology::parse(
             optional("REDIS_SENTINELS").as_deref(),
             optional("REDIS_SENTINEL_MASTER").as_deref(),
+            optional("REDIS_CLUSTER_NODES").as_deref(),
         )
-        .map_err(|reason| ConfigError::Invalid { name: "REDIS_SENTINELS", reason })?;
+        .map_err(|(name, reason)| ConfigError::Invalid { name, reason })?;
         let redis_namespace = string("REDIS_NAMESPACE", "ordertrack");
         if redis_namespace.contains(char::is_whitespace) {
             return Err(ConfigError::Invalid { name: "REDIS_NAMESPACE", reason: "must not contain spaces".into() });
@@ -163,7 +165,7 @@ impl StoreConfig {
             database_url,
             database_pool_size: positive("DATABASE_POOL_SIZE", 16)?,
             redis_url,
-            redis_sentinel,
+            redis_topology,
             redis_namespace,
         })
     }
@@ -176,7 +178,7 @@ impl std::fmt::Debug for StoreConfig {
             .field("database_url", &"<redacted>")
             .field("database_pool_size", &self.database_pool_size)
             .field("redis_url", &"<redacted>")
-            .field("redis_sentinel", &self.redis_sentinel)
+            .field("redis_topology", &self.redis_topology)
             .field("redis_namespace", &self.redis_namespace)
             .finish()
     }
@@ -238,7 +240,7 @@ mod tests {
             database_url: "postgres://u:hunter2@db/x".into(),
             database_pool_size: 1,
             redis_url: "redis://:hunter2@r".into(),
-            redis_sentinel: None,
+            redis_topology: Default::default(),
             redis_namespace: "n".into(),
         };
         assert!(!format!("{config:?}").contains("hunter2"));

@@ -23,6 +23,7 @@ pub mod models;
 pub mod notify;
 pub mod orders;
 pub mod rate_limit;
+pub mod redis_conn;
 pub mod redis_endpoint;
 pub mod schema;
 pub mod shutdown;

@@ -48,7 +48,9 @@ pub async fn hit(redis: &Enqueuer, scope: &str, key: &str, limit: u32, window_se
 /// counters live for two windows). `None` when Redis does not answer in time.
 pub async fn count_with_previous(redis: &Enqueuer, scope: &str, key: &str, window_secs: u64) -> Option<(u64, u64)> {
     let window = chrono::Utc::now().timestamp() as u64 / window_secs;
-    let key_of = |window: u64| format!("{}:ratelimit:{scope}:{key}:{window}", redis.namespace());
+    // One hash tag for both windows' keys: a Redis Cluster runs a pipeline
+    // only within one slot.
+    let key_of = |window: u64| format!("{}:ratelimit:{{{scope}:{key}}}:{window}", redis.namespace());
     let (current_key, previous_key) = (key_of(window), key_of(window.saturating_sub(1)));
     let counts = async {
         let mut conn = redis.connection().await.ok()?;

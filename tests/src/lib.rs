@@ -3,7 +3,9 @@
 //! real SMTP server on loopback as the mail relay.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod cluster;
 pub mod db;
+pub mod failover;
 pub mod live;
 pub mod providers;
 pub mod sentinel;
@@ -24,7 +26,7 @@ use ordertrack_shared::domain::Carrier;
 use ordertrack_shared::domain::Role;
 use ordertrack_shared::jobs::{recurring, Enqueuer, MaintenanceJob, Queue};
 use ordertrack_shared::models::{ApiToken, Customer, Notification, NotificationAttempt};
-use ordertrack_shared::redis_endpoint::SentinelConfig;
+use ordertrack_shared::redis_endpoint::RedisTopology;
 use ordertrack_shared::webhooks::IpAllowlist;
 use ordertrack_worker::config::WorkerConfig;
 use serde_json::{json, Value};
@@ -78,10 +80,10 @@ pub struct Options {
     /// The Redis of the worker, the schedulers and this harness (`None`:
     /// `REDIS_URL`); a test with a Redis of its own sets `api_redis_url` too.
     pub redis_url: Option<String>,
-    /// Every process (and this harness) finds its Redis master through these
-    /// sentinels; `redis_url` and `api_redis_url` then only lend their
-    /// credentials (see `sentinel::SentinelSet`).
-    pub redis_sentinel: Option<SentinelConfig>,
+    /// Every process (and this harness) reaches Redis this way; with
+    /// Sentinel or Cluster, `redis_url` and `api_redis_url` only lend their
+    /// credentials (see `sentinel::SentinelSet`, `cluster::RedisCluster`).
+    pub redis_topology: RedisTopology,
     /// How long a web app sign-in link stays valid.
     pub portal_link_ttl: Duration,
     /// How long a web app session lasts unused.
@@ -113,7 +115,7 @@ impl Default for Options {
             stream_heartbeat: Duration::from_secs(15),
             stream_max_per_principal: 20,
             redis_url: None,
-            redis_sentinel: None,
+            redis_topology: RedisTopology::Single,
             portal_link_ttl: Duration::from_secs(300),
             portal_session_idle: Duration::from_secs(1800),
             staff_session_idle: Duration::from_secs(1800),
@@ -130,8 +132,8 @@ pub struct TestApp {
     pub namespace: String,
     /// The Redis of the worker and the schedulers (`Options::redis_url`).
     pub redis_url: String,
-    /// `Options::redis_sentinel`.
-    pub redis_sentinel: Option<SentinelConfig>,
+    /// `Options::redis_topology`.
+    pub redis_topology: RedisTopology,
     pub smtp: SmtpSink,
     pub providers: FakeProviders,
     pub http: reqwest::Client,
@@ -146,12 +148,12 @@ pub struct TestApp {
     tasks: Vec<JoinHandle<()>>,
 }
 
-fn store(database_url: &str, redis_url: &str, sentinel: &Option<SentinelConfig>, namespace: &str) -> StoreConfig {
+fn store(database_url: &str, redis_url: &str, topology: &RedisTopology, namespace: &str) -> StoreConfig {
     StoreConfig {
         database_url: database_url.into(),
         database_pool_size: 8,
         redis_url: redis_url.into(),
-        redis_sentinel: sentinel.clone(),
+        redis_topology: topology.clone(),
         redis_namespace: namespace.into(),
     }
 }
@@ -170,7 +172,7 @@ impl TestApp {
         let providers = FakeProviders::start().await;
 
         let api_config = ApiConfig {
-            store: store(&database_url, &options.api_redis_url, &options.redis_sentinel, &namespace),
+            store: store(&database_url, &options.api_redis_url, &options.redis_topology, &namespace),
             host: "127.0.0.1".into(),
             port: 0,
             workers: 1,
@@ -234,7 +236,7 @@ impl TestApp {
         let base_url = format!("http://127.0.0.1:{}", running.port);
 
         let worker_config = WorkerConfig {
-            store: store(&database_url, &redis_url, &options.redis_sentinel, &namespace),
+            store: store(&database_url, &redis_url, &options.redis_topology, &namespace),
             queues: options.queues.clone(),
             name: "test-worker".into(),
             concurrency_critical: 4,
@@ -307,7 +309,7 @@ impl TestApp {
         }
         for _ in 0..options.schedulers {
             let config = SchedulerConfig {
-                store: store(&database_url, &redis_url, &options.redis_sentinel, &namespace),
+                store: store(&database_url, &redis_url, &options.redis_topology, &namespace),
                 schedules: vec![(recurring::named("sweep_outbox").unwrap(), "* * * * * *".into())],
                 tick_lease: Duration::from_secs(60),
             };
@@ -331,7 +333,7 @@ impl TestApp {
             db,
             namespace,
             redis_url,
-            redis_sentinel: options.redis_sentinel.clone(),
+            redis_topology: options.redis_topology.clone(),
             smtp,
             providers,
             http: reqwest::Client::new(),
@@ -441,7 +443,7 @@ impl TestApp {
 
     /// A handle that pushes jobs onto this test's queues, as the api does.
     pub fn enqueuer(&self) -> Enqueuer {
-        Enqueuer::with_sentinel(&self.redis_url, self.redis_sentinel.as_ref(), &self.namespace, Duration::from_secs(5))
+        Enqueuer::with_topology(&self.redis_url, &self.redis_topology, &self.namespace, Duration::from_secs(5))
             .expect("enqueuer")
     }
 
@@ -517,11 +519,15 @@ impl TestApp {
         db::drop_database(&self.database).await;
         let client = redis::Client::open(self.redis_url.as_str()).unwrap();
         if let Ok(mut conn) = client.get_multiplexed_async_connection().await {
-            let keys: Vec<String> = redis::cmd("KEYS")
-                .arg(format!("{}:*", self.namespace))
-                .query_async(&mut conn)
-                .await
-                .unwrap_or_default();
+            // Plain keys, and the queues' hash-tagged ones.
+            let mut keys: Vec<String> = Vec::new();
+            let queue = Queue::Notifications.redis_name(&self.namespace);
+            let queues = format!("{}*", queue.trim_end_matches(Queue::Notifications.as_str()));
+            for pattern in [format!("{}:*", self.namespace), queues] {
+                keys.extend(
+                    redis::cmd("KEYS").arg(pattern).query_async::<Vec<String>>(&mut conn).await.unwrap_or_default(),
+                );
+            }
             if !keys.is_empty() {
                 let _: Result<(), _> = redis::cmd("DEL").arg(keys).query_async(&mut conn).await;
             }

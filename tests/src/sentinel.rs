@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use ordertrack_shared::redis_endpoint::SentinelConfig;
+use ordertrack_shared::redis_endpoint::{NodeList, SentinelConfig};
 
 use crate::live::free_port;
 
@@ -73,7 +73,7 @@ impl SentinelSet {
     /// `REDIS_SENTINEL_MASTER`).
     pub fn config(&self) -> SentinelConfig {
         SentinelConfig {
-            sentinels: self.sentinels.iter().map(|port| ("127.0.0.1".to_owned(), *port)).collect(),
+            sentinels: NodeList(self.sentinels.iter().map(|port| ("127.0.0.1".to_owned(), *port)).collect()),
             master: MASTER_NAME.into(),
         }
     }

@@ -53,7 +53,7 @@ macro_rules! spawn_worker {
                 let config = apalis_redis::Config::default()
                     .queue(queue.redis_name(ctx.enqueuer.namespace()))
                     .heartbeat_interval(ctx.config.heartbeat);
-                let storage = apalis_redis::RedisStorage::<$job>::new(conn)
+                let storage = apalis_redis::RedisStorage::<$job, _>::new(conn)
                     .with_config(config)
                     .poll_with_interval(ctx.config.poll_interval);
                 let name = format!("{instance}:{queue}:{generation}");

@@ -7,11 +7,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use apalis::prelude::{TaskBuilder, TaskSink};
-use apalis_redis::{Config as RedisQueueConfig, ConnectionManager, RedisStorage};
+use apalis_redis::{Config as RedisQueueConfig, RedisStorage};
 use tokio::sync::{watch, Mutex};
 
 use super::{Job, Queue};
-use crate::redis_endpoint::{is_master, RedisEndpoint, SentinelConfig};
+use crate::redis_conn::RedisConn;
+use crate::redis_endpoint::{is_master, RedisEndpoint, RedisTopology};
 
 #[derive(Debug, thiserror::Error)]
 pub enum EnqueueError {
@@ -30,11 +31,12 @@ pub enum EnqueueError {
 /// the master, and a watchdog drops the cached connection once its server
 /// stops being the master (demoted by a failover, or gone): the next
 /// `connection()` asks again. A `ConnectionManager` alone would keep
-/// reconnecting to the old address.
+/// reconnecting to the old address. A Redis Cluster's client
+/// (`REDIS_CLUSTER_NODES`) follows failovers by itself.
 #[derive(Clone)]
 pub struct Enqueuer {
     endpoint: RedisEndpoint,
-    conn: Arc<Mutex<Option<ConnectionManager>>>,
+    conn: Arc<Mutex<Option<RedisConn>>>,
     /// Counts the connections dropped because the master moved.
     moved: Arc<watch::Sender<u64>>,
     namespace: String,
@@ -50,22 +52,21 @@ const MASTER_CHECK: Duration = Duration::from_millis(500);
 impl Enqueuer {
     /// One Redis at `redis_url` (no Sentinel).
     pub fn new(redis_url: &str, namespace: &str, timeout: Duration) -> Result<Self, EnqueueError> {
-        Self::with_sentinel(redis_url, None, namespace, timeout)
+        Self::with_topology(redis_url, &RedisTopology::Single, namespace, timeout)
     }
 
-    /// The Redis of a process' configuration: `REDIS_URL`, or the master
-    /// that `REDIS_SENTINELS` name.
+    /// The Redis of a process' configuration.
     pub fn from_store(store: &crate::config::StoreConfig, timeout: Duration) -> Result<Self, EnqueueError> {
-        Self::with_sentinel(&store.redis_url, store.redis_sentinel.as_ref(), &store.redis_namespace, timeout)
+        Self::with_topology(&store.redis_url, &store.redis_topology, &store.redis_namespace, timeout)
     }
 
-    pub fn with_sentinel(
+    pub fn with_topology(
         redis_url: &str,
-        sentinel: Option<&SentinelConfig>,
+        topology: &RedisTopology,
         namespace: &str,
         timeout: Duration,
     ) -> Result<Self, EnqueueError> {
-        let endpoint = RedisEndpoint::new(redis_url, sentinel).map_err(|e| EnqueueError::Unavailable(e.to_string()))?;
+        let endpoint = RedisEndpoint::new(redis_url, topology).map_err(|e| EnqueueError::Unavailable(e.to_string()))?;
         Ok(Enqueuer {
             endpoint,
             conn: Arc::new(Mutex::new(None)),
@@ -79,15 +80,14 @@ impl Enqueuer {
         &self.namespace
     }
 
-    /// A live connection manager, connecting on first use (and, with
-    /// Sentinel, again after the master moved).
-    pub async fn connection(&self) -> Result<ConnectionManager, EnqueueError> {
+    /// A live connection, connecting on first use (and, with Sentinel, again
+    /// after the master moved).
+    pub async fn connection(&self) -> Result<RedisConn, EnqueueError> {
         let mut slot = self.conn.lock().await;
         if let Some(conn) = slot.as_ref() {
             return Ok(conn.clone());
         }
-        let connect = async { self.endpoint.client().await?.get_connection_manager().await };
-        let conn = tokio::time::timeout(self.timeout, connect)
+        let conn = tokio::time::timeout(self.timeout, self.endpoint.connect())
             .await
             .map_err(|_| EnqueueError::Timeout(self.timeout))?
             .map_err(|e| EnqueueError::Unavailable(e.to_string()))?;
@@ -109,7 +109,7 @@ impl Enqueuer {
     /// drops it from the cache once it says it is a replica, or has not
     /// answered twice in a row (within about 2 s of a `kill -9`). Ends with that, or with the last clone of
     /// this `Enqueuer`.
-    fn watch_master(&self, mut conn: ConnectionManager) {
+    fn watch_master(&self, mut conn: RedisConn) {
         let (slot, moved) = (Arc::downgrade(&self.conn), self.moved.clone());
         let epoch = *moved.borrow();
         tokio::spawn(async move {
@@ -142,7 +142,7 @@ impl Enqueuer {
     }
 
     /// The apalis storage for a queue of this namespace.
-    pub fn storage<J: Job>(&self, conn: ConnectionManager, queue: Queue) -> RedisStorage<J> {
+    pub fn storage<J: Job>(&self, conn: RedisConn, queue: Queue) -> RedisStorage<J, RedisConn> {
         RedisStorage::new(conn).with_config(RedisQueueConfig::default().queue(queue.redis_name(&self.namespace)))
     }
 
@@ -178,10 +178,9 @@ impl Enqueuer {
     }
 
     /// A dedicated pub/sub connection (subscriptions cannot share the
-    /// multiplexed one) to the current master, bounded by the timeout.
+    /// multiplexed one), bounded by the timeout.
     pub async fn pubsub(&self) -> Result<redis::aio::PubSub, EnqueueError> {
-        let connect = async { self.endpoint.client().await?.get_async_pubsub().await };
-        tokio::time::timeout(self.timeout, connect)
+        tokio::time::timeout(self.timeout, self.endpoint.pubsub())
             .await
             .map_err(|_| EnqueueError::Timeout(self.timeout))?
             .map_err(|e| EnqueueError::Unavailable(e.to_string()))

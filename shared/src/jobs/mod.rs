@@ -17,6 +17,13 @@ pub use send_notification::SendNotification;
 use crate::domain::NotificationEvent;
 use crate::text_enum;
 
+/// The sorted set in which apalis-redis 1.0 lists every queue, from inside
+/// its worker-registration script. A cluster runs a script only on keys of
+/// one slot, so each queue's keys share this set's slot (and master).
+/// Spreading queues over masters needs that write out of the script
+/// upstream.
+pub const APALIS_QUEUE_LIST: &str = "core:apalis:queues:list";
+
 text_enum! {
     /// A Redis queue, highest priority first.
     Queue ("queue") {
@@ -43,9 +50,13 @@ impl Queue {
         }
     }
 
-    /// The Redis queue name within a namespace.
+    /// The Redis queue name within a namespace. Every key apalis derives
+    /// from it starts with it, and so with a hash tag that puts it in one
+    /// slot of a Redis Cluster, as apalis' scripts need: the tag is
+    /// `APALIS_QUEUE_LIST`, because the script that registers a worker also
+    /// writes that global set (on one Redis the braces are just characters).
     pub fn redis_name(self, namespace: &str) -> String {
-        format!("{namespace}:{}", self.as_str())
+        format!("{{{APALIS_QUEUE_LIST}}}:{namespace}:{}", self.as_str())
     }
 }
 

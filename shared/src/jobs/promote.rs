@@ -6,7 +6,8 @@
 //! results to unpack" and the worker stops. Each worker therefore runs this
 //! promotion first, 1000 jobs at a time, so apalis never sees a large batch.
 
-use apalis_redis::{Config as RedisQueueConfig, ConnectionManager};
+use apalis_redis::Config as RedisQueueConfig;
+use redis::aio::ConnectionLike;
 
 use super::Queue;
 
@@ -24,7 +25,7 @@ return #ids
 "#;
 
 /// Promotes every due job of `queue`; returns how many moved.
-pub async fn promote_due(conn: &mut ConnectionManager, namespace: &str, queue: Queue) -> redis::RedisResult<usize> {
+pub async fn promote_due(conn: &mut impl ConnectionLike, namespace: &str, queue: Queue) -> redis::RedisResult<usize> {
     let config = RedisQueueConfig::default().queue(queue.redis_name(namespace));
     let script = redis::Script::new(PROMOTE);
     let mut moved = 0;

@@ -5,6 +5,7 @@
 mod admin_tools;
 mod auth;
 mod carriers;
+mod cluster_failover;
 mod crash_safety;
 mod customer_actions;
 mod customer_requests;

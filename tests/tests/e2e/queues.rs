@@ -97,7 +97,7 @@ async fn vacuum_drops_finished_jobs_and_expired_idempotency_keys() {
     drop(conn);
     let redis = redis::Client::open(ordertrack_tests::REDIS_URL).unwrap();
     let mut r = redis.get_multiplexed_async_connection().await.unwrap();
-    let data_key = format!("{}:notifications:data", app.namespace);
+    let data_key = format!("{}:data", Queue::Notifications.redis_name(&app.namespace));
     app.run_pending_jobs().await;
     assert_eq!(app.smtp.received().len(), 2);
     let before: usize = redis::cmd("HLEN").arg(&data_key).query_async(&mut r).await.unwrap();

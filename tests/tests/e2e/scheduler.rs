@@ -1,5 +1,6 @@
 use std::time::Duration;
 
+use ordertrack_shared::jobs::Queue;
 use ordertrack_tests::{Options, TestApp, REDIS_URL};
 
 /// Two schedulers tick together; each tick is won, and enqueued, once.
@@ -16,7 +17,7 @@ async fn two_schedulers_handle_each_tick_once() {
         .await
         .unwrap();
     let queued: usize =
-        redis::cmd("HLEN").arg(format!("{}:maintenance:data", app.namespace)).query_async(&mut conn).await.unwrap();
+        redis::cmd("HLEN").arg(format!("{}:data", Queue::Maintenance.redis_name(&app.namespace))).query_async(&mut conn).await.unwrap();
     assert!(ticks.len() >= 2, "ticks: {ticks:?}");
     assert_eq!(queued, ticks.len(), "one sweep job per tick, not one per scheduler");
     app.stop().await;

@@ -17,7 +17,7 @@ pub async fn vacuum(ctx: &JobContext) -> Result<(usize, usize), BoxDynError> {
     let mut removed = 0;
     for queue in Queue::ALL {
         let config = RedisQueueConfig::default().queue(queue.redis_name(ctx.enqueuer.namespace()));
-        let mut storage: RedisStorage<()> = RedisStorage::new(conn.clone()).with_config(config.clone());
+        let mut storage: RedisStorage<(), _> = RedisStorage::new(conn.clone()).with_config(config.clone());
         removed += storage.vacuum().await?;
         // The done and dead sets are plain sets of ids whose data the vacuum
         // just removed; a job finishing meanwhile keeps its data until the

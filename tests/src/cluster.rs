@@ -30,7 +30,7 @@ impl RedisCluster {
         let mut ports = Vec::new();
         while ports.len() < 6 {
             let port = free_port();
-            if !ports.contains(&port) {
+            if !ports.contains(&port) && bus_port_free(port) {
                 ports.push(port);
             }
         }
@@ -211,6 +211,12 @@ impl Drop for RedisCluster {
         }
         let _ = std::fs::remove_dir_all(&self.dir);
     }
+}
+
+/// A cluster node also listens on its port + 10000 (the cluster bus): that
+/// one must exist and be free too.
+fn bus_port_free(port: u16) -> bool {
+    port.checked_add(10_000).is_some_and(|bus| std::net::TcpListener::bind(("127.0.0.1", bus)).is_ok())
 }
 
 /// One command on a fresh connection to the node on `port`; `None` if it

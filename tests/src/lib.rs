@@ -5,6 +5,7 @@
 
 pub mod cluster;
 pub mod db;
+pub mod explain;
 pub mod failover;
 pub mod live;
 pub mod providers;

@@ -41,15 +41,3 @@ impl NewStatusChange {
             .await
     }
 }
-
-impl StatusChange {
-    /// The order's history, oldest first.
-    pub async fn for_order(conn: &mut AsyncPgConnection, order_id: Uuid) -> QueryResult<Vec<StatusChange>> {
-        order_status_history::table
-            .filter(order_status_history::order_id.eq(order_id))
-            .order((order_status_history::occurred_at.asc(), order_status_history::id.asc()))
-            .select(StatusChange::as_select())
-            .load(conn)
-            .await
-    }
-}

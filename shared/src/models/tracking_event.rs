@@ -54,15 +54,6 @@ impl NewTrackingEvent {
 
 impl TrackingEvent {
     /// The shipments' events in the order they happened.
-    pub async fn for_shipments(conn: &mut AsyncPgConnection, shipment_ids: &[Uuid]) -> QueryResult<Vec<TrackingEvent>> {
-        tracking_events::table
-            .filter(tracking_events::shipment_id.eq_any(shipment_ids))
-            .order((tracking_events::occurred_at.asc(), tracking_events::id.asc()))
-            .select(TrackingEvent::as_select())
-            .load(conn)
-            .await
-    }
-
     pub async fn mark_applied(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<usize> {
         diesel::update(tracking_events::table.find(id)).set(tracking_events::applied.eq(true)).execute(conn).await
     }

@@ -6,6 +6,7 @@ pub mod create;
 pub mod reschedule;
 pub mod status;
 pub mod timeline;
+pub mod timeline_page;
 pub mod workflow;
 
 pub use actions::{AvailableActions, Unavailable};

@@ -10,8 +10,6 @@
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use diesel::QueryResult;
-use diesel_async::AsyncPgConnection;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -320,38 +318,12 @@ pub struct TimelineSources {
 }
 
 impl TimelineSources {
-    /// Loads every source of one order.
-    pub async fn load(conn: &mut AsyncPgConnection, order_id: Uuid) -> QueryResult<TimelineSources> {
-        let history = StatusChange::for_order(conn, order_id).await?;
-        let shipments = Shipment::for_order(conn, order_id).await?;
-        let ids: Vec<Uuid> = shipments.iter().map(|s| s.id).collect();
-        let events = TrackingEvent::for_shipments(conn, &ids).await?;
-        let issues = ShipmentIssue::for_order(conn, order_id).await?;
-        let requests = CustomerRequest::for_order(conn, order_id).await?;
-        Ok(TimelineSources { history, shipments, events, issues, requests })
-    }
-
     /// Merges every source into one list, oldest first, written in `locale`
     /// with dates in `zone`; `show_internal` keeps who did what and their
     /// notes (staff).
     pub fn timeline(&self, show_internal: bool, locale: Locale, zone: Tz) -> Vec<TimelineEntry> {
-        let mut entries: Vec<TimelineEntry> = Vec::new();
-        entries.extend(self.history.iter().map(TimelineEntry::status_change));
-        entries.extend(self.shipments.iter().map(TimelineEntry::shipment_added));
-        entries.extend(self.events.iter().map(TimelineEntry::carrier_event));
-        entries.extend(self.issues.iter().map(TimelineEntry::issue));
-        entries.extend(self.requests.iter().map(TimelineEntry::customer_request));
-        entries.extend(self.requests.iter().filter_map(|r| {
-            let resolver = r.resolved_by.as_deref()?;
-            Some(TimelineEntry::request_resolved(r, resolver))
-        }));
-        if !show_internal {
-            entries = entries.into_iter().map(TimelineEntry::redacted).collect();
-        }
-        entries = entries.into_iter().map(|e| e.localized(locale, zone)).collect();
-        // Stable: equal timestamps keep the order above.
-        entries.sort_by_key(|e| e.occurred_at);
-        entries
+        let all = super::timeline_page::PageRequest { newest_first: false, limit: usize::MAX, after: None };
+        self.page(&all, show_internal, locale, zone).entries
     }
 }
 

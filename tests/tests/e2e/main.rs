@@ -31,6 +31,7 @@ mod shipments;
 mod sms_budget;
 mod staff_console;
 mod status_change;
+mod timeline_paging;
 mod tracking;
 mod web_app;
 mod workflow;

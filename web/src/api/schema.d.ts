@@ -686,9 +686,11 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Every status change and shipment event of an order, by when it happened.
-         *     Staff also see who made each change and their note. Titles are in the
-         *     language asked for, dates in them in the shopper's time zone.
+         * Every status change and shipment event of an order, by when it happened,
+         *     a page at a time: when there is more, `Link: <…>; rel="next"` gives the
+         *     next page's address. Staff also see who made each change and their note.
+         *     Titles are in the language asked for, dates in them in the shopper's time
+         *     zone.
          */
         get: operations["get_order_timeline"];
         put?: never;
@@ -3978,6 +3980,10 @@ export interface operations {
                  *     `Accept-Language`; without either, the order's language.
                  */
                 locale?: string | null;
+                /** @description Entries per page: 1 to 500, 100 unless given. */
+                limit?: number | null;
+                /** @description Where to go on from: the `cursor` of the previous page's `Link: rel="next"`. */
+                cursor?: string | null;
             };
             header?: {
                 /** @description Preferred languages; the best supported one (en, es, ro, ru) writes the texts unless `locale` is given */
@@ -3991,9 +3997,11 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The timeline */
+            /** @description A page of the timeline */
             200: {
                 headers: {
+                    /** @description `<…>; rel="next"` when there is a next page */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4012,7 +4020,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description A `locale` we do not write */
+            /** @description A `locale` we do not write, a `limit` out of range or a `cursor` we did not give out */
             422: {
                 headers: {
                     [name: string]: unknown;

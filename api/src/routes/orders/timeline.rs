@@ -10,6 +10,7 @@ use crate::locale;
 use crate::openapi::responses::Bearer;
 use crate::state::AppState;
 use crate::views::{TimelineEntry, TimelineSources};
+use ordertrack_shared::orders::timeline_page::{PageRequest, TimelineCursor, DEFAULT_PAGE, MAX_PAGE};
 
 #[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -27,19 +28,60 @@ pub struct TimelineQuery {
     /// The language of the titles: en, es, ro or ru. Wins over
     /// `Accept-Language`; without either, the order's language.
     pub locale: Option<String>,
+    /// Entries per page: 1 to 500, 100 unless given.
+    pub limit: Option<usize>,
+    /// Where to go on from: the `cursor` of the previous page's `Link: rel="next"`.
+    pub cursor: Option<String>,
 }
 
-/// Every status change and shipment event of an order, by when it happened.
-/// Staff also see who made each change and their note. Titles are in the
-/// language asked for, dates in them in the shopper's time zone.
+impl TimelineQuery {
+    fn page(&self) -> Result<PageRequest, ApiError> {
+        let limit = self.limit.unwrap_or(DEFAULT_PAGE);
+        if !(1..=MAX_PAGE).contains(&limit) {
+            return Err(ApiError::invalid("limit", format!("limit must be between 1 and {MAX_PAGE}")));
+        }
+        let after = match self.cursor.as_deref() {
+            None => None,
+            Some(text) => Some(
+                TimelineCursor::decode(text)
+                    .ok_or_else(|| ApiError::invalid("cursor", "cursor is not one this endpoint gave out"))?,
+            ),
+        };
+        let newest_first = matches!(self.order.unwrap_or_default(), TimelineOrder::Newest);
+        Ok(PageRequest { newest_first, limit, after })
+    }
+
+    /// This query with `cursor` replaced: the next page's address.
+    fn next_link(&self, req: &HttpRequest, cursor: &TimelineCursor) -> String {
+        let mut url = format!("{}?cursor={}", req.path(), cursor.encode());
+        if matches!(self.order, Some(TimelineOrder::Newest)) {
+            url.push_str("&order=newest");
+        }
+        if let Some(limit) = self.limit {
+            url.push_str(&format!("&limit={limit}"));
+        }
+        // Checked by `locale::requested` before: one of our four codes.
+        if let Some(locale) = &self.locale {
+            url.push_str(&format!("&locale={locale}"));
+        }
+        format!("<{url}>; rel=\"next\"")
+    }
+}
+
+/// Every status change and shipment event of an order, by when it happened,
+/// a page at a time: when there is more, `Link: <…>; rel="next"` gives the
+/// next page's address. Staff also see who made each change and their note.
+/// Titles are in the language asked for, dates in them in the shopper's time
+/// zone.
 #[utoipa::path(
     get, path = "/api/v1/orders/{id}/timeline", tag = "orders",
     params(("id" = Uuid, Path, description = "Order id"), TimelineQuery, ("Accept-Language" = Option<String>, Header, description = "Preferred languages; the best supported one (en, es, ro, ru) writes the texts unless `locale` is given")),
     responses(
         Bearer,
-        (status = 200, description = "The timeline", body = Vec<TimelineEntry>),
+        (status = 200, description = "A page of the timeline", body = Vec<TimelineEntry>,
+            headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page"))),
         (status = 404, description = "No such order, or not yours", body = ErrorBody),
-        (status = 422, description = "A `locale` we do not write", body = ErrorBody),
+        (status = 422, description = "A `locale` we do not write, a `limit` out of range or a `cursor` we did not give out", body = ErrorBody),
     ),
     security(("bearer" = []))
 )]
@@ -53,13 +95,15 @@ pub async fn get_order_timeline(
 ) -> Result<HttpResponse, ApiError> {
     principal.require(Permission::ReadOrder)?;
     let requested = locale::requested(&req, query.locale.as_deref())?;
+    let page = query.page()?;
     let mut conn = state.conn().await?;
     let order = visible_order(&mut conn, &principal, *id).await?;
     let zone = locale::shopper_zone(&mut conn, &order).await?;
-    let sources = TimelineSources::load(&mut conn, order.id).await?;
-    let mut entries = sources.timeline(principal.role.sees_all_orders(), requested.unwrap_or(order.locale), zone);
-    if matches!(query.order.unwrap_or_default(), TimelineOrder::Newest) {
-        entries.reverse();
+    let sources = TimelineSources::load_page(&mut conn, order.id, &page).await?;
+    let page = sources.page(&page, principal.role.sees_all_orders(), requested.unwrap_or(order.locale), zone);
+    let mut res = HttpResponse::Ok();
+    if let Some(next) = &page.next {
+        res.insert_header((actix_web::http::header::LINK, query.next_link(&req, next)));
     }
-    Ok(HttpResponse::Ok().json(entries))
+    Ok(res.json(page.entries))
 }

@@ -3,6 +3,7 @@ use chrono::{DateTime, Utc};
 use ordertrack_shared::domain::{EmailAddress, Locale, OrderStatus};
 use ordertrack_shared::i18n::{status_text, Tz};
 use ordertrack_shared::models::Order;
+use ordertrack_shared::orders::timeline_page::{PageRequest, DEFAULT_PAGE};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -36,6 +37,7 @@ pub struct TrackingView {
     pub status_text: String,
     pub estimated_delivery_at: Option<DateTime<Utc>>,
     pub shipments: Vec<ShipmentView>,
+    /// The latest 100 entries, oldest first.
     pub timeline: Vec<TimelineEntry>,
 }
 
@@ -102,7 +104,10 @@ pub async fn tracking_view(
     locale: Locale,
     zone: Tz,
 ) -> Result<TrackingView, ApiError> {
-    let sources = TimelineSources::load(conn, order.id).await?;
+    let latest = PageRequest { newest_first: true, limit: DEFAULT_PAGE, after: None };
+    let sources = TimelineSources::load_page(conn, order.id, &latest).await?;
+    let mut timeline = sources.page(&latest, false, locale, zone).entries;
+    timeline.reverse();
     Ok(TrackingView {
         order_number: order.order_number.clone(),
         tracking_code: order.tracking_code.clone(),
@@ -110,6 +115,6 @@ pub async fn tracking_view(
         status_text: status_text(order.status, locale).to_owned(),
         estimated_delivery_at: order.estimated_delivery_at,
         shipments: sources.shipments.iter().map(|s| ShipmentView::new(s, locale)).collect(),
-        timeline: sources.timeline(false, locale, zone),
+        timeline,
     })
 }

@@ -62,6 +62,17 @@ impl TemplateVersion {
         diesel::insert_into(notification_templates::table).values(self).execute(conn).await.map(|_| ())
     }
 
+    /// Inserts unless the key already has this version number (a concurrent
+    /// seed of the same file won); true if this one was inserted.
+    pub async fn insert_if_absent(&self, conn: &mut AsyncPgConnection) -> QueryResult<bool> {
+        let inserted = diesel::insert_into(notification_templates::table)
+            .values(self)
+            .on_conflict_do_nothing()
+            .execute(conn)
+            .await?;
+        Ok(inserted == 1)
+    }
+
     /// Makes `version` the active one of its key; false if it does not exist.
     pub async fn activate(conn: &mut AsyncPgConnection, key: TemplateKey, version: i32) -> QueryResult<bool> {
         let of_key = notification_templates::table

@@ -202,6 +202,22 @@ async fn template_versions_are_validated_previewed_activated_rolled_back_and_dif
     app.stop().await;
 }
 
+/// The first reads of a template seed it from its file once, however many
+/// arrive together (the console's page and its preview do).
+#[tokio::test]
+async fn concurrent_first_reads_of_a_template_all_answer_and_seed_it_once() {
+    let app = TestApp::spawn().await;
+    let path = "/api/v1/admin/templates/delivered/email/ro";
+    let reads = futures::future::join_all((0..32).map(|_| app.get(path, &app.admin_token))).await;
+    for res in reads {
+        assert_eq!(res.status(), 200, "{}", res.text().await.unwrap_or_default());
+    }
+    let versions: Vec<Value> = app.get(path, &app.admin_token).await.json().await.unwrap();
+    assert_eq!(versions.len(), 1, "{versions:?}");
+    assert_eq!(versions[0]["active"], true);
+    app.stop().await;
+}
+
 #[tokio::test]
 async fn the_audit_log_records_security_events_and_cannot_be_changed() {
     let app = TestApp::spawn().await;

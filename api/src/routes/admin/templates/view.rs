@@ -126,7 +126,8 @@ pub async fn versions(
         created_at: Utc::now(),
         active: true,
     }
-    .insert(conn)
+    // Two first reads at once (the console's page and its preview) both seed.
+    .insert_if_absent(conn)
     .await?;
     Ok(TemplateVersion::all(conn, key).await?)
 }

@@ -103,7 +103,9 @@ describe('a signed-in shopper', () => {
     assert.match(page.url(), /status=cancelled/)
     await page.getByTestId('status-filter').selectOption('')
     await page.getByTestId('order-search').fill(`A-${run}-2`)
-    await eventually(async () => (await page.getByTestId('order-card').count()) === 1)
+    // The cancelled card alone is also one card: wait for the search's own.
+    const only = async (number) => (await page.getByTestId('order-card').count()) === 1 && (await card(page, number).count()) === 1
+    await eventually(() => only(`A-${run}-2`))
     assert.equal(await page.getByTestId('order-card').getAttribute('data-order-number'), `A-${run}-2`)
     await page.getByTestId('order-search').fill('NO-SUCH-ORDER')
     await page.getByTestId('orders-no-match').waitFor()

@@ -236,6 +236,8 @@ export default {
     rolesRequired: 'Choose at least one role.',
   },
   templates: {
+    part: 'Part',
+    parts: { text: 'Plain text', html: 'HTML' },
     title: 'Templates',
     intro: 'Edit on the left, see it rendered on the right. Save a new version, compare, then activate.',
     event: 'Event',

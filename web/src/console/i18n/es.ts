@@ -236,6 +236,8 @@ export default {
     rolesRequired: 'Elige al menos un rol.',
   },
   templates: {
+    part: 'Parte',
+    parts: { text: 'Texto sin formato', html: 'HTML' },
     title: 'Plantillas',
     intro: 'Edita a la izquierda y mira el resultado a la derecha. Guarda una versión nueva, compara y actívala.',
     event: 'Evento',

@@ -236,6 +236,8 @@ export default {
     rolesRequired: 'Alege cel puțin un rol.',
   },
   templates: {
+    part: 'Parte',
+    parts: { text: 'Text simplu', html: 'HTML' },
     title: 'Șabloane',
     intro: 'Editezi în stânga, vezi rezultatul în dreapta. Salvează o versiune nouă, compară, apoi activeaz-o.',
     event: 'Eveniment',

@@ -16,8 +16,11 @@ async fn two_schedulers_handle_each_tick_once() {
         .query_async(&mut conn)
         .await
         .unwrap();
-    let queued: usize =
-        redis::cmd("HLEN").arg(format!("{}:data", Queue::Maintenance.redis_name(&app.namespace))).query_async(&mut conn).await.unwrap();
+    let queued: usize = redis::cmd("HLEN")
+        .arg(format!("{}:data", Queue::Maintenance.redis_name(&app.namespace)))
+        .query_async(&mut conn)
+        .await
+        .unwrap();
     assert!(ticks.len() >= 2, "ticks: {ticks:?}");
     assert_eq!(queued, ticks.len(), "one sweep job per tick, not one per scheduler");
     app.stop().await;

@@ -87,6 +87,17 @@ describe('OrderTimeline', () => {
     expect(rows(w)[1].find('[data-testid="live-mark"]').exists()).toBe(false)
   })
 
+  it('offers older pages below the whole history, not while some of it is folded away', async () => {
+    const older = { next: '/api/v1/orders/o1/timeline?cursor=c', loading: false, error: null }
+    const w = mountIn(OrderTimeline, 'en', { props: { entries: newestFirst(scans(7)), older } })
+    expect(w.find('[data-testid="timeline-older"]').exists()).toBe(false)
+    await w.get('[data-testid="timeline-toggle"]').trigger('click')
+    await w.get('[data-testid="timeline-older"]').trigger('click')
+    expect(w.emitted('older')).toHaveLength(1)
+    await w.setProps({ older: { ...older, next: null } })
+    expect(w.find('[data-testid="timeline-older"]').exists()).toBe(false)
+  })
+
   it('says so when there is no history', () => {
     expect(timeline([], 'es').get('[data-testid="timeline-empty"]').text()).toBe('Todavía no hay novedades.')
   })

@@ -64,11 +64,14 @@ describe('StatusChangeDialog', () => {
 
   it('412 says who changed the order and offers a reload, keeping the reason', async () => {
     vi.mocked(api.changeStatus).mockRejectedValue(new ApiError(412, 'version_mismatch', 'stale', null, null, { current_version: 5 }))
-    vi.mocked(api.getTimeline).mockResolvedValue([
-      { kind: 'status_change', occurred_at: '2026-03-01T10:00:00Z', title: 'Confirmed', actor: 'old@example.com' },
-      { kind: 'status_change', occurred_at: '2026-03-02T10:00:00Z', title: 'On hold', actor: 'Bob CSR' },
-      { kind: 'carrier_event', occurred_at: '2026-03-03T10:00:00Z', title: 'Scan' },
-    ] as never)
+    vi.mocked(api.getTimeline).mockResolvedValue({
+      entries: [
+        { kind: 'status_change', occurred_at: '2026-03-01T10:00:00Z', title: 'Confirmed', actor: 'old@example.com' },
+        { kind: 'status_change', occurred_at: '2026-03-02T10:00:00Z', title: 'On hold', actor: 'Bob CSR' },
+        { kind: 'carrier_event', occurred_at: '2026-03-03T10:00:00Z', title: 'Scan' },
+      ],
+      next: '/api/v1/orders/o1/timeline?cursor=c3&order=newest&locale=en',
+    } as never)
     const w = mountDialog()
     await fill(w, 'shipped', 'Parcel handed over')
     const stale = w.get('[data-testid="status-stale"]')

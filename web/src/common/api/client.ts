@@ -2,7 +2,7 @@
 // calls the apps make. Pages import these functions, never fetch directly.
 import createClient from 'openapi-fetch'
 import type { paths } from '@/api/schema'
-import { headersMiddleware, unwrap } from './http'
+import { headersMiddleware, unwrap, unwrapPage, type Result } from './http'
 import type {
   AvailableActions,
   CustomerRequestBody,
@@ -41,12 +41,24 @@ export const listOrders = (query: OrderQuery) =>
 export const getOrder = (id: string) =>
   unwrap<OrderView>(client.GET('/api/v1/orders/{id}', { params: { path: { id } } }))
 
+/** The newest page of the history (newest first); `next` leads to older ones. */
 export const getTimeline = (id: string, locale: string) =>
-  unwrap<TimelineEntry[]>(
+  unwrapPage<TimelineEntry>(
     client.GET('/api/v1/orders/{id}/timeline', {
       params: { path: { id }, query: { order: 'newest', locale } as Loose },
     }),
   )
+
+/**
+ * The page a `Link: rel="next"` path points at (from `nextLink`: a path on
+ * this origin). The path is opaque, so it goes to the client as it is, with
+ * no parameters to fill in: the same cookies, headers and errors as above.
+ */
+export const getNextPage = <T>(path: string) =>
+  unwrapPage<T>((client.GET as (path: string) => Promise<Result<unknown>>)(path))
+
+/** The history page after one from `getTimeline`. */
+export const getOlderTimeline = (next: string) => getNextPage<TimelineEntry>(next)
 
 export const getActions = (id: string) =>
   unwrap<AvailableActions>(client.GET('/api/v1/orders/{id}/actions', { params: { path: { id } } }))

@@ -3,6 +3,7 @@
 // origin, and errors as `ApiError`.
 import type { Middleware } from 'openapi-fetch'
 import { networkError, toApiError, type ApiError } from './errors'
+import { nextLink } from './link'
 
 let csrfToken: string | null = null
 let acceptLanguage = 'en'
@@ -45,8 +46,8 @@ export const headersMiddleware: Middleware = {
 
 export type Result<T> = { data?: T; error?: unknown; response: Response }
 
-/** The body of a successful openapi-fetch call, or throws an `ApiError`. */
-export async function unwrap<T>(call: Promise<Result<unknown>>): Promise<T> {
+/** A successful openapi-fetch call, or throws an `ApiError`. */
+async function settle(call: Promise<Result<unknown>>): Promise<Result<unknown>> {
   let result: Result<unknown>
   try {
     result = await call
@@ -56,7 +57,24 @@ export async function unwrap<T>(call: Promise<Result<unknown>>): Promise<T> {
   const { response } = result
   if (response.status === 401 && !signInCall.test(response.url)) unauthorized?.()
   if (!response.ok) throw toApiError(response.status, result.error, response.headers)
-  return result.data as T
+  return result
+}
+
+/** The body of a successful openapi-fetch call, or throws an `ApiError`. */
+export async function unwrap<T>(call: Promise<Result<unknown>>): Promise<T> {
+  return (await settle(call)).data as T
+}
+
+/** One page of a list paged by `Link` headers, and the next page's path (null: the last). */
+export interface LinkedPage<T> {
+  entries: T[]
+  next: string | null
+}
+
+/** Like `unwrap`, for a list paged by `Link: rel="next"`. */
+export async function unwrapPage<T>(call: Promise<Result<unknown>>): Promise<LinkedPage<T>> {
+  const { data, response } = await settle(call)
+  return { entries: (data ?? []) as T[], next: nextLink(response.headers.get('Link')) }
 }
 
 /** A plain JSON call, for the few paths the OpenAPI document lacks. */

@@ -1,8 +1,8 @@
 // The console's calls to endpoints the OpenAPI document has (typed client
 // over the generated schema). Staff-account calls are in ./pending.ts.
 import type { components } from '@/api/schema'
-import { client } from '@/common/api/client'
-import { unwrap } from '@/common/api/http'
+import { client, getNextPage } from '@/common/api/client'
+import { unwrap, unwrapPage } from '@/common/api/http'
 import type { ConsoleRequest } from './staff'
 
 type S = components['schemas']
@@ -45,10 +45,12 @@ const path = <T extends Record<string, string | number>>(p: T) => ({ path: p })
 export const searchOrders = (q: string, cursor?: string) =>
   unwrap<OrderPage>(client.GET('/api/v1/orders', { params: { query: { q: q || undefined, limit: 25, cursor } as Loose } }))
 export const getOrder = (id: string) => unwrap<OrderView>(client.GET('/api/v1/orders/{id}', { params: path({ id }) }))
+/** The newest page of the timeline (newest first); `next` leads to older ones. */
 export const getTimeline = (id: string, locale: string) =>
-  unwrap<TimelineEntry[]>(
+  unwrapPage<TimelineEntry>(
     client.GET('/api/v1/orders/{id}/timeline', { params: { path: { id }, query: { order: 'newest', locale } as Loose } }),
   )
+export const getOlderTimeline = (next: string) => getNextPage<TimelineEntry>(next)
 export const getOrderNotifications = (id: string) =>
   unwrap<NotificationView[]>(client.GET('/api/v1/orders/{id}/notifications', { params: path({ id }) }))
 export const changeStatus = (id: string, body: { status: OrderStatus; note: string; version: number }) =>

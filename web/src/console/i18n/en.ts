@@ -129,6 +129,8 @@ export default {
     openRequests: 'See in the queue',
     track: 'Tracking',
     updatedLive: 'Updated just now',
+    showOlder: 'Show older entries',
+    loadingOlder: 'Loading older entries…',
   },
   statusDialog: {
     title: 'Change status',

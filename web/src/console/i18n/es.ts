@@ -129,6 +129,8 @@ export default {
     openRequests: 'Ver en la cola',
     track: 'Seguimiento',
     updatedLive: 'Actualizado ahora mismo',
+    showOlder: 'Ver entradas anteriores',
+    loadingOlder: 'Cargando entradas anteriores…',
   },
   statusDialog: {
     title: 'Cambiar estado',

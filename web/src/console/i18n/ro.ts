@@ -129,6 +129,8 @@ export default {
     openRequests: 'Vezi în coadă',
     track: 'Urmărire',
     updatedLive: 'Actualizat chiar acum',
+    showOlder: 'Arată intrările mai vechi',
+    loadingOlder: 'Se încarcă intrările mai vechi…',
   },
   statusDialog: {
     title: 'Schimbă starea',

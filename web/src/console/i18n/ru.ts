@@ -129,6 +129,8 @@ export default {
     openRequests: 'Открыть очередь',
     track: 'Отслеживание',
     updatedLive: 'Только что обновлён',
+    showOlder: 'Показать более ранние записи',
+    loadingOlder: 'Загрузка более ранних записей…',
   },
   statusDialog: {
     title: 'Изменить статус',

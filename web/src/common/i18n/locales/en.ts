@@ -115,6 +115,8 @@ export default {
     updates: 'no updates | {n} update | {n} updates',
     showAll: 'Show all {n} updates',
     showFewer: 'Show fewer',
+    showOlder: 'Show older updates',
+    loadingOlder: 'Loading older updates…',
     noHistory: 'No updates yet.',
     address: 'Shipping address',
     back: 'All orders',

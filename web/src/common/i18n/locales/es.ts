@@ -117,6 +117,8 @@ const es: typeof en = {
     updates: 'ninguna novedad | {n} novedad | {n} novedades',
     showAll: 'Ver las {n} novedades',
     showFewer: 'Ver menos',
+    showOlder: 'Ver novedades anteriores',
+    loadingOlder: 'Cargando novedades anteriores…',
     noHistory: 'Todavía no hay novedades.',
     address: 'Dirección de envío',
     back: 'Todos los pedidos',

@@ -118,6 +118,8 @@ const ro: typeof en = {
     updates: '{n} actualizare | {n} actualizări | {n} de actualizări',
     showAll: 'Arată toate cele {n} actualizări | Arată toate cele {n} actualizări | Arată toate cele {n} de actualizări',
     showFewer: 'Arată mai puține',
+    showOlder: 'Arată actualizările mai vechi',
+    loadingOlder: 'Se încarcă actualizările mai vechi…',
     noHistory: 'Încă nu există actualizări.',
     address: 'Adresa de livrare',
     back: 'Toate comenzile',

@@ -2000,6 +2000,7 @@ export interface components {
             status: components["schemas"]["OrderStatus"];
             /** @description `status` in words, in the language asked for (else the order's). */
             status_text: string;
+            /** @description The latest 100 entries, oldest first. */
             timeline: components["schemas"]["TimelineEntry"][];
             /**
              * @description The code of the order's tracking link (`/t/{code}`), for following

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use ordertrack_shared::redis_endpoint::NodeList;
 
-use crate::live::free_port;
+use crate::live::{free_ports, redis_query as query};
 
 /// How long any step (start, a failover) may take before the test fails.
 const STEP: Duration = Duration::from_secs(30);
@@ -27,13 +27,7 @@ impl RedisCluster {
     pub async fn start() -> RedisCluster {
         let dir = std::env::temp_dir().join(format!("ordertrack-cluster-{}", uuid::Uuid::new_v4().simple()));
         std::fs::create_dir_all(&dir).expect("temp dir");
-        let mut ports = Vec::new();
-        while ports.len() < 6 {
-            let port = free_port();
-            if !ports.contains(&port) && bus_port_free(port) {
-                ports.push(port);
-            }
-        }
+        let ports = free_ports(6, bus_port_free);
         let mut cluster =
             RedisCluster { dir, nodes: ports.clone().try_into().expect("six ports"), children: Vec::new() };
         for port in ports.iter().copied() {
@@ -217,15 +211,4 @@ impl Drop for RedisCluster {
 /// one must exist and be free too.
 fn bus_port_free(port: u16) -> bool {
     port.checked_add(10_000).is_some_and(|bus| std::net::TcpListener::bind(("127.0.0.1", bus)).is_ok())
-}
-
-/// One command on a fresh connection to the node on `port`; `None` if it
-/// does not answer within a second.
-async fn query<T: redis::FromRedisValue>(port: u16, cmd: &redis::Cmd) -> Option<T> {
-    let client = redis::Client::open(RedisCluster::url(port)).ok()?;
-    let ask = async move {
-        let mut conn = client.get_multiplexed_async_connection().await.ok()?;
-        cmd.query_async::<T>(&mut conn).await.ok()
-    };
-    tokio::time::timeout(Duration::from_secs(1), ask).await.ok().flatten()
 }

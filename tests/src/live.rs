@@ -379,6 +379,29 @@ pub fn free_port() -> u16 {
     listener.local_addr().expect("local address").port()
 }
 
+/// `n` distinct free loopback ports that `usable` also accepts.
+pub fn free_ports(n: usize, usable: impl Fn(u16) -> bool) -> Vec<u16> {
+    let mut ports = Vec::new();
+    while ports.len() < n {
+        let port = free_port();
+        if !ports.contains(&port) && usable(port) {
+            ports.push(port);
+        }
+    }
+    ports
+}
+
+/// One command on a fresh connection to the Redis process (server or
+/// sentinel) on `port`; `None` if it does not answer within a second.
+pub async fn redis_query<T: redis::FromRedisValue>(port: u16, cmd: &redis::Cmd) -> Option<T> {
+    let client = redis::Client::open(format!("redis://127.0.0.1:{port}")).ok()?;
+    let ask = async move {
+        let mut conn = client.get_multiplexed_async_connection().await.ok()?;
+        cmd.query_async::<T>(&mut conn).await.ok()
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(1), ask).await.ok().flatten()
+}
+
 /// A `redis-server` of the test's own, on a free port, without persistence:
 /// a test may kill and restart it while others share the Redis on 6379.
 /// Killed when dropped.

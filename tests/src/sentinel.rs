@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use ordertrack_shared::redis_endpoint::{NodeList, SentinelConfig};
 
-use crate::live::free_port;
+use crate::live::{free_ports, redis_query as query};
 
 /// The name the sentinels monitor the master under.
 pub const MASTER_NAME: &str = "ordertrack-test";
@@ -35,13 +35,7 @@ impl SentinelSet {
     pub async fn start() -> SentinelSet {
         let dir = std::env::temp_dir().join(format!("ordertrack-sentinel-{}", uuid::Uuid::new_v4().simple()));
         std::fs::create_dir_all(&dir).expect("temp dir");
-        let mut ports = Vec::new();
-        while ports.len() < 5 {
-            let port = free_port();
-            if !ports.contains(&port) {
-                ports.push(port);
-            }
-        }
+        let ports = free_ports(5, |_| true);
         let mut set = SentinelSet {
             dir,
             nodes: [ports[0], ports[1]],
@@ -224,15 +218,4 @@ impl Drop for SentinelSet {
         }
         let _ = std::fs::remove_dir_all(&self.dir);
     }
-}
-
-/// One command on a fresh connection to the process on `port`; `None` if it
-/// does not answer within a second.
-async fn query<T: redis::FromRedisValue>(port: u16, cmd: &redis::Cmd) -> Option<T> {
-    let client = redis::Client::open(SentinelSet::url(port)).ok()?;
-    let ask = async move {
-        let mut conn = client.get_multiplexed_async_connection().await.ok()?;
-        cmd.query_async::<T>(&mut conn).await.ok()
-    };
-    tokio::time::timeout(Duration::from_secs(1), ask).await.ok().flatten()
 }

@@ -27,6 +27,8 @@ pub mod web_app;
 
 use actix_web::dev::Server;
 use actix_web::{web, App, HttpServer};
+use ordertrack_shared::cache::listener::listen;
+use ordertrack_shared::cache::Caches;
 use ordertrack_shared::db;
 use ordertrack_shared::jobs::Enqueuer;
 use ordertrack_shared::links::Signer;
@@ -86,6 +88,7 @@ pub fn state(config: ApiConfig, hub: Arc<Hub>) -> Result<AppState, StartError> {
         rate_limiter: RateLimiter::new(enqueuer.clone(), config.rate_limits_enabled),
         signer: Signer::new(&config.app_secret),
         renderer,
+        caches: Arc::new(Caches::new(config.store.cache_ttl)),
         config,
         db,
         enqueuer,
@@ -102,6 +105,7 @@ pub fn start(config: ApiConfig) -> Result<Running, StartError> {
     let hub = Hub::new(config.stream.clone());
     let state = web::Data::new(state(config, hub.clone())?);
     tokio::spawn(live::tailer::run(hub.clone(), state.db.clone(), state.enqueuer.clone(), hub.shutdown_signal()));
+    tokio::spawn(listen(state.enqueuer.clone(), state.caches.clone(), hub.shutdown_signal()));
     let openapi = openapi::ApiDoc::openapi();
     let server = HttpServer::new(move || {
         App::new()

@@ -63,7 +63,12 @@ pub async fn around<B: MessageBody + 'static>(
     let id = RequestId::generate();
     let span = tracing::info_span!("request", request_id = %id.0, method = %req.method(), path = %req.path());
     req.extensions_mut().insert(id.clone());
-    let mut res = handle(req, next).instrument(span).await?;
+    let caches = req.app_data::<web::Data<AppState>>().map(|state| state.caches.clone());
+    let work = handle(req, next).instrument(span);
+    let mut res = match caches {
+        Some(caches) => ordertrack_shared::cache::scope(caches, work).await?,
+        None => work.await?,
+    };
     set_request_id(&mut res, &id.0);
     let path = res.request().path().to_owned();
     crate::security_headers::apply(&path, res.headers_mut());

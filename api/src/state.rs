@@ -18,6 +18,9 @@ pub struct AppState {
     pub renderer: std::sync::Arc<ordertrack_shared::templates::Renderer>,
     /// This replica's live-update clients.
     pub hub: std::sync::Arc<crate::live::hub::Hub>,
+    /// The workflow and preferences, kept while this replica hears their
+    /// invalidations (`ordertrack_shared::cache`).
+    pub caches: std::sync::Arc<ordertrack_shared::cache::Caches>,
 }
 
 impl AppState {

@@ -136,6 +136,9 @@ pub struct StoreConfig {
     /// Prefix for every Redis key and queue, so several deployments (or tests)
     /// can share one Redis.
     pub redis_namespace: String,
+    /// The longest a cached template, workflow or preferences entry is kept
+    /// (`CACHE_TTL_MS`): the bound on staleness if an invalidation is lost.
+    pub cache_ttl: Duration,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "postgres://ordertrack:ordertrack@127.0.0.1:5432/ordertrack";
@@ -164,6 +167,7 @@ impl StoreConfig {
         Ok(StoreConfig {
             database_url,
             database_pool_size: positive("DATABASE_POOL_SIZE", 16)?,
+            cache_ttl: millis("CACHE_TTL_MS", 60_000)?,
             redis_url,
             redis_topology,
             redis_namespace,
@@ -180,6 +184,7 @@ impl std::fmt::Debug for StoreConfig {
             .field("redis_url", &"<redacted>")
             .field("redis_topology", &self.redis_topology)
             .field("redis_namespace", &self.redis_namespace)
+            .field("cache_ttl", &self.cache_ttl)
             .finish()
     }
 }
@@ -242,6 +247,7 @@ mod tests {
             redis_url: "redis://:hunter2@r".into(),
             redis_topology: Default::default(),
             redis_namespace: "n".into(),
+            cache_ttl: Duration::from_secs(1),
         };
         assert!(!format!("{config:?}").contains("hunter2"));
     }

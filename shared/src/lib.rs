@@ -7,9 +7,11 @@
 //! `webhooks` (every inbound signature check), `channels` (outgoing
 //! providers) and `jobs` (payloads, queues, the recurring-job registry).
 //! `domain` holds value types and `models` one file per table with its
-//! queries. The rest is infrastructure: config, db, schema, metrics, links,
+//! queries. `cache` keeps read-mostly configuration per process. The rest is
+//! infrastructure: config, db, schema, metrics, links,
 //! rate limits, telemetry, shutdown.
 
+pub mod cache;
 pub mod carriers;
 pub mod channels;
 pub mod config;

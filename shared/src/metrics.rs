@@ -47,6 +47,14 @@ pub static JOBS_PROCESSED: LazyLock<IntCounterVec> = LazyLock::new(|| {
     counter("jobs_processed_total", "Jobs run by queue, job and outcome", &["queue", "job", "outcome"])
 });
 
+pub static CACHE_LOOKUPS: LazyLock<IntCounterVec> = LazyLock::new(|| {
+    counter(
+        "cache_lookups_total",
+        "Lookups in the per-process caches (templates, workflow, preferences) by outcome: hit or miss",
+        &["cache", "outcome"],
+    )
+});
+
 pub static JOB_DURATION: LazyLock<HistogramVec> = LazyLock::new(|| {
     histogram("job_duration_seconds", "Job run time by queue and job", &["queue", "job"], LATENCY_BUCKETS.to_vec())
 });

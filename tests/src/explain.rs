@@ -28,19 +28,40 @@ impl<Q> Query for Explain<Q> {
 /// The plan's nodes that scan a table sequentially, as `(table, rows the
 /// planner expects)`.
 pub async fn seq_scans<Q: QueryFragment<Pg> + Send>(conn: &mut AsyncPgConnection, query: Q) -> Vec<(String, f64)> {
-    let plan: String = Explain(query).get_result(conn).await.expect("EXPLAIN");
-    let plan: serde_json::Value = serde_json::from_str(&plan).expect("EXPLAIN JSON");
     let mut found = Vec::new();
-    collect(&plan[0]["Plan"], &mut found);
+    walk(&plan(conn, query).await, &mut |node| {
+        if node["Node Type"] == "Seq Scan" {
+            let table = node["Relation Name"].as_str().unwrap_or_default().to_owned();
+            found.push((table, node["Plan Rows"].as_f64().unwrap_or_default()));
+        }
+    });
     found
 }
 
-fn collect(node: &serde_json::Value, found: &mut Vec<(String, f64)>) {
-    if node["Node Type"] == "Seq Scan" {
-        let table = node["Relation Name"].as_str().unwrap_or_default().to_owned();
-        found.push((table, node["Plan Rows"].as_f64().unwrap_or_default()));
-    }
+/// The indexes the plan reads, with the condition it seeks them on (`None`:
+/// the whole index is walked, filtering rows as it goes).
+pub async fn index_reads<Q: QueryFragment<Pg> + Send>(
+    conn: &mut AsyncPgConnection,
+    query: Q,
+) -> Vec<(String, Option<String>)> {
+    let mut found = Vec::new();
+    walk(&plan(conn, query).await, &mut |node| {
+        if let Some(index) = node["Index Name"].as_str() {
+            found.push((index.to_owned(), node["Index Cond"].as_str().map(str::to_owned)));
+        }
+    });
+    found
+}
+
+async fn plan<Q: QueryFragment<Pg> + Send>(conn: &mut AsyncPgConnection, query: Q) -> serde_json::Value {
+    let plan: String = Explain(query).get_result(conn).await.expect("EXPLAIN");
+    let plan: serde_json::Value = serde_json::from_str(&plan).expect("EXPLAIN JSON");
+    plan[0]["Plan"].clone()
+}
+
+fn walk(node: &serde_json::Value, visit: &mut impl FnMut(&serde_json::Value)) {
+    visit(node);
     for child in node["Plans"].as_array().into_iter().flatten() {
-        collect(child, found);
+        walk(child, visit);
     }
 }

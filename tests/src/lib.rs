@@ -156,6 +156,7 @@ fn store(database_url: &str, redis_url: &str, topology: &RedisTopology, namespac
         redis_url: redis_url.into(),
         redis_topology: topology.clone(),
         redis_namespace: namespace.into(),
+        cache_ttl: Duration::from_secs(60),
     }
 }
 
@@ -245,6 +246,7 @@ impl TestApp {
             concurrency_bulk: 2,
             concurrency_maintenance: 1,
             poll_interval: Duration::from_millis(20),
+            fetch_batch: 10,
             heartbeat: Duration::from_millis(500),
             max_attempts: options.max_attempts,
             retry_base: Duration::from_millis(20),

@@ -25,6 +25,8 @@ pub struct WorkerConfig {
     pub concurrency_maintenance: usize,
     /// How often an idle worker asks Redis for jobs.
     pub poll_interval: Duration,
+    /// Jobs apalis takes from Redis per fetch (`WORKER_FETCH_BATCH`).
+    pub fetch_batch: usize,
     /// apalis heartbeat; also the longest a missed poll can delay a job.
     pub heartbeat: Duration,
     /// Delivery attempts before a notification is dead-lettered.
@@ -91,6 +93,7 @@ impl WorkerConfig {
             concurrency_bulk: config::positive("WORKER_CONCURRENCY_BULK", 4)?,
             concurrency_maintenance: config::positive("WORKER_CONCURRENCY_MAINTENANCE", 2)?,
             poll_interval: config::millis("WORKER_POLL_INTERVAL_MS", 100)?,
+            fetch_batch: config::positive("WORKER_FETCH_BATCH", 10)?,
             heartbeat: config::millis("WORKER_HEARTBEAT_MS", 5_000)?,
             max_attempts,
             retry_base: config::millis("RETRY_BASE_MS", 2_000)?,

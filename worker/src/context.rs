@@ -1,6 +1,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use ordertrack_shared::cache::Caches;
 use ordertrack_shared::carriers::CarrierClient;
 use ordertrack_shared::domain::Carrier;
 
@@ -29,6 +30,9 @@ pub struct JobContext {
     pub carriers: HashMap<Carrier, CarrierClient>,
     /// The jobs running now (restarts and the shutdown wait for them).
     pub in_flight: Arc<InFlight>,
+    /// Active templates (compiled), the workflow and preferences, kept
+    /// while this process hears their invalidations (`cache`).
+    pub caches: Arc<Caches>,
 }
 
 pub type SharedContext = Arc<JobContext>;

@@ -11,6 +11,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use actix_web::{get, App, HttpResponse, HttpServer};
+use ordertrack_shared::cache::listener::listen;
+use ordertrack_shared::cache::Caches;
 use ordertrack_shared::carriers::client::CarrierSetupError;
 use ordertrack_shared::carriers::CarrierClient;
 use ordertrack_shared::channels::push::{PushSender, PushSetupError};
@@ -60,7 +62,8 @@ pub fn context(config: WorkerConfig) -> Result<Arc<JobContext>, WorkerStartError
         carriers.insert(*carrier, client);
     }
     let in_flight = Arc::default();
-    Ok(Arc::new(JobContext { config, db, enqueuer, email, sms, push, renderer, signer, carriers, in_flight }))
+    let caches = Arc::new(Caches::new(config.store.cache_ttl));
+    Ok(Arc::new(JobContext { config, db, enqueuer, email, sms, push, renderer, signer, carriers, in_flight, caches }))
 }
 
 /// A unique worker instance name: the configured name, host process and a
@@ -99,6 +102,7 @@ pub async fn run(config: WorkerConfig, shutdown: watch::Receiver<bool>) -> Resul
         }
         None => None,
     };
+    let invalidations = tokio::spawn(listen(ctx.enqueuer.clone(), ctx.caches.clone(), shutdown.clone()));
     let handles = register::register_workers(ctx.clone(), &instance, shutdown).await?;
     tracing::info!(%instance, workers = handles.len(), "worker running");
     for handle in handles {
@@ -111,6 +115,7 @@ pub async fn run(config: WorkerConfig, shutdown: watch::Receiver<bool>) -> Resul
     if let Some(server) = metrics_server {
         server.stop(true).await;
     }
+    let _ = invalidations.await;
     tracing::info!("worker stopped");
     Ok(())
 }

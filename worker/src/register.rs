@@ -52,7 +52,14 @@ macro_rules! spawn_worker {
                 // again at the next heartbeat: keep heartbeats short.
                 let config = apalis_redis::Config::default()
                     .queue(queue.redis_name(ctx.enqueuer.namespace()))
-                    .heartbeat_interval(ctx.config.heartbeat);
+                    .heartbeat_interval(ctx.config.heartbeat)
+                    .batch_size(ctx.config.fetch_batch)
+                    // A lease costs an LREM over the whole waiting list per job
+                    // (O(backlog)); the worker's in-flight set already hands a
+                    // dead worker's jobs back, and Postgres claims every send.
+                    .lock_tasks(false)
+                    // Nothing subscribes to apalis' per-job PUBLISHes.
+                    .emit_events(false);
                 let storage = apalis_redis::RedisStorage::<$job, _>::new(conn)
                     .with_config(config)
                     .poll_with_interval(ctx.config.poll_interval);

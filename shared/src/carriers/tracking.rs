@@ -19,7 +19,7 @@ use crate::models::{
 use crate::notify::notify_order;
 use crate::orders::timeline::TimelineEntry;
 use crate::orders::workflow::path_to;
-use crate::orders::{change_status, load_workflow, StatusChangeError, StatusChangeRequest};
+use crate::orders::{change_status, current_workflow, StatusChangeError, StatusChangeRequest};
 
 /// Where an update came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -302,7 +302,7 @@ async fn move_order(
     if order.status == target {
         return Ok((false, Vec::new()));
     }
-    let workflow = load_workflow(conn).await?;
+    let workflow = current_workflow(conn).await?;
     let Some(path) = path_to(&workflow, order.status, target) else {
         tracing::info!(order = %order.id, from = %order.status, to = %target, "carrier status not reachable; left as is");
         return Ok((false, Vec::new()));

@@ -219,6 +219,34 @@ impl Enqueuer {
         }
     }
 
+    /// The pub/sub channel on which writers of cached configuration tell
+    /// every process what changed (`cache`).
+    pub fn invalidations_channel(&self) -> String {
+        format!("{}:cache-invalidations", self.namespace)
+    }
+
+    /// Tells every process' caches that `what` changed; call after commit.
+    /// Best effort: a process that misses it serves the old value until the
+    /// entry expires (`CACHE_TTL_MS`).
+    pub async fn announce_change(&self, what: crate::cache::Invalidation) {
+        let publish = async {
+            let mut conn = self.connection().await?;
+            redis::cmd("PUBLISH")
+                .arg(self.invalidations_channel())
+                .arg(what.encode())
+                .query_async::<i64>(&mut conn)
+                .await
+                .map_err(|e| EnqueueError::Push(e.to_string()))
+        };
+        match tokio::time::timeout(self.timeout, publish).await {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, change = what.encode(), "announcing a change to the caches failed")
+            }
+            Err(_) => tracing::warn!(change = what.encode(), "announcing a change to the caches timed out"),
+        }
+    }
+
     /// Answers whether Redis responds to PING within the timeout.
     pub async fn ping(&self) -> bool {
         let check = async {

@@ -33,12 +33,13 @@ impl CustomerRequest {
         diesel::insert_into(customer_requests::table).values(self).execute(conn).await.map(|_| ())
     }
 
-    pub async fn for_order(conn: &mut AsyncPgConnection, order_id: Uuid) -> QueryResult<Vec<CustomerRequest>> {
+    /// Takes a shared connection so it can be pipelined with other reads.
+    pub async fn for_order(mut conn: &AsyncPgConnection, order_id: Uuid) -> QueryResult<Vec<CustomerRequest>> {
         customer_requests::table
             .filter(customer_requests::order_id.eq(order_id))
             .order((customer_requests::created_at.asc(), customer_requests::id.asc()))
             .select(CustomerRequest::as_select())
-            .load(conn)
+            .load(&mut conn)
             .await
     }
 

@@ -63,6 +63,10 @@ pub fn new_tracking_code() -> String {
     (0..12).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect()
 }
 
+/// A query for whole orders, built step by step.
+pub type BoxedOrders<'a> =
+    orders::BoxedQuery<'a, diesel::pg::Pg, diesel::dsl::SqlTypeOf<diesel::dsl::AsSelect<Order, diesel::pg::Pg>>>;
+
 /// Newest or oldest first; ties broken by id so pages never overlap.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortOrder {
@@ -94,8 +98,9 @@ impl NewOrder {
 }
 
 impl Order {
-    pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Order> {
-        orders::table.find(id).select(Order::as_select()).first(conn).await
+    /// Takes a shared connection so it can be pipelined with other reads.
+    pub async fn find(mut conn: &AsyncPgConnection, id: Uuid) -> QueryResult<Order> {
+        orders::table.find(id).select(Order::as_select()).first(&mut conn).await
     }
 
     /// Locks the row for the rest of the transaction.
@@ -104,7 +109,12 @@ impl Order {
     }
 
     pub async fn find_by_tracking_code(conn: &mut AsyncPgConnection, code: &str) -> QueryResult<Order> {
-        orders::table.filter(orders::tracking_code.eq(code)).select(Order::as_select()).first(conn).await
+        Self::by_tracking_code(code).first(conn).await
+    }
+
+    /// The query behind [`find_by_tracking_code`](Self::find_by_tracking_code), for plan tests.
+    pub fn by_tracking_code(code: &str) -> BoxedOrders<'_> {
+        orders::table.filter(orders::tracking_code.eq(code)).select(Order::as_select()).into_boxed()
     }
 
     pub async fn find_by_number(conn: &mut AsyncPgConnection, number: &str) -> QueryResult<Order> {
@@ -113,6 +123,11 @@ impl Order {
 
     /// One page of orders, keyset paginated on (created_at, id).
     pub async fn list(conn: &mut AsyncPgConnection, filter: &OrderFilter) -> QueryResult<Vec<Order>> {
+        Self::list_query(filter).load(conn).await
+    }
+
+    /// The query behind [`list`](Self::list), for plan tests.
+    pub fn list_query(filter: &OrderFilter) -> BoxedOrders<'static> {
         let mut query = orders::table.select(Order::as_select()).into_boxed();
         if let Some(customer_id) = filter.customer_id {
             query = query.filter(orders::customer_id.eq(customer_id));
@@ -149,7 +164,7 @@ impl Order {
             SortOrder::NewestFirst => query.order((orders::created_at.desc(), orders::id.desc())),
             SortOrder::OldestFirst => query.order((orders::created_at.asc(), orders::id.asc())),
         };
-        query.limit(filter.limit).load(conn).await
+        query.limit(filter.limit)
     }
 
     /// Moves the order to `status` if it is still at `expected_version`;

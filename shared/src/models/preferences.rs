@@ -80,6 +80,36 @@ impl Preferences {
             .map(|row| row.map(Preferences::from))
     }
 
+    /// The time zone the order's customer chose, if any (guests and
+    /// customers who never saved preferences have none): one query keyed by
+    /// the order, so it can be pipelined with the order's own read.
+    pub async fn time_zone_of_order(mut conn: &AsyncPgConnection, order_id: Uuid) -> QueryResult<Option<String>> {
+        use crate::schema::orders;
+        let customer = orders::table.filter(orders::id.eq(order_id)).select(orders::customer_id);
+        notification_preferences::table
+            .filter(notification_preferences::customer_id.nullable().eq_any(customer))
+            .select(notification_preferences::time_zone)
+            .first(&mut conn)
+            .await
+            .optional()
+    }
+
+    /// [`load`](Self::load) through this process' cache (see `cache`; every
+    /// save is announced to it), for planning notifications.
+    pub async fn load_cached(conn: &mut AsyncPgConnection, customer_id: Uuid) -> QueryResult<Option<Preferences>> {
+        let Some(caches) = crate::cache::current() else { return Self::load(conn, customer_id).await };
+        if let Some(prefs) = caches.preferences.get(&customer_id) {
+            return Ok(Some(prefs));
+        }
+        let generation = caches.preferences.generation();
+        let prefs = Self::load(conn, customer_id).await?;
+        // Only saved preferences: the defaults depend on the customer's phone.
+        if let Some(prefs) = &prefs {
+            caches.preferences.put(customer_id, prefs.clone(), generation);
+        }
+        Ok(prefs)
+    }
+
     /// Writes the defaults for a new customer; keeps existing ones.
     pub async fn insert_defaults(conn: &mut AsyncPgConnection, customer_id: Uuid, locale: Locale) -> QueryResult<()> {
         diesel::insert_into(notification_preferences::table)

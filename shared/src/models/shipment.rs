@@ -73,12 +73,13 @@ impl NewShipment {
 }
 
 impl Shipment {
-    pub async fn for_order(conn: &mut AsyncPgConnection, order_id: Uuid) -> QueryResult<Vec<Shipment>> {
+    /// Takes a shared connection so it can be pipelined with other reads.
+    pub async fn for_order(mut conn: &AsyncPgConnection, order_id: Uuid) -> QueryResult<Vec<Shipment>> {
         shipments::table
             .filter(shipments::order_id.eq(order_id))
             .order((shipments::created_at.asc(), shipments::id.asc()))
             .select(Shipment::as_select())
-            .load(conn)
+            .load(&mut conn)
             .await
     }
 

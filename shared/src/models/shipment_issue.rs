@@ -34,12 +34,13 @@ impl ShipmentIssue {
             .map(|n| n > 0)
     }
 
-    pub async fn for_order(conn: &mut AsyncPgConnection, order_id: Uuid) -> QueryResult<Vec<ShipmentIssue>> {
+    /// Takes a shared connection so it can be pipelined with other reads.
+    pub async fn for_order(mut conn: &AsyncPgConnection, order_id: Uuid) -> QueryResult<Vec<ShipmentIssue>> {
         shipment_issues::table
             .filter(shipment_issues::order_id.eq(order_id))
             .order((shipment_issues::detected_at.asc(), shipment_issues::id.asc()))
             .select(ShipmentIssue::as_select())
-            .load(conn)
+            .load(&mut conn)
             .await
     }
 }

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use crate::domain::{Channel, Locale, NotificationEvent};
 use crate::schema::notification_templates;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct TemplateKey {
     pub event: NotificationEvent,
     pub channel: Channel,

@@ -76,7 +76,7 @@ async fn plan_for_customer(
     occasion: &str,
 ) -> QueryResult<Vec<NewNotification>> {
     let customer = Customer::find(conn, customer_id).await?;
-    let prefs = Preferences::load(conn, customer_id)
+    let prefs = Preferences::load_cached(conn, customer_id)
         .await?
         .unwrap_or_else(|| Preferences::defaults(customer_id, order.locale, customer.phone_verified_at.is_some()));
     let quiet_until = if event.is_critical() {

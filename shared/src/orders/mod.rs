@@ -13,4 +13,4 @@ pub use actions::{AvailableActions, Unavailable};
 pub use create::{create_order, CreateOrderError, OrderCreated};
 pub use reschedule::{apply_reschedule, RescheduleWindow};
 pub use status::{change_status, occasion, StatusChangeError, StatusChangeRequest, StatusChanged};
-pub use workflow::{load_workflow, Transition, TransitionError, Workflow, WorkflowError};
+pub use workflow::{current_workflow, load_workflow, Transition, TransitionError, Workflow, WorkflowError};

@@ -6,7 +6,7 @@ use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
 use super::timeline::TimelineEntry;
-use super::workflow::{load_workflow, TransitionError};
+use super::workflow::{current_workflow, TransitionError};
 use crate::domain::{ChangeSource, NotificationEvent, OrderStatus, Role};
 use crate::models::{NewOrderEvent, NewStatusChange, Notification, Order, StatusChange};
 use crate::notify::notify_order;
@@ -75,7 +75,7 @@ pub async fn change_status(
             return Err(StatusChangeError::StaleVersion { current: order.version });
         }
     }
-    load_workflow(conn).await?.check(order.status, request.to, request.role)?;
+    current_workflow(conn).await?.check(order.status, request.to, request.role)?;
     let updated = Order::set_status(conn, order.id, order.version, request.to)
         .await?
         // The row is locked, so the version cannot have moved.

@@ -193,20 +193,21 @@ pub fn scans_page(
 
 impl TimelineSources {
     /// The sources of one page of `order_id`'s timeline.
+    /// Two pipelined round trips: the history page, parcels, issues and
+    /// requests together, then one seek per parcel for its scans.
     pub async fn load_page(
-        conn: &mut AsyncPgConnection,
+        conn: &AsyncPgConnection,
         order_id: Uuid,
         page: &PageRequest,
     ) -> QueryResult<TimelineSources> {
-        let history = history_page(order_id, page).load(conn).await?;
-        let shipments = Shipment::for_order(conn, order_id).await?;
-        // One seek per parcel, each on its own index range.
-        let mut events = Vec::new();
-        for shipment in &shipments {
-            events.extend(scans_page(shipment.id, page).load(conn).await?);
-        }
-        let issues = ShipmentIssue::for_order(conn, order_id).await?;
-        let requests = CustomerRequest::for_order(conn, order_id).await?;
+        let (history, shipments, issues, requests) = futures::try_join!(
+            history_page(order_id, page).load(&mut &*conn),
+            Shipment::for_order(conn, order_id),
+            ShipmentIssue::for_order(conn, order_id),
+            CustomerRequest::for_order(conn, order_id),
+        )?;
+        let scans = shipments.iter().map(|shipment| scans_page(shipment.id, page).load(&mut &*conn));
+        let events = futures::future::try_join_all(scans).await?.into_iter().flatten().collect();
         Ok(TimelineSources { history, shipments, events, issues, requests })
     }
 

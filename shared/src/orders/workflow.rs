@@ -2,6 +2,7 @@
 //! The `status_transitions` table holds it; `Workflow` is its in-memory form.
 
 use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
+use std::sync::Arc;
 
 use diesel::QueryResult;
 use diesel_async::AsyncPgConnection;
@@ -110,10 +111,24 @@ impl Workflow {
     }
 }
 
-/// The workflow as configured right now. Read per request: the table is tiny
-/// and this keeps every api replica current without a cache to invalidate.
+/// The workflow as committed, from Postgres: for editing it.
 pub async fn load_workflow(conn: &mut AsyncPgConnection) -> QueryResult<Workflow> {
     Ok(Workflow::new(StatusTransition::all(conn).await?.into_iter().map(StatusTransition::into_transition)))
+}
+
+/// The workflow for checking a change: this process' cached copy (see
+/// `cache`; every edit is announced to it) or, without one, Postgres.
+pub async fn current_workflow(conn: &mut AsyncPgConnection) -> QueryResult<Arc<Workflow>> {
+    let Some(caches) = crate::cache::current() else {
+        return load_workflow(conn).await.map(Arc::new);
+    };
+    if let Some(workflow) = caches.workflow.get(&()) {
+        return Ok(workflow);
+    }
+    let generation = caches.workflow.generation();
+    let workflow = Arc::new(load_workflow(conn).await?);
+    caches.workflow.put((), workflow.clone(), generation);
+    Ok(workflow)
 }
 
 /// The steps the first migration seeds, for tests and for the docs.

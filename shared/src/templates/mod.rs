@@ -150,6 +150,26 @@ fn file_names(channel: &str) -> (Option<&'static str>, &'static str, Option<&'st
     }
 }
 
+/// A stored version's parts (`body.txt`, `subject.txt`, `body.html`) parsed
+/// with the layouts, ready to render.
+pub struct CompiledTemplate {
+    tera: Tera,
+    has_html: bool,
+}
+
+impl CompiledTemplate {
+    fn fit_sms(&self, data: &MessageContext) -> Result<FittedSms, TemplateError> {
+        fit_sms(data, SMS_MAX_SEGMENTS, |data| {
+            let context = Context::from_serialize(data)
+                .map_err(|e| TemplateError::Render { name: "context".into(), reason: e.to_string() })?;
+            self.tera
+                .render("body.txt", &context)
+                .map(|body| body.trim().to_owned())
+                .map_err(|e| TemplateError::Render { name: "body.txt".into(), reason: tera_error_chain(&e) })
+        })
+    }
+}
+
 impl Renderer {
     pub fn from_dir(dir: &Path) -> Result<Self, TemplateError> {
         let glob = format!("{}/**/*.{{html,txt}}", dir.display());
@@ -202,47 +222,12 @@ impl Renderer {
         parts: &TemplateParts,
         data: &MessageContext,
     ) -> Result<Rendered, TemplateError> {
-        if channel == "sms" {
-            let fitted = self.fit_sms_parts(parts, data)?;
-            warn_over_budget(&fitted, "stored version");
-            return Ok(Rendered::Sms(fitted.body));
-        }
-        let tera = self.parts_tera(parts)?;
-        let context = Context::from_serialize(data)
-            .map_err(|e| TemplateError::Render { name: "context".into(), reason: e.to_string() })?;
-        let render = |name: &str| {
-            tera.render(name, &context)
-                .map_err(|e| TemplateError::Render { name: name.to_owned(), reason: tera_error_chain(&e) })
-        };
-        Ok(match channel {
-            "email" => Rendered::Email(RenderedEmail {
-                subject: render("subject.txt")?.trim().to_owned(),
-                text: render("body.txt")?,
-                html: if parts.html.is_some() { render("body.html")? } else { String::new() },
-            }),
-            _ => Rendered::Push {
-                title: render("subject.txt")?.trim().to_owned(),
-                body: render("body.txt")?.trim().to_owned(),
-            },
-        })
+        self.render_compiled(channel, &self.compile(parts)?, data)
     }
 
-    /// A stored SMS version rendered within [`SMS_MAX_SEGMENTS`]: long
-    /// values are shortened when needed (`sms_budget`).
-    pub fn fit_sms_parts(&self, parts: &TemplateParts, data: &MessageContext) -> Result<FittedSms, TemplateError> {
-        let tera = self.parts_tera(parts)?;
-        fit_sms(data, SMS_MAX_SEGMENTS, |data| {
-            let context = Context::from_serialize(data)
-                .map_err(|e| TemplateError::Render { name: "context".into(), reason: e.to_string() })?;
-            tera.render("body.txt", &context)
-                .map(|body| body.trim().to_owned())
-                .map_err(|e| TemplateError::Render { name: "body.txt".into(), reason: tera_error_chain(&e) })
-        })
-    }
-
-    /// The layouts plus a version's parts, as `body.txt`, `subject.txt` and
-    /// `body.html`.
-    fn parts_tera(&self, parts: &TemplateParts) -> Result<Tera, TemplateError> {
+    /// A stored version parsed once, to render many times (the worker
+    /// caches it while the version stays active).
+    pub fn compile(&self, parts: &TemplateParts) -> Result<CompiledTemplate, TemplateError> {
         let mut tera = self.layouts.clone();
         let mut sources: Vec<(&str, &str)> = vec![("body.txt", parts.body.as_str())];
         if let Some(subject) = &parts.subject {
@@ -255,7 +240,46 @@ impl Renderer {
             tera.add_raw_template(name, source)
                 .map_err(|e| TemplateError::Render { name: (*name).to_owned(), reason: tera_error_chain(&e) })?;
         }
-        Ok(tera)
+        Ok(CompiledTemplate { tera, has_html: parts.html.is_some() })
+    }
+
+    /// Renders a compiled version with `data`; an SMS within [`SMS_MAX_SEGMENTS`].
+    pub fn render_compiled(
+        &self,
+        channel: &str,
+        compiled: &CompiledTemplate,
+        data: &MessageContext,
+    ) -> Result<Rendered, TemplateError> {
+        if channel == "sms" {
+            let fitted = compiled.fit_sms(data)?;
+            warn_over_budget(&fitted, "stored version");
+            return Ok(Rendered::Sms(fitted.body));
+        }
+        let context = Context::from_serialize(data)
+            .map_err(|e| TemplateError::Render { name: "context".into(), reason: e.to_string() })?;
+        let render = |name: &str| {
+            compiled
+                .tera
+                .render(name, &context)
+                .map_err(|e| TemplateError::Render { name: name.to_owned(), reason: tera_error_chain(&e) })
+        };
+        Ok(match channel {
+            "email" => Rendered::Email(RenderedEmail {
+                subject: render("subject.txt")?.trim().to_owned(),
+                text: render("body.txt")?,
+                html: if compiled.has_html { render("body.html")? } else { String::new() },
+            }),
+            _ => Rendered::Push {
+                title: render("subject.txt")?.trim().to_owned(),
+                body: render("body.txt")?.trim().to_owned(),
+            },
+        })
+    }
+
+    /// A stored SMS version rendered within [`SMS_MAX_SEGMENTS`]: long
+    /// values are shortened when needed (`sms_budget`).
+    pub fn fit_sms_parts(&self, parts: &TemplateParts, data: &MessageContext) -> Result<FittedSms, TemplateError> {
+        self.compile(parts)?.fit_sms(data)
     }
 
     /// Renders a page under `templates/_pages/` (HTML, escaped).

@@ -20,8 +20,8 @@ async fn guest_with_parcel(app: &TestApp, number: &str, locale: &str, tracking: 
     let res = app.post(&format!("/api/v1/orders/{id}/shipments"), &app.service_token, &body).await;
     assert_eq!(res.status(), 201);
     let parcel = res.json::<Value>().await.unwrap()["id"].as_str().unwrap().parse().unwrap();
-    let mut conn = app.db.get().await.unwrap();
-    let code = Order::find(&mut conn, id.parse().unwrap()).await.unwrap().tracking_code;
+    let conn = app.db.get().await.unwrap();
+    let code = Order::find(&conn, id.parse().unwrap()).await.unwrap().tracking_code;
     (id, parcel, code)
 }
 
@@ -139,9 +139,9 @@ async fn a_confirmed_reschedule_moves_the_estimate_and_delay_detection_holds_to_
     // Delay detection: only the peer, whose estimate still lies in the past, is late.
     let ctx = ordertrack_worker::context(app.worker_config.clone()).unwrap();
     assert_eq!(ordertrack_worker::jobs::detect_delays::detect_delays(&ctx).await.unwrap(), 1);
-    let mut conn = app.db.get().await.unwrap();
-    assert!(ShipmentIssue::for_order(&mut conn, order_id.parse().unwrap()).await.unwrap().is_empty());
-    assert_eq!(ShipmentIssue::for_order(&mut conn, peer_id.parse().unwrap()).await.unwrap().len(), 1);
+    let conn = app.db.get().await.unwrap();
+    assert!(ShipmentIssue::for_order(&conn, order_id.parse().unwrap()).await.unwrap().is_empty());
+    assert_eq!(ShipmentIssue::for_order(&conn, peer_id.parse().unwrap()).await.unwrap().len(), 1);
     drop(conn);
 
     // The carrier's older estimate does not pull the agreed date back, nor count as a delay.
@@ -150,8 +150,8 @@ async fn a_confirmed_reschedule_moves_the_estimate_and_delay_detection_holds_to_
     assert!(post_fedex(&app, &fedex_payload("444455556666", scan, Some(&tomorrow))).await.status().is_success());
     app.run_pending_jobs().await;
     assert_eq!(shipment(&app, parcel).await.estimated_delivery_at.unwrap().date_naive(), date);
-    let mut conn = app.db.get().await.unwrap();
-    assert!(ShipmentIssue::for_order(&mut conn, order_id.parse().unwrap()).await.unwrap().is_empty());
+    let conn = app.db.get().await.unwrap();
+    assert!(ShipmentIssue::for_order(&conn, order_id.parse().unwrap()).await.unwrap().is_empty());
     app.stop().await;
 }
 

@@ -123,8 +123,8 @@ async fn guests_use_their_tracking_link() {
         &json!({"carrier": "dhl", "tracking_number": "5555555555"}),
     )
     .await;
-    let mut conn = app.db.get().await.unwrap();
-    let code = Order::find(&mut conn, id.parse().unwrap()).await.unwrap().tracking_code;
+    let conn = app.db.get().await.unwrap();
+    let code = Order::find(&conn, id.parse().unwrap()).await.unwrap().tracking_code;
     drop(conn);
     let url = app.url(&format!("/api/v1/tracking/{code}/requests"));
     let res = app.http.post(&url).json(&json!({"kind": "reschedule", "date": in_days(2)})).send().await.unwrap();

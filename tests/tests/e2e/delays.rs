@@ -13,8 +13,8 @@ use uuid::Uuid;
 use crate::carriers::{fedex_payload, fedex_scan, order_with_parcel, post_fedex, FEDEX_NUMBER};
 
 async fn issues(app: &TestApp, order_id: &str) -> Vec<ShipmentIssue> {
-    let mut conn = app.db.get().await.unwrap();
-    ShipmentIssue::for_order(&mut conn, order_id.parse().unwrap()).await.unwrap()
+    let conn = app.db.get().await.unwrap();
+    ShipmentIssue::for_order(&conn, order_id.parse().unwrap()).await.unwrap()
 }
 
 async fn delay_notices(app: &TestApp, order_id: &str, event: NotificationEvent) -> usize {

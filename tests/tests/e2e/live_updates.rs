@@ -35,8 +35,8 @@ fn query(name: &str, value: &str) -> String {
 }
 
 async fn tracking_code(app: &TestApp, order_id: &str) -> String {
-    let mut conn = app.db.get().await.unwrap();
-    Order::find(&mut conn, order_id.parse().unwrap()).await.unwrap().tracking_code
+    let conn = app.db.get().await.unwrap();
+    Order::find(&conn, order_id.parse().unwrap()).await.unwrap().tracking_code
 }
 
 /// The next status of the loop confirmed <-> on_hold (orders start confirmed),

@@ -41,8 +41,8 @@ async fn add_fedex_parcel(app: &TestApp, order_id: &str) {
 }
 
 async fn tracking_code(app: &TestApp, order_id: &str) -> String {
-    let mut conn = app.db.get().await.unwrap();
-    Order::find(&mut conn, order_id.parse().unwrap()).await.unwrap().tracking_code
+    let conn = app.db.get().await.unwrap();
+    Order::find(&conn, order_id.parse().unwrap()).await.unwrap().tracking_code
 }
 
 async fn tracking_page(app: &TestApp, code: &str) -> String {

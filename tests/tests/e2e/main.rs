@@ -4,6 +4,7 @@
 
 mod admin_tools;
 mod auth;
+mod caching;
 mod carriers;
 mod cluster_failover;
 mod crash_safety;
@@ -23,6 +24,7 @@ mod preferences;
 mod priority;
 mod provider_failures;
 mod public_edges;
+mod query_plans;
 mod queues;
 mod route_matrix;
 mod scheduler;

@@ -128,8 +128,8 @@ async fn every_route_answers_each_role_as_the_matrix_says() {
     let order = app.create_order(&customer_order("SO-M", "matrix-customer")).await;
     let order_id = order["id"].as_str().unwrap().to_owned();
     let customer = app.customer_token("matrix-customer").await;
-    let mut conn = app.db.get().await.unwrap();
-    let code = Order::find(&mut conn, order_id.parse().unwrap()).await.unwrap().tracking_code;
+    let conn = app.db.get().await.unwrap();
+    let code = Order::find(&conn, order_id.parse().unwrap()).await.unwrap().tracking_code;
     drop(conn);
     let fill = |path: &str| {
         path.replace("{id}", &order_id)

@@ -306,8 +306,8 @@ async fn customers_search_their_orders_and_split_active_from_past() {
 async fn pages_carry_a_strict_policy_and_api_paths_stay_json() {
     let app = TestApp::spawn().await;
     let order = app.create_order(&customer_order("WEB-8", "web-pages")).await;
-    let mut conn = app.db.get().await.unwrap();
-    let code = ordertrack_shared::models::Order::find(&mut conn, order["id"].as_str().unwrap().parse().unwrap())
+    let conn = app.db.get().await.unwrap();
+    let code = ordertrack_shared::models::Order::find(&conn, order["id"].as_str().unwrap().parse().unwrap())
         .await
         .unwrap()
         .tracking_code;

@@ -54,7 +54,7 @@ pub async fn detect_delays(ctx: &JobContext) -> Result<usize, BoxDynError> {
             if issues.is_empty() {
                 continue;
             }
-            let order = Order::find(&mut conn, parcel.order_id).await?;
+            let order = Order::find(&conn, parcel.order_id).await?;
             db::begin(&mut conn).await?;
             let result = async {
                 let mut written = Vec::new();

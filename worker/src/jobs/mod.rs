@@ -37,7 +37,8 @@ where
     W: Future<Output = Result<&'static str, BoxDynError>> + Send + 'static,
 {
     let timer = JOB_DURATION.with_label_values(&[queue.as_str(), job]).start_timer();
-    let result = ctx.in_flight.run(work.instrument(span.clone())).await;
+    let work = ordertrack_shared::cache::scope(ctx.caches.clone(), work.instrument(span.clone()));
+    let result = ctx.in_flight.run(work).await;
     timer.observe_duration();
     let outcome = match &result {
         Ok(outcome) => outcome,

@@ -2,6 +2,7 @@
 //! and the outcome. Postgres holds the truth (attempt count, next try), so a
 //! duplicate job, a replay or a sweep never sends twice.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use apalis::prelude::{BoxDynError, Data};
@@ -17,7 +18,7 @@ use ordertrack_shared::models::{
     DeviceToken, NewNotificationAttempt, NewOrderEvent, Notification, Order, Shipment, TemplateKey, TemplateVersion,
 };
 use ordertrack_shared::orders::timeline::TimelineEntry;
-use ordertrack_shared::templates::{MessageContext, Rendered, TemplateError, TemplateParts};
+use ordertrack_shared::templates::{CompiledTemplate, MessageContext, Rendered, TemplateError, TemplateParts};
 
 use super::instrumented;
 use crate::context::{JobContext, SharedContext};
@@ -295,12 +296,8 @@ async fn render(
     data: &MessageContext,
 ) -> Result<Rendered, SendError> {
     let template_error = |e: TemplateError| SendError::Permanent(e.to_string());
-    let stored = TemplateVersion::active(conn, TemplateKey { event, channel, locale })
-        .await
-        .map_err(|e| SendError::Transient(format!("cannot load the template: {e}")))?;
-    if let Some(version) = stored {
-        let parts = TemplateParts { subject: version.subject, body: version.body, html: version.html };
-        return ctx.renderer.render_parts(channel.as_str(), &parts, data).map_err(template_error);
+    if let Some(compiled) = active_version(ctx, conn, TemplateKey { event, channel, locale }).await? {
+        return ctx.renderer.render_compiled(channel.as_str(), &compiled, data).map_err(template_error);
     }
     Ok(match channel {
         Channel::Email => Rendered::Email(ctx.renderer.render_email(event, locale, data).map_err(template_error)?),
@@ -310,6 +307,34 @@ async fn render(
             Rendered::Push { title, body }
         }
     })
+}
+
+/// The key's active stored version, compiled: from this worker's cache while
+/// it hears activations and rollbacks (`cache`), else read and compiled now.
+async fn active_version(
+    ctx: &JobContext,
+    conn: &mut AsyncPgConnection,
+    key: TemplateKey,
+) -> Result<Option<Arc<CompiledTemplate>>, SendError> {
+    let cache = ctx.caches.serving().then_some(&ctx.caches.templates);
+    if let Some(hit) = cache.and_then(|templates| templates.get(&key)) {
+        return Ok(hit);
+    }
+    let generation = ctx.caches.templates.generation();
+    let stored = TemplateVersion::active(conn, key)
+        .await
+        .map_err(|e| SendError::Transient(format!("cannot load the template: {e}")))?;
+    let compiled = match stored {
+        Some(version) => {
+            let parts = TemplateParts { subject: version.subject, body: version.body, html: version.html };
+            Some(Arc::new(ctx.renderer.compile(&parts).map_err(|e| SendError::Permanent(e.to_string()))?))
+        }
+        None => None,
+    };
+    if let Some(templates) = cache {
+        templates.put(key, compiled.clone(), generation);
+    }
+    Ok(compiled)
 }
 
 /// The provider a channel goes through, for attempt rows.

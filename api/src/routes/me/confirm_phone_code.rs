@@ -1,6 +1,7 @@
 use actix_web::{post, web, HttpResponse};
 use chrono::Utc;
 use diesel_async::AsyncConnection;
+use ordertrack_shared::cache::Invalidation;
 use ordertrack_shared::domain::Channel;
 use ordertrack_shared::models::{Customer, PhoneVerification, Preferences};
 use ordertrack_shared::notify::preferences::DEFAULT_SMS_EVENTS;
@@ -87,6 +88,7 @@ pub async fn confirm_phone_code(
         .await?;
     match check {
         Check::Verified(customer) => {
+            state.enqueuer.announce_change(Invalidation::Preferences(customer.id)).await;
             Ok(HttpResponse::Ok().json(json!({"phone": customer.phone, "verified_at": customer.phone_verified_at})))
         }
         Check::Wrong { remaining } => Err(ApiError::Invalid {

@@ -8,7 +8,7 @@ use crate::errors::ApiError;
 use diesel_async::AsyncPgConnection;
 
 /// The order, or 404 both when it does not exist and when it is someone else's.
-pub async fn visible_order(conn: &mut AsyncPgConnection, principal: &Principal, id: Uuid) -> Result<Order, ApiError> {
+pub async fn visible_order(conn: &AsyncPgConnection, principal: &Principal, id: Uuid) -> Result<Order, ApiError> {
     match Order::find(conn, id).await {
         Ok(order) if principal.can_see(order.customer_id) => Ok(order),
         Ok(_) | Err(diesel::result::Error::NotFound) => Err(ApiError::NotFound("order")),

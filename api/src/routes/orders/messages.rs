@@ -78,10 +78,10 @@ pub async fn send_order_message(
         _ => return Err(ApiError::invalid("message", "give either message or event")),
     };
     let mut conn = state.conn().await?;
-    let order = visible_order(&mut conn, &principal, *id).await?;
+    let order = visible_order(&conn, &principal, *id).await?;
     if body.preview {
         let mut data = MessageContext::for_order(&order, order.locale, &state.config.public_base_url);
-        if let Some(latest) = Shipment::for_order(&mut conn, order.id).await?.last() {
+        if let Some(latest) = Shipment::for_order(&conn, order.id).await?.last() {
             data = data.with_shipment(latest);
         }
         let data = MessageContext { message: message.clone(), unsubscribe_url: "#".into(), ..data };

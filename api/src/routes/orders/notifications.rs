@@ -28,7 +28,7 @@ pub async fn list_order_notifications(
 ) -> Result<HttpResponse, ApiError> {
     principal.require(Permission::ServeCustomers)?;
     let mut conn = state.conn().await?;
-    let order = visible_order(&mut conn, &principal, *id).await?;
+    let order = visible_order(&conn, &principal, *id).await?;
     let rows = Notification::for_order(&mut conn, order.id).await?;
     let ids: Vec<Uuid> = rows.iter().map(|n| n.id).collect();
     let attempts = NotificationAttempt::for_notifications(&mut conn, &ids).await?;

@@ -54,7 +54,7 @@ pub async fn create_shipment(
         .parse_tracking_number(&body.tracking_number)
         .map_err(|e| ApiError::invalid("tracking_number", e.to_string()))?;
     let mut conn = state.conn().await?;
-    let order = match Order::find(&mut conn, *id).await {
+    let order = match Order::find(&conn, *id).await {
         Ok(order) => order,
         Err(diesel::result::Error::NotFound) => return Err(ApiError::NotFound("order")),
         Err(e) => return Err(e.into()),

@@ -119,7 +119,7 @@ pub async fn update_order_status(
         .await?;
     state.enqueuer.after_commit(&changed.notifications).await;
     let order = changed.order;
-    let shipments = Shipment::for_order(&mut conn, order.id).await?;
+    let shipments = Shipment::for_order(&conn, order.id).await?;
     Ok(HttpResponse::Ok().insert_header((header::ETAG, format!("\"{}\"", order.version))).json(OrderView::new(
         &order,
         &shipments,

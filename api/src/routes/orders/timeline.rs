@@ -1,4 +1,7 @@
 use actix_web::{get, web, HttpRequest, HttpResponse};
+use futures::TryFutureExt;
+use ordertrack_shared::i18n;
+use ordertrack_shared::models::Preferences;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -96,10 +99,15 @@ pub async fn get_order_timeline(
     principal.require(Permission::ReadOrder)?;
     let requested = locale::requested(&req, query.locale.as_deref())?;
     let page = query.page()?;
-    let mut conn = state.conn().await?;
-    let order = visible_order(&mut conn, &principal, *id).await?;
-    let zone = locale::shopper_zone(&mut conn, &order).await?;
-    let sources = TimelineSources::load_page(&mut conn, order.id, &page).await?;
+    let conn = state.conn().await?;
+    // Pipelined: the order, its shopper's time zone and the page's sources
+    // go out together (those of an order the caller may not see are dropped).
+    let (order, zone, sources) = futures::try_join!(
+        visible_order(&conn, &principal, *id),
+        Preferences::time_zone_of_order(&conn, *id).err_into(),
+        TimelineSources::load_page(&conn, *id, &page).err_into(),
+    )?;
+    let zone = i18n::shopper_zone(zone.as_deref(), &order.ship_country);
     let page = sources.page(&page, principal.role.sees_all_orders(), requested.unwrap_or(order.locale), zone);
     let mut res = HttpResponse::Ok();
     if let Some(next) = &page.next {

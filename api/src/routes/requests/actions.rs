@@ -41,7 +41,7 @@ pub async fn order_actions(
 ) -> Result<HttpResponse, ApiError> {
     principal.require(Permission::RequestDeliveryChange)?;
     let mut conn = state.conn().await?;
-    let order = visible_order(&mut conn, &principal, *id).await?;
+    let order = visible_order(&conn, &principal, *id).await?;
     available(&state, &mut conn, &order).await
 }
 

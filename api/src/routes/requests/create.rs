@@ -37,7 +37,7 @@ pub async fn create_customer_request(
     principal.require(Permission::RequestDeliveryChange)?;
     let body: CustomerRequestBody = json::body(payload, state.config.max_body_bytes).await?;
     let mut conn = state.conn().await?;
-    let order = visible_order(&mut conn, &principal, *id).await?;
+    let order = visible_order(&conn, &principal, *id).await?;
     let (actor, role, window) = (principal.actor(), principal.role.to_string(), state.config.reschedule_window_days);
     let _ = &req;
     let (request, notifications) = conn

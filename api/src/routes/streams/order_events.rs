@@ -56,7 +56,7 @@ pub async fn order_events(
     principal.require(Permission::ReadOrder)?;
     let resume = resume_after(&req, query.last_event_id)?;
     let locale = locale::requested(&req, query.locale.as_deref())?;
-    let order = visible_order(&mut *state.conn().await?, &principal, *id).await?;
+    let order = visible_order(&*state.conn().await?, &principal, *id).await?;
     let viewer = viewer(&state, &req, Some(&principal), "", "order", locale);
     open_sse(&state, Follow::Orders([order.id].into()), viewer, resume)
 }

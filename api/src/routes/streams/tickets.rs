@@ -92,7 +92,7 @@ pub async fn create_stream_ticket(
             let id = body
                 .order_id
                 .ok_or_else(|| ApiError::invalid("order_id", "order_id is required for the order scope"))?;
-            Some(visible_order(&mut conn, &principal, id).await?.id)
+            Some(visible_order(&conn, &principal, id).await?.id)
         }
         TicketScopeName::Me if principal.role != Role::Customer => return Err(ApiError::Forbidden),
         TicketScopeName::Admin => {

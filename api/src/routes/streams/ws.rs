@@ -213,9 +213,7 @@ impl Socket {
     async fn find(&self, order_id: Option<Uuid>, code: Option<&str>) -> Result<Order, ApiError> {
         let mut conn = self.state.conn().await?;
         match (order_id, code, &self.principal) {
-            (Some(id), None, Some(principal)) => {
-                crate::routes::orders::load::visible_order(&mut conn, principal, id).await
-            }
+            (Some(id), None, Some(principal)) => crate::routes::orders::load::visible_order(&conn, principal, id).await,
             (None, Some(code), _) => {
                 let limit = self.state.config.tracking_rate_per_minute;
                 self.state.rate_limiter.check("tracking", &self.ip, limit, 60).await?;

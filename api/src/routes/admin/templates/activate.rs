@@ -1,5 +1,6 @@
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use diesel_async::AsyncConnection;
+use ordertrack_shared::cache::Invalidation;
 use ordertrack_shared::domain::{Channel, Locale, NotificationEvent};
 use ordertrack_shared::models::{NewAuditEntry, TemplateVersion};
 use serde_json::json;
@@ -53,5 +54,6 @@ pub async fn activate_template_version(
             Ok(TemplateVersion::all(conn, key).await?)
         })
         .await?;
+    state.enqueuer.announce_change(Invalidation::Template(key)).await;
     Ok(HttpResponse::Ok().json(all.iter().map(TemplateVersionView::from).collect::<Vec<_>>()))
 }

@@ -1,6 +1,6 @@
 //! Workflow edits: validated as a whole after the change, in one
-//! transaction, audited with before and after. The workflow is read per
-//! request, so every api replica applies an edit from its next request.
+//! transaction, audited with before and after. The routes announce the edit
+//! after commit, and every process drops its cached workflow (`cache`).
 
 use diesel_async::AsyncPgConnection;
 use ordertrack_shared::models::NewAuditEntry;

@@ -1,5 +1,6 @@
 use actix_web::{delete, web, HttpRequest, HttpResponse};
 use diesel_async::AsyncConnection;
+use ordertrack_shared::cache::Invalidation;
 use ordertrack_shared::domain::OrderStatus;
 use ordertrack_shared::models::StatusTransition;
 
@@ -47,5 +48,6 @@ pub async fn delete_workflow_transition(
             .await
         })
         .await?;
+    state.enqueuer.announce_change(Invalidation::Workflow).await;
     Ok(HttpResponse::Ok().json(after))
 }

@@ -1,5 +1,6 @@
 use actix_web::{put, web, HttpRequest, HttpResponse};
 use diesel_async::AsyncConnection;
+use ordertrack_shared::cache::Invalidation;
 use ordertrack_shared::domain::{OrderStatus, Role};
 use ordertrack_shared::models::StatusTransition;
 use serde::Deserialize;
@@ -59,5 +60,6 @@ pub async fn put_workflow_transition(
             apply(conn, entry, async |conn| Ok(StatusTransition::upsert(conn, from, to, &body.roles).await?)).await
         })
         .await?;
+    state.enqueuer.announce_change(Invalidation::Workflow).await;
     Ok(HttpResponse::Ok().json(after))
 }

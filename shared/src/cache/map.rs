@@ -1,0 +1,92 @@
+//! One cache: a map whose entries expire, and whose loads cannot store a
+//! value an invalidation already overtook.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use crate::metrics::CACHE_LOOKUPS;
+
+pub struct CacheMap<K, V> {
+    /// The `cache` label of `cache_lookups_total`.
+    name: &'static str,
+    ttl: Duration,
+    /// Moves on every invalidation; a load stores only if it did not move.
+    generation: AtomicU64,
+    entries: Mutex<HashMap<K, (V, Instant)>>,
+}
+
+impl<K: Eq + Hash, V: Clone> CacheMap<K, V> {
+    pub fn new(name: &'static str, ttl: Duration) -> Self {
+        CacheMap { name, ttl, generation: AtomicU64::new(0), entries: Mutex::new(HashMap::new()) }
+    }
+
+    pub fn get(&self, key: &K) -> Option<V> {
+        let entries = self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let hit = entries.get(key).filter(|(_, filled)| filled.elapsed() < self.ttl).map(|(value, _)| value.clone());
+        let outcome = if hit.is_some() { "hit" } else { "miss" };
+        CACHE_LOOKUPS.with_label_values(&[self.name, outcome]).inc();
+        hit
+    }
+
+    /// Read before loading a value, and handed to [`put`](Self::put).
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+
+    /// Keeps `value` unless an invalidation came after `generation` was read.
+    pub fn put(&self, key: K, value: V, generation: u64) {
+        let mut entries = self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        // Checked under the lock: `remove` and `clear` move it under the lock too.
+        if self.generation() == generation {
+            entries.insert(key, (value, Instant::now()));
+        }
+    }
+
+    pub fn remove(&self, key: &K) {
+        let mut entries = self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        entries.remove(key);
+    }
+
+    pub fn clear(&self) {
+        let mut entries = self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        entries.clear();
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_load_overtaken_by_an_invalidation_is_not_kept() {
+        let map = CacheMap::new("test", Duration::from_secs(60));
+        let before = map.generation();
+        map.remove(&"other");
+        map.put("key", 1, before);
+        assert_eq!(map.get(&"key"), None);
+        map.put("key", 2, map.generation());
+        assert_eq!(map.get(&"key"), Some(2));
+    }
+
+    #[test]
+    fn entries_expire() {
+        let map = CacheMap::new("test", Duration::from_millis(20));
+        map.put("key", 1, map.generation());
+        assert_eq!(map.get(&"key"), Some(1));
+        std::thread::sleep(Duration::from_millis(30));
+        assert_eq!(map.get(&"key"), None);
+    }
+}

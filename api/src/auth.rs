@@ -121,9 +121,11 @@ fn bearer(req: &HttpRequest) -> Option<String> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned())
 }
 
-/// Authenticates the bearer token (or, without one, the session cookie)
-/// against Postgres on every request (no cache: a revoked or expired token
-/// or an ended session is refused by every replica from its next request),
+/// Authenticates the bearer token (or, without one, the session cookie):
+/// sessions against Postgres on every request; tokens through the replica's
+/// cache, which a revocation reaches on every replica before its next
+/// request (`ordertrack_shared::cache`; at worst `CACHE_TTL_MS` if Redis
+/// lost the announcement) and which checks expiry at every use,
 /// counts the caller's rate window (`TOKEN_RATE_PER_MINUTE`, the state goes
 /// to the middleware for the `RateLimit-*` headers), notes the use (at most
 /// once a minute) and leaves the principal in the request's extensions for
@@ -174,8 +176,9 @@ async fn by_token(state: &AppState, secret: &str) -> Result<Principal, ApiError>
     })?;
     let now = chrono::Utc::now();
     if token.last_use_is_stale(now) {
-        if let Err(e) = ApiToken::touch(&mut conn, token.id, now).await {
-            tracing::warn!(token = %token.id, error = %e, "could not record the token's use");
+        match ApiToken::touch(&mut conn, token.id, now).await {
+            Ok(_) => ApiToken::note_use(secret, &token, now),
+            Err(e) => tracing::warn!(token = %token.id, error = %e, "could not record the token's use"),
         }
     }
     Ok(Principal {

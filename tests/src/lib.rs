@@ -246,7 +246,7 @@ impl TestApp {
             concurrency_bulk: 2,
             concurrency_maintenance: 1,
             poll_interval: Duration::from_millis(20),
-            fetch_batch: 10,
+            fetch_batch: None,
             heartbeat: Duration::from_millis(500),
             max_attempts: options.max_attempts,
             retry_base: Duration::from_millis(20),

@@ -53,7 +53,7 @@ macro_rules! spawn_worker {
                 let config = apalis_redis::Config::default()
                     .queue(queue.redis_name(ctx.enqueuer.namespace()))
                     .heartbeat_interval(ctx.config.heartbeat)
-                    .batch_size(ctx.config.fetch_batch)
+                    .batch_size(ctx.config.fetch_batch(queue))
                     // A lease costs an LREM over the whole waiting list per job
                     // (O(backlog)); the worker's in-flight set already hands a
                     // dead worker's jobs back, and Postgres claims every send.

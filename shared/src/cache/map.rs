@@ -51,6 +51,13 @@ impl<K: Eq + Hash, V: Clone> CacheMap<K, V> {
         entries.remove(key);
     }
 
+    /// Drops every entry whose value matches (a token, found by its id).
+    pub fn remove_where(&self, matches: impl Fn(&V) -> bool) {
+        let mut entries = self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        entries.retain(|_, (value, _)| !matches(value));
+    }
+
     pub fn clear(&self) {
         let mut entries = self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         self.generation.fetch_add(1, Ordering::SeqCst);

@@ -1,6 +1,6 @@
-//! Read-mostly configuration cached per process: the active template
-//! versions (compiled, in the worker), the order workflow and customers'
-//! notification preferences. Every writer announces its change on Redis
+//! Read-mostly data cached per process: the active template versions
+//! (compiled, in the worker), the order workflow, customers' notification
+//! preferences and live API tokens. Every writer announces its change on Redis
 //! pub/sub after commit ([`Invalidation`]); every process listens
 //! (`listener::listen`) and drops what changed.
 //!
@@ -27,7 +27,7 @@ use uuid::Uuid;
 
 pub use self::map::CacheMap;
 use crate::domain::{Channel, Locale, NotificationEvent};
-use crate::models::{Preferences, TemplateKey};
+use crate::models::{ApiToken, Preferences, TemplateKey};
 use crate::orders::Workflow;
 use crate::templates::CompiledTemplate;
 
@@ -38,6 +38,8 @@ pub enum Invalidation {
     Template(TemplateKey),
     Workflow,
     Preferences(Uuid),
+    /// An API token was revoked.
+    Token(Uuid),
 }
 
 impl Invalidation {
@@ -46,6 +48,7 @@ impl Invalidation {
             Invalidation::Template(k) => format!("template:{}:{}:{}", k.event, k.channel, k.locale),
             Invalidation::Workflow => "workflow".into(),
             Invalidation::Preferences(customer) => format!("preferences:{customer}"),
+            Invalidation::Token(id) => format!("token:{id}"),
         }
     }
 
@@ -61,6 +64,7 @@ impl Invalidation {
             }),
             "workflow" => Invalidation::Workflow,
             "preferences" => Invalidation::Preferences(parts.next()?.parse().ok()?),
+            "token" => Invalidation::Token(parts.next()?.parse().ok()?),
             _ => return None,
         };
         parts.next().is_none().then_some(invalidation)
@@ -76,6 +80,9 @@ pub struct Caches {
     pub workflow: CacheMap<(), Arc<Workflow>>,
     /// Only customers who saved preferences; the defaults are not cached.
     pub preferences: CacheMap<Uuid, Preferences>,
+    /// Live API tokens by the hash of their secret (expiry is checked at
+    /// every use; a revocation is announced).
+    pub tokens: CacheMap<Vec<u8>, ApiToken>,
 }
 
 impl Caches {
@@ -85,6 +92,7 @@ impl Caches {
             templates: CacheMap::new("templates", ttl),
             workflow: CacheMap::new("workflow", ttl),
             preferences: CacheMap::new("preferences", ttl),
+            tokens: CacheMap::new("tokens", ttl),
         }
     }
 
@@ -105,6 +113,7 @@ impl Caches {
             Some(Invalidation::Template(key)) => self.templates.remove(&key),
             Some(Invalidation::Workflow) => self.workflow.remove(&()),
             Some(Invalidation::Preferences(customer)) => self.preferences.remove(&customer),
+            Some(Invalidation::Token(id)) => self.tokens.remove_where(|token| token.id == id),
             None => self.clear(),
         }
     }
@@ -113,6 +122,7 @@ impl Caches {
         self.templates.clear();
         self.workflow.clear();
         self.preferences.clear();
+        self.tokens.clear();
     }
 }
 
@@ -138,7 +148,12 @@ mod tests {
     fn invalidations_round_trip_and_unknown_messages_are_none() {
         let key = TemplateKey { event: NotificationEvent::OrderShipped, channel: Channel::Sms, locale: Locale::Ro };
         let customer = Uuid::new_v4();
-        for invalidation in [Invalidation::Template(key), Invalidation::Workflow, Invalidation::Preferences(customer)] {
+        for invalidation in [
+            Invalidation::Template(key),
+            Invalidation::Workflow,
+            Invalidation::Preferences(customer),
+            Invalidation::Token(customer),
+        ] {
             assert_eq!(Invalidation::decode(&invalidation.encode()), Some(invalidation));
         }
         assert_eq!(Invalidation::Template(key).encode(), "template:order_shipped:sms:ro");

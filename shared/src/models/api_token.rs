@@ -82,13 +82,41 @@ impl ApiToken {
         Ok((token, secret))
     }
 
-    /// The live token for a presented secret, if any.
+    /// The live token for a presented secret, if any: from this process'
+    /// cache while it hears revocations (`cache`), else Postgres. Expiry is
+    /// checked at every use.
     pub async fn authenticate(conn: &mut AsyncPgConnection, secret: &str) -> QueryResult<Option<ApiToken>> {
         if !secret.starts_with(TOKEN_PREFIX) {
             return Ok(None);
         }
+        let hash = hash_secret(secret);
+        let Some(caches) = crate::cache::current() else { return Self::live_by_hash(conn, &hash).await };
+        if let Some(token) = caches.tokens.get(&hash) {
+            return Ok(token.expires_at.is_none_or(|at| at > Utc::now()).then_some(token));
+        }
+        let generation = caches.tokens.generation();
+        let token = Self::live_by_hash(conn, &hash).await?;
+        if let Some(token) = &token {
+            caches.tokens.put(hash, token.clone(), generation);
+        }
+        Ok(token)
+    }
+
+    /// Notes in the cache that `token` was just used (see [`touch`](Self::touch)),
+    /// so its next requests do not write again within the minute.
+    pub fn note_use(secret: &str, token: &ApiToken, at: DateTime<Utc>) {
+        if let Some(caches) = crate::cache::current() {
+            let hash = hash_secret(secret);
+            let generation = caches.tokens.generation();
+            if caches.tokens.get(&hash).is_some_and(|cached| cached.id == token.id) {
+                caches.tokens.put(hash, ApiToken { last_used_at: Some(at), ..token.clone() }, generation);
+            }
+        }
+    }
+
+    async fn live_by_hash(conn: &mut AsyncPgConnection, hash: &[u8]) -> QueryResult<Option<ApiToken>> {
         api_tokens::table
-            .filter(api_tokens::token_hash.eq(hash_secret(secret)))
+            .filter(api_tokens::token_hash.eq(hash))
             .filter(api_tokens::revoked_at.is_null())
             .filter(api_tokens::expires_at.is_null().or(api_tokens::expires_at.gt(diesel::dsl::now)))
             .select(ApiToken::as_select())

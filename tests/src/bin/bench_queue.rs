@@ -4,7 +4,7 @@
 //! queued first, as in the BullMQ peer `bench/bullmq/noop.mjs`). Prints one
 //! JSON line; exits non-zero when any job failed or the run timed out.
 //!
-//!   bench_queue --jobs 10000 --concurrency 16 [--fetch-batch 10]
+//!   bench_queue --jobs 10000 --concurrency 16 [--fetch-batch N]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::process::ExitCode;
@@ -27,8 +27,8 @@ fn arg(name: &str, default: usize) -> usize {
 #[tokio::main]
 async fn main() -> ExitCode {
     let (jobs, concurrency) = (arg("--jobs", 10_000), arg("--concurrency", 16));
-    // The worker's default (`WORKER_FETCH_BATCH`).
-    let fetch_batch = arg("--fetch-batch", 10);
+    // The worker's default (`WORKER_FETCH_BATCH` unset) unless given.
+    let fetch_batch = std::env::args().any(|a| a == "--fetch-batch").then(|| arg("--fetch-batch", 0));
     let app = TestApp::spawn_with(Options { worker: false, ..Options::default() }).await;
     let enqueuer = Enqueuer::new(REDIS_URL, &app.namespace, Duration::from_secs(5)).unwrap();
     for i in 0..jobs {
@@ -39,6 +39,7 @@ async fn main() -> ExitCode {
     config.queues = vec![Queue::Maintenance];
     config.concurrency_maintenance = concurrency;
     config.fetch_batch = fetch_batch;
+    let fetch_batch = config.fetch_batch(Queue::Maintenance);
     let [ok, failed] =
         ["ok", "error"].map(|outcome| JOBS_PROCESSED.with_label_values(&["maintenance", "ping", outcome]));
     let (stop, shutdown) = watch::channel(false);

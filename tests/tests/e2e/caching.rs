@@ -1,9 +1,11 @@
-//! The per-process caches (active templates, workflow, preferences) serve
+//! The per-process caches (active templates, workflow, preferences, tokens) serve
 //! repeated reads, and an edit made through any replica reaches every other
 //! process' cache before its next use.
 
+use ordertrack_shared::domain::Role;
 use ordertrack_shared::jobs::Queue;
 use ordertrack_shared::metrics::CACHE_LOOKUPS;
+use ordertrack_shared::models::ApiToken;
 use ordertrack_tests::{customer_order, guest_order, spawn_worker, Options, TestApp};
 use serde_json::{json, Value};
 use tokio::sync::watch;
@@ -155,5 +157,34 @@ async fn saved_preferences_apply_to_the_next_notification_on_every_replica() {
     assert_eq!(save(json!([])).await, 200);
     change("delivered", "after the customer turned delivery emails off").await;
     assert_eq!(channels_for("delivered").await, Vec::<String>::new(), "the other replica saw the new preferences");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_token_revoked_or_expired_is_refused_at_once_by_a_replica_that_had_it_cached() {
+    let app = TestApp::spawn_with(Options { worker: false, ..Options::default() }).await;
+    let other = app.another_api();
+    let mut conn = app.db.get().await.unwrap();
+    let soon = chrono::Utc::now() + chrono::Duration::seconds(2);
+    let (revoked, revoked_secret) = ApiToken::mint(&mut conn, Role::Service, None, "revoked", None).await.unwrap();
+    let (_, expiring_secret) = ApiToken::mint(&mut conn, Role::Service, None, "expiring", Some(soon)).await.unwrap();
+    drop(conn);
+    let list = |secret: &str| {
+        let request = app.http.get(format!("{other}/api/v1/orders")).bearer_auth(secret).send();
+        async move { request.await.unwrap().status() }
+    };
+
+    for secret in [&revoked_secret, &expiring_secret] {
+        assert_eq!(list(secret).await, 200);
+        let before = hits("tokens");
+        assert_eq!(list(secret).await, 200);
+        assert!(hits("tokens") > before, "the other replica authenticated from its cache");
+    }
+    let res = app.post(&format!("/api/v1/tokens/{}/revoke", revoked.id), &app.admin_token, &json!({})).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(list(&revoked_secret).await, 401, "revoked on one replica, refused by the other at once");
+    assert_eq!(list(&expiring_secret).await, 200);
+    tokio::time::sleep((soon - chrono::Utc::now()).to_std().unwrap_or_default()).await;
+    assert_eq!(list(&expiring_secret).await, 401, "expired while cached");
     app.stop().await;
 }

@@ -1,5 +1,6 @@
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
+use ordertrack_shared::cache::Invalidation;
 use ordertrack_shared::models::{ApiToken, NewAuditEntry};
 use serde_json::json;
 use uuid::Uuid;
@@ -40,6 +41,7 @@ pub async fn revoke_token(
             let after = json!({"revoked_at": token.revoked_at, "role": token.role, "label": token.label});
             audit::record(&mut conn, NewAuditEntry { before: Some(before), after: Some(after), ..entry }).await;
             tracing::info!(by = %principal.token_id, token = %token.id, "token revoked");
+            state.enqueuer.announce_change(Invalidation::Token(token.id)).await;
             token
         }
         None => match ApiToken::find(&mut conn, *id).await {

@@ -7,5 +7,5 @@ BEGIN;
 UPDATE orders SET version = version + 1, updated_at = now()
   WHERE id = (SELECT order_id FROM pgbench_orders WHERE n = :n);
 INSERT INTO order_status_history (order_id, from_status, to_status, source, actor, occurred_at)
-  SELECT order_id, 'shipped', 'shipped', 'staff', 'bench', now() FROM pgbench_orders WHERE n = :n;
+  SELECT order_id, 'shipped', 'shipped', 'admin', 'bench', now() FROM pgbench_orders WHERE n = :n;
 COMMIT;

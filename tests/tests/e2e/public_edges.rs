@@ -66,6 +66,8 @@ async fn a_flood_of_random_tokens_from_one_ip_is_refused_after_the_limit_with_a_
     let url = format!("{edge}/api/v1/orders");
     start_of_a_rate_window().await;
 
+    let minute = || chrono::Utc::now().timestamp() / 60;
+    let first_window = minute();
     let started = Instant::now();
     let statuses: Vec<(u16, bool)> = futures::stream::iter(0..FLOOD)
         .map(|_| {
@@ -83,13 +85,22 @@ async fn a_flood_of_random_tokens_from_one_ip_is_refused_after_the_limit_with_a_
         .collect()
         .await;
     let elapsed = started.elapsed();
+    let windows = (minute() - first_window + 1) as usize;
     let mut by_status = BTreeMap::new();
     for (status, _) in &statuses {
         *by_status.entry(*status).or_insert(0usize) += 1;
     }
     assert!(statuses.iter().all(|(_, id)| *id), "every answer carries X-Request-Id");
-    assert_eq!(by_status.get(&401), Some(&(LIMIT as usize)), "{by_status:?}");
-    assert_eq!(by_status.get(&429), Some(&(FLOOD - LIMIT as usize)), "{by_status:?}");
+    let (unauthorized, limited) = (by_status.get(&401).copied(), by_status.get(&429).copied());
+    // Fixed one-minute windows: a flood that a loaded machine stretched past
+    // the minute gets the limit again in the next window, and no more.
+    if windows == 1 {
+        assert_eq!(unauthorized, Some(LIMIT as usize), "{by_status:?}");
+    } else {
+        let allowed = LIMIT as usize + 1..=LIMIT as usize * windows;
+        assert!(unauthorized.is_some_and(|n| allowed.contains(&n)), "{windows} windows: {by_status:?}");
+    }
+    assert_eq!(unauthorized.unwrap_or(0) + limited.unwrap_or(0), FLOOD, "{by_status:?}");
 
     // The IP stays refused for the rest of the window, even with a real token
     // (a guess that happened to be right would not be told apart), while

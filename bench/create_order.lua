@@ -21,9 +21,4 @@ function request()
   return wrk.format("POST", nil, nil, body)
 end
 
-function done(summary, latency, requests)
-  io.write(string.format("p50_ms=%.2f p99_ms=%.2f requests=%d errors=%d\n",
-    latency:percentile(50) / 1000, latency:percentile(99) / 1000,
-    summary.requests, summary.errors.status + summary.errors.connect + summary.errors.read
-      + summary.errors.write + summary.errors.timeout))
-end
+dofile("bench/wrk_report.lua")

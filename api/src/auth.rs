@@ -38,6 +38,8 @@ pub enum Permission {
     OpenPortal,
     /// Create and disable staff accounts, see and end their sessions.
     ManageStaff,
+    /// Analytics roll-ups and raw exports (read-only).
+    ReadAnalytics,
 }
 
 impl Permission {
@@ -60,6 +62,7 @@ impl Permission {
             Permission::ServeCustomers => &[Csr, Admin],
             Permission::ManageOwnProfile => &[Customer],
             Permission::ReadNotifications => &[Csr, Admin],
+            Permission::ReadAnalytics => &[Analyst, Admin],
         }
     }
 }

@@ -28,6 +28,10 @@ pub struct ApiConfig {
     pub auth_failure_rate_per_minute: u32,
     /// One-click unsubscribe page and form (`/u/{token}`) per client IP per minute.
     pub unsubscribe_rate_per_minute: u32,
+    /// Open pixel, click links and the rating page per client IP per minute.
+    pub message_link_rate_per_minute: u32,
+    /// Verifies SendGrid's signed event webhook (`SENDGRID_WEBHOOK_PUBLIC_KEY`).
+    pub sendgrid_webhook_key: Option<ordertrack_shared::webhooks::sendgrid::SendgridKey>,
     /// `RATE_LIMITS=off` turns every limiter off (benchmarks, trusted networks).
     pub rate_limits_enabled: bool,
     /// Phone-code requests per client IP per minute.
@@ -251,6 +255,11 @@ impl ApiConfig {
             token_rate_per_minute: config::positive("TOKEN_RATE_PER_MINUTE", 600)?,
             auth_failure_rate_per_minute: config::positive("AUTH_FAILURE_RATE_PER_MINUTE", 30)?,
             unsubscribe_rate_per_minute: config::positive("UNSUBSCRIBE_RATE_PER_MINUTE", 30)?,
+            message_link_rate_per_minute: config::positive("MESSAGE_LINK_RATE_PER_MINUTE", 120)?,
+            sendgrid_webhook_key: config::optional("SENDGRID_WEBHOOK_PUBLIC_KEY")
+                .map(|key| ordertrack_shared::webhooks::sendgrid::SendgridKey::parse(&key))
+                .transpose()
+                .map_err(|reason| ConfigError::Invalid { name: "SENDGRID_WEBHOOK_PUBLIC_KEY", reason })?,
             rate_limits_enabled: match config::string("RATE_LIMITS", "on").as_str() {
                 "on" => true,
                 "off" => false,

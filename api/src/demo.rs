@@ -118,9 +118,12 @@ pub struct DemoTokens {
     pub staff: Vec<(String, String)>,
 }
 
-/// The console's demo people: an admin and a customer-service agent.
-const STAFF: &[(&str, &str, Role)] =
-    &[("admin@demo.test", "Demo Admin", Role::Admin), ("csr@demo.test", "Demo Agent", Role::Csr)];
+/// The console's demo people: an admin, a customer-service agent and an analyst.
+const STAFF: &[(&str, &str, Role)] = &[
+    ("admin@demo.test", "Demo Admin", Role::Admin),
+    ("csr@demo.test", "Demo Agent", Role::Csr),
+    ("analyst@demo.test", "Demo Analyst", Role::Analyst),
+];
 
 pub async fn seed(conn: &mut AsyncPgConnection, enqueuer: &Enqueuer) -> Result<DemoTokens, diesel::result::Error> {
     let mut customer_ids = Vec::new();

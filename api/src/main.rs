@@ -143,7 +143,8 @@ async fn create_staff(args: &[String]) -> Result<(), String> {
     let role = match flag(args, "--role").ok_or("--role is required")? {
         "csr" => Role::Csr,
         "admin" => Role::Admin,
-        other => return Err(format!("--role {other}: expected csr or admin")),
+        "analyst" => Role::Analyst,
+        other => return Err(format!("--role {other}: expected csr, admin or analyst")),
     };
     let name =
         flag(args, "--name").map_or_else(|| email.split('@').next().unwrap_or_default().to_owned(), str::to_owned);

@@ -14,16 +14,34 @@ pub const PAGE_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 
 
 /// [`PAGE_POLICY`] that also allows the inline `<style>` whose content is `style`.
 pub fn policy_with_style(style: &str) -> String {
+    PAGE_POLICY.replace("style-src 'self'", &format!("style-src 'self' 'sha256-{}'", sha256(style)))
+}
+
+/// [`policy_with_style`] that also allows the inline `<script>` whose content is `script`.
+pub fn policy_with_style_and_script(style: &str, script: &str) -> String {
+    policy_with_style(style).replace("script-src 'self'", &format!("script-src 'self' 'sha256-{}'", sha256(script)))
+}
+
+fn sha256(text: &str) -> String {
     use base64::Engine;
     use sha2::{Digest, Sha256};
-    let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(style.as_bytes()));
-    PAGE_POLICY.replace("style-src 'self'", &format!("style-src 'self' 'sha256-{hash}'"))
+    base64::engine::general_purpose::STANDARD.encode(Sha256::digest(text.as_bytes()))
 }
 
 /// The content of the first `<style>` element of `html`.
 pub fn inline_style(html: &str) -> Option<&str> {
-    let start = html.find("<style>")? + "<style>".len();
-    let end = start + html[start..].find("</style>")?;
+    inline(html, "style")
+}
+
+/// The content of the first `<script>` element of `html`.
+pub fn inline_script(html: &str) -> Option<&str> {
+    inline(html, "script")
+}
+
+fn inline<'a>(html: &'a str, element: &str) -> Option<&'a str> {
+    let (open, close) = (format!("<{element}>"), format!("</{element}>"));
+    let start = html.find(&open)? + open.len();
+    let end = start + html[start..].find(&close)?;
     Some(&html[start..end])
 }
 

@@ -7,10 +7,13 @@
 //! `webhooks` (every inbound signature check), `channels` (outgoing
 //! providers) and `jobs` (payloads, queues, the recurring-job registry).
 //! `domain` holds value types and `models` one file per table with its
-//! queries. `cache` keeps read-mostly configuration per process. The rest is
+//! queries. `cache` keeps read-mostly configuration per process.
+//! `analytics` records what became of messages (opens, clicks, provider
+//! reports, ratings). The rest is
 //! infrastructure: config, db, schema, metrics, links,
 //! rate limits, telemetry, shutdown.
 
+pub mod analytics;
 pub mod cache;
 pub mod carriers;
 pub mod channels;

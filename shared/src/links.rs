@@ -1,5 +1,6 @@
-//! Signed values: one-click unsubscribe links, phone-code hashes and the
-//! web app's CSRF tokens. One
+//! Signed values: one-click unsubscribe links, the open pixel, click and
+//! rating links of a message, phone-code hashes and the web app's CSRF
+//! tokens. One
 //! server secret (`APP_SECRET`), separated by purpose so a value signed for
 //! one use is never valid for another.
 
@@ -11,6 +12,9 @@ use sha2::Sha256;
 use crate::domain::Channel;
 
 type HmacSha256 = Hmac<Sha256>;
+
+/// Bytes of HMAC tag kept in a sealed token.
+const SEAL_TAG_BYTES: usize = 6;
 
 /// The development default; production must set `APP_SECRET`.
 pub const DEV_SECRET: &str = "ordertrack-development-secret-change-me";
@@ -60,6 +64,64 @@ impl Signer {
         let payload = String::from_utf8(payload).ok()?;
         let (channel, recipient) = payload.split_once('\n')?;
         Some((channel.parse().ok()?, recipient.to_owned()))
+    }
+
+    /// A message's open pixel (`/o/{token}`).
+    pub fn open_token(&self, notification_id: uuid::Uuid) -> String {
+        self.seal("open", notification_id.as_bytes())
+    }
+
+    pub fn verify_open_token(&self, token: &str) -> Option<uuid::Uuid> {
+        uuid::Uuid::from_slice(&self.unseal("open", token, 16)?).ok()
+    }
+
+    /// The `link`-th target of a message (`/c/{token}`): the token names the
+    /// message and an index into the links it was sent with, never a URL,
+    /// so it cannot be made to redirect anywhere else. 31 characters, for
+    /// the SMS budget.
+    pub fn click_token(&self, notification_id: uuid::Uuid, link: u8) -> String {
+        let mut payload = notification_id.as_bytes().to_vec();
+        payload.push(link);
+        self.seal("click", &payload)
+    }
+
+    pub fn verify_click_token(&self, token: &str) -> Option<(uuid::Uuid, u8)> {
+        let payload = self.unseal("click", token, 17)?;
+        Some((uuid::Uuid::from_slice(&payload[..16]).ok()?, payload[16]))
+    }
+
+    /// The rating page of the delivery a message announced (`/r/{token}`).
+    pub fn rating_token(&self, notification_id: uuid::Uuid) -> String {
+        self.seal("rating", notification_id.as_bytes())
+    }
+
+    pub fn verify_rating_token(&self, token: &str) -> Option<uuid::Uuid> {
+        uuid::Uuid::from_slice(&self.unseal("rating", token, 16)?).ok()
+    }
+
+    /// `payload` and a 48-bit tag in one URL-safe word. Short on purpose
+    /// (links in SMS): a forgery must be guessed online, one rate-limited
+    /// request at a time, and at best names a message's own link.
+    fn seal(&self, purpose: &str, payload: &[u8]) -> String {
+        let mut mac = self.mac(purpose);
+        mac.update(payload);
+        let tag = mac.finalize().into_bytes();
+        let mut sealed = payload.to_vec();
+        sealed.extend_from_slice(&tag[..SEAL_TAG_BYTES]);
+        URL_SAFE_NO_PAD.encode(sealed)
+    }
+
+    /// The payload of a genuine `seal(purpose, ..)` of `payload_len` bytes.
+    fn unseal(&self, purpose: &str, token: &str, payload_len: usize) -> Option<Vec<u8>> {
+        let sealed = URL_SAFE_NO_PAD.decode(token).ok()?;
+        if sealed.len() != payload_len + SEAL_TAG_BYTES {
+            return None;
+        }
+        let (payload, tag) = sealed.split_at(payload_len);
+        let mut mac = self.mac(purpose);
+        mac.update(payload);
+        mac.verify_truncated_left(tag).ok()?;
+        Some(payload.to_vec())
     }
 
     /// The CSRF token of a web app session: derived, so nothing more is
@@ -123,6 +185,26 @@ mod tests {
         let forged = format!("{}.{tag}", URL_SAFE_NO_PAD.encode("email\nbob@example.com"));
         assert_eq!(signer.verify_unsubscribe_token(&forged), None);
         assert_eq!(signer.verify_unsubscribe_token("garbage"), None);
+    }
+
+    #[test]
+    fn message_tokens_name_one_message_for_one_purpose() {
+        let signer = Signer::new("secret");
+        let id = uuid::Uuid::new_v4();
+        let click = signer.click_token(id, 3);
+        assert_eq!(click.len(), 31, "SMS links are budgeted for 31 characters");
+        assert_eq!(signer.verify_click_token(&click), Some((id, 3)));
+        assert_eq!(signer.verify_open_token(&signer.open_token(id)), Some(id));
+        assert_eq!(signer.verify_rating_token(&signer.rating_token(id)), Some(id));
+        // A token for one purpose is worthless for another, or under another secret.
+        assert_eq!(signer.verify_open_token(&signer.rating_token(id)), None);
+        assert_eq!(Signer::new("other").verify_click_token(&click), None);
+        // Another link index under the same tag: refused.
+        let mut bytes = URL_SAFE_NO_PAD.decode(&click).unwrap();
+        bytes[16] = 4;
+        assert_eq!(signer.verify_click_token(&URL_SAFE_NO_PAD.encode(bytes)), None);
+        assert_eq!(signer.verify_click_token(&click[..30]), None);
+        assert_eq!(signer.verify_click_token("not a token!"), None);
     }
 
     #[test]

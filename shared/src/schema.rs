@@ -122,6 +122,42 @@ diesel::table! {
 }
 
 diesel::table! {
+    notification_daily_rollups (day, channel, event, locale, carrier) {
+        day -> Date,
+        channel -> Text,
+        event -> Text,
+        locale -> Text,
+        carrier -> Text,
+        queued -> Int4,
+        sent -> Int4,
+        failed -> Int4,
+        delivered -> Int4,
+        bounced -> Int4,
+        opened -> Int4,
+        opened_machine -> Int4,
+        clicked -> Int4,
+        unsubscribed -> Int4,
+        complained -> Int4,
+        latency -> Array<Nullable<Int4>>,
+    }
+}
+
+diesel::table! {
+    notification_events (id) {
+        id -> Int8,
+        notification_id -> Nullable<Uuid>,
+        order_id -> Nullable<Uuid>,
+        kind -> Text,
+        machine -> Bool,
+        detail -> Jsonb,
+        provider -> Text,
+        provider_event_id -> Nullable<Text>,
+        occurred_at -> Timestamptz,
+        recorded_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     notification_preferences (customer_id) {
         customer_id -> Uuid,
         locale -> Text,
@@ -130,6 +166,27 @@ diesel::table! {
         quiet_hours_end -> Nullable<Time>,
         channels -> Jsonb,
         updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    notification_rollups (hour, channel, event, locale, carrier) {
+        hour -> Timestamptz,
+        channel -> Text,
+        event -> Text,
+        locale -> Text,
+        carrier -> Text,
+        queued -> Int4,
+        sent -> Int4,
+        failed -> Int4,
+        delivered -> Int4,
+        bounced -> Int4,
+        opened -> Int4,
+        opened_machine -> Int4,
+        clicked -> Int4,
+        unsubscribed -> Int4,
+        complained -> Int4,
+        latency -> Array<Nullable<Int4>>,
     }
 }
 
@@ -175,6 +232,7 @@ diesel::table! {
         replay_base_attempts -> Int4,
         delivery_status -> Nullable<Text>,
         delivered_at -> Nullable<Timestamptz>,
+        links -> Array<Nullable<Text>>,
     }
 }
 
@@ -188,6 +246,34 @@ diesel::table! {
         staff_only -> Bool,
         entry -> Jsonb,
         created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    order_ratings (order_id) {
+        order_id -> Uuid,
+        score -> Int2,
+        comment -> Nullable<Text>,
+        notification_id -> Uuid,
+        rated_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    order_rollups (day, carrier) {
+        day -> Date,
+        carrier -> Text,
+        reached -> Jsonb,
+        to_ship_hours -> Array<Nullable<Int4>>,
+        to_deliver_hours -> Array<Nullable<Int4>>,
+        with_estimate -> Int4,
+        on_time -> Int4,
+        delays -> Int4,
+        exceptions -> Int4,
+        warnings -> Int4,
+        warnings_early -> Int4,
+        warning_lead_hours -> Array<Nullable<Int4>>,
     }
 }
 
@@ -227,6 +313,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         tracking_code -> Text,
+        first_estimated_delivery_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -279,6 +366,27 @@ diesel::table! {
         payload -> Jsonb,
         received_at -> Timestamptz,
         applied -> Bool,
+    }
+}
+
+diesel::table! {
+    rollup_watermarks (name) {
+        name -> Text,
+        through -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    satisfaction_rollups (day, delayed, warned, carrier, channels) {
+        day -> Date,
+        delayed -> Bool,
+        warned -> Bool,
+        carrier -> Text,
+        channels -> Text,
+        ratings -> Int4,
+        score_sum -> Int4,
+        scores -> Array<Nullable<Int4>>,
     }
 }
 
@@ -404,10 +512,14 @@ diesel::joinable!(customer_requests -> shipments (shipment_id));
 diesel::joinable!(device_tokens -> customers (customer_id));
 diesel::joinable!(idempotency_keys -> api_tokens (token_id));
 diesel::joinable!(notification_attempts -> notifications (notification_id));
+diesel::joinable!(notification_events -> notifications (notification_id));
+diesel::joinable!(notification_events -> orders (order_id));
 diesel::joinable!(notification_preferences -> customers (customer_id));
 diesel::joinable!(notifications -> customers (customer_id));
 diesel::joinable!(notifications -> device_tokens (device_token_id));
 diesel::joinable!(notifications -> orders (order_id));
+diesel::joinable!(order_ratings -> notifications (notification_id));
+diesel::joinable!(order_ratings -> orders (order_id));
 diesel::joinable!(order_status_history -> orders (order_id));
 diesel::joinable!(orders -> customers (customer_id));
 diesel::joinable!(phone_verifications -> customers (customer_id));
@@ -434,16 +546,23 @@ diesel::allow_tables_to_appear_in_same_query!(
     device_tokens,
     idempotency_keys,
     notification_attempts,
+    notification_daily_rollups,
+    notification_events,
     notification_preferences,
+    notification_rollups,
     notification_templates,
     notifications,
     order_events,
+    order_ratings,
+    order_rollups,
     order_status_history,
     orders,
     phone_verifications,
     portal_links,
     portal_sessions,
     provider_events,
+    rollup_watermarks,
+    satisfaction_rollups,
     shipment_issues,
     shipments,
     staff_password_links,

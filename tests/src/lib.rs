@@ -9,6 +9,7 @@ pub mod explain;
 pub mod failover;
 pub mod live;
 pub mod providers;
+pub mod sendgrid;
 pub mod sentinel;
 pub mod smtp_sink;
 
@@ -191,6 +192,10 @@ impl TestApp {
             token_rate_per_minute: options.token_rate_per_minute,
             auth_failure_rate_per_minute: 100_000,
             unsubscribe_rate_per_minute: 1000,
+            message_link_rate_per_minute: 1000,
+            sendgrid_webhook_key: Some(
+                ordertrack_shared::webhooks::sendgrid::SendgridKey::parse(&sendgrid::public_key()).expect("key"),
+            ),
             rate_limits_enabled: true,
             phone_code_rate_per_minute: 1000,
             webhooks: WebhookConfig {

@@ -43,6 +43,13 @@ impl Modify for Components {
                 ApiKey::Header(ApiKeyValue::with_description("Ordertrack-Signature", "t=..,v1=.. HMAC of the body")),
             ),
             ("twilio_signature", ApiKey::Header(ApiKeyValue::with_description("X-Twilio-Signature", "Twilio"))),
+            (
+                "sendgrid_signature",
+                ApiKey::Header(ApiKeyValue::with_description(
+                    "X-Twilio-Email-Event-Webhook-Signature",
+                    "SendGrid: ECDSA P-256 over X-Twilio-Email-Event-Webhook-Timestamp and the body",
+                )),
+            ),
         ];
         for (name, key) in keys {
             components.add_security_scheme(name, SecurityScheme::ApiKey(key));

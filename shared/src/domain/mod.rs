@@ -13,6 +13,8 @@ pub mod text_enum;
 pub use carrier::Carrier;
 pub use contact::{mobile_number, EmailAddress, MobileError, PhoneNumber};
 pub use locale::Locale;
-pub use notification::{AttemptOutcome, ChangeSource, Channel, NotificationEvent, NotificationStatus, Platform};
+pub use notification::{
+    AttemptOutcome, ChangeSource, Channel, MessageEventKind, NotificationEvent, NotificationStatus, Platform,
+};
 pub use order_status::OrderStatus;
 pub use role::Role;

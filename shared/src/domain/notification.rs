@@ -136,3 +136,22 @@ mod tests {
         assert!(NotificationEvent::for_status(OrderStatus::Exception).is_some_and(NotificationEvent::is_critical));
     }
 }
+
+text_enum! {
+    /// What became of a message after it left (`notification_events`).
+    MessageEventKind ("message event") {
+        Delivered => "delivered",
+        /// The receiving server asked to try later (the provider retries).
+        Deferred => "deferred",
+        Bounced => "bounced",
+        /// The provider refused to send it (suppressed, invalid).
+        Dropped => "dropped",
+        /// Marked as spam.
+        Complained => "complained",
+        Unsubscribed => "unsubscribed",
+        Opened => "opened",
+        Clicked => "clicked",
+        /// The shopper rated the delivery through the message's link.
+        Rated => "rated",
+    }
+}

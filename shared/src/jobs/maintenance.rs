@@ -23,6 +23,10 @@ pub enum MaintenanceJob {
     Vacuum { tick: i64 },
     /// Drop order events past their retention, and expired stream tickets.
     PruneOrderEvents { tick: i64 },
+    /// Analytics roll-ups: what changed since the watermark (every minute).
+    RollUpAnalytics { tick: i64 },
+    /// Analytics roll-ups of the last 48 hours again, for late events (nightly).
+    RecomputeAnalytics { tick: i64 },
     /// Does nothing: measures the queue's own overhead and proves the queue
     /// is served end to end.
     Ping { sent_at_ms: i64 },
@@ -41,6 +45,8 @@ impl MaintenanceJob {
             MaintenanceJob::SimulateCarriers { .. } => "simulate_carriers",
             MaintenanceJob::Vacuum { .. } => "vacuum",
             MaintenanceJob::PruneOrderEvents { .. } => "prune_order_events",
+            MaintenanceJob::RollUpAnalytics { .. } => "roll_up_analytics",
+            MaintenanceJob::RecomputeAnalytics { .. } => "recompute_analytics",
             MaintenanceJob::Ping { .. } => "ping",
         }
     }

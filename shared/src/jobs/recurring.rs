@@ -51,6 +51,18 @@ pub const RECURRING: &[Recurring] = &[
         job: |tick| MaintenanceJob::PruneOrderEvents { tick },
     },
     Recurring {
+        name: "roll_up_analytics",
+        env: "ROLLUP_SCHEDULE",
+        default_schedule: "15 * * * * *",
+        job: |tick| MaintenanceJob::RollUpAnalytics { tick },
+    },
+    Recurring {
+        name: "recompute_analytics",
+        env: "ROLLUP_RECOMPUTE_SCHEDULE",
+        default_schedule: "0 30 3 * * *",
+        job: |tick| MaintenanceJob::RecomputeAnalytics { tick },
+    },
+    Recurring {
         name: "simulate_carriers",
         env: "SIMULATOR_SCHEDULE",
         default_schedule: "off",

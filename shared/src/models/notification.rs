@@ -189,16 +189,19 @@ impl Notification {
     /// Records the send. Also from `pending`: an outcome recorded late,
     /// after the sweep released the claim but before anyone claimed it
     /// again, still lands (and so is not sent twice).
+    /// `links` are the targets of the message's click links, in token order.
     pub async fn mark_sent(
         conn: &mut AsyncPgConnection,
         id: Uuid,
         provider_message_id: Option<&str>,
+        links: &[String],
     ) -> QueryResult<usize> {
         let unfinished = [NotificationStatus::Sending, NotificationStatus::Pending];
         diesel::update(notifications::table.find(id).filter(notifications::status.eq_any(unfinished)))
             .set((
                 notifications::status.eq(NotificationStatus::Sent),
                 notifications::provider_message_id.eq(provider_message_id),
+                notifications::links.eq(links),
                 notifications::sent_at.eq(diesel::dsl::now),
                 notifications::locked_until.eq(None::<DateTime<Utc>>),
                 notifications::last_error.eq(None::<String>),
@@ -284,6 +287,52 @@ impl Notification {
     }
 
     /// Forgets a secret (a verification code) once the message is final.
+    /// The targets a sent message linked to, and its order.
+    pub async fn sent_links(
+        conn: &mut AsyncPgConnection,
+        id: Uuid,
+    ) -> QueryResult<Option<(Option<Uuid>, Vec<String>)>> {
+        let found: Option<(Option<Uuid>, Vec<Option<String>>)> = notifications::table
+            .find(id)
+            .select((notifications::order_id, notifications::links))
+            .first(conn)
+            .await
+            .optional()?;
+        // Never null in practice: the array's elements are typed nullable.
+        Ok(found.map(|(order_id, links)| (order_id, links.into_iter().flatten().collect())))
+    }
+
+    /// The message (and its order) a provider knows by `provider_message_id`.
+    pub async fn by_provider_message_id(
+        conn: &mut AsyncPgConnection,
+        provider_message_id: &str,
+    ) -> QueryResult<Option<(Uuid, Option<Uuid>)>> {
+        notifications::table
+            .filter(notifications::provider_message_id.eq(provider_message_id))
+            .select((notifications::id, notifications::order_id))
+            .first(conn)
+            .await
+            .optional()
+    }
+
+    /// A provider's report on a message we matched by id: its delivery
+    /// status, and when it was delivered.
+    pub async fn record_delivery(
+        conn: &mut AsyncPgConnection,
+        id: Uuid,
+        status: &str,
+        delivered_at: Option<DateTime<Utc>>,
+    ) -> QueryResult<usize> {
+        diesel::update(notifications::table.find(id))
+            .set((
+                notifications::delivery_status.eq(status),
+                notifications::delivered_at.eq(delivered_at),
+                notifications::updated_at.eq(diesel::dsl::now),
+            ))
+            .execute(conn)
+            .await
+    }
+
     pub async fn wipe_payload(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<usize> {
         diesel::update(notifications::table.find(id))
             .set(notifications::payload.eq(serde_json::json!({})))

@@ -6,6 +6,14 @@ use uuid::Uuid;
 use crate::domain::{Locale, OrderStatus};
 use crate::schema::orders;
 
+diesel::define_sql_function! {
+    /// SQL `coalesce` of two nullable timestamps.
+    fn coalesce(
+        first: diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>,
+        second: diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>,
+    ) -> diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>;
+}
+
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = orders)]
 pub struct Order {
@@ -200,10 +208,14 @@ impl Order {
             .await
     }
 
-    /// Sets the date the order is expected (a new version).
+    /// Sets the date the order is expected (a new version); the first
+    /// estimate is kept.
     pub async fn set_estimate(conn: &mut AsyncPgConnection, id: Uuid, at: DateTime<Utc>) -> QueryResult<Order> {
         diesel::update(orders::table.find(id))
             .set((
+                // The promise at checkout is kept for on-time rates.
+                orders::first_estimated_delivery_at
+                    .eq(coalesce(orders::first_estimated_delivery_at, orders::estimated_delivery_at)),
                 orders::estimated_delivery_at.eq(at),
                 orders::version.eq(orders::version + 1),
                 orders::updated_at.eq(diesel::dsl::now),

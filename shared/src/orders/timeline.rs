@@ -15,10 +15,11 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::carriers::status::{TrackingDetail, TrackingStatus};
-use crate::domain::{Carrier, ChangeSource, Locale, NotificationStatus, OrderStatus};
+use crate::domain::{Carrier, ChangeSource, Locale, MessageEventKind, NotificationStatus, OrderStatus};
 use crate::i18n::{self, titles};
 use crate::models::{
-    CustomerRequest, NewOrderEvent, Notification, Order, Shipment, ShipmentIssue, StatusChange, TrackingEvent,
+    CustomerRequest, MessageFact, NewOrderEvent, Notification, Order, Shipment, ShipmentIssue, StatusChange,
+    TrackingEvent,
 };
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -70,6 +71,9 @@ pub enum TimelineKind {
     RequestResolved,
     /// A message sent to the shopper, or given up on (staff only).
     Notification,
+    /// What became of a message: delivered, bounced, opened, clicked,
+    /// rated (staff only).
+    MessageEvent,
 }
 
 impl TimelineKind {
@@ -82,7 +86,13 @@ impl TimelineKind {
             TimelineKind::CustomerRequest => "customer_request",
             TimelineKind::RequestResolved => "request_resolved",
             TimelineKind::Notification => "notification",
+            TimelineKind::MessageEvent => "message_event",
         }
+    }
+
+    /// Kinds only staff see.
+    pub fn staff_only(self) -> bool {
+        matches!(self, TimelineKind::Notification | TimelineKind::MessageEvent)
     }
 }
 
@@ -242,6 +252,31 @@ impl TimelineEntry {
         }
     }
 
+    /// What became of a message (staff only), e.g. "email to ana@example.com
+    /// bounced", "sms link clicked".
+    pub fn message_event(fact: &MessageFact) -> Self {
+        let event = &fact.event;
+        let message = match (fact.channel, &fact.recipient) {
+            (Some(channel), Some(recipient)) => format!("{channel} to {recipient}"),
+            _ => "a message we cannot match".to_owned(),
+        };
+        let what = match event.kind {
+            MessageEventKind::Opened if event.machine => "opened by a mail-privacy proxy".to_owned(),
+            MessageEventKind::Clicked => "link clicked".to_owned(),
+            MessageEventKind::Rated => {
+                let score = event.detail.get("score").and_then(|s| s.as_i64()).unwrap_or_default();
+                format!("rated {score}/5")
+            }
+            kind => kind.to_string(),
+        };
+        let text = |key: &str| event.detail.get(key).and_then(|v| v.as_str()).map(str::to_owned);
+        TimelineEntry {
+            detail: Some(event.kind.to_string()),
+            note: text("url").or_else(|| text("reason")).or_else(|| text("comment")),
+            ..Self::blank(TimelineKind::MessageEvent, event.occurred_at, format!("{message} {what}"))
+        }
+    }
+
     /// Without what only staff may see.
     pub fn redacted(self) -> Self {
         TimelineEntry { actor: None, note: None, ..self }
@@ -285,7 +320,7 @@ impl TimelineEntry {
                 let kind = self.request_kind.as_deref().unwrap_or_default();
                 self.request_status.as_deref().map(|s| titles::request_outcome(kind, s, locale).to_owned())
             }
-            TimelineKind::Notification => None,
+            TimelineKind::Notification | TimelineKind::MessageEvent => None,
         };
         if let Some(title) = title {
             self.title = title;
@@ -302,7 +337,7 @@ impl TimelineEntry {
             order_id: order.id,
             customer_id: order.customer_id,
             kind: self.kind.as_str().to_owned(),
-            staff_only: self.kind == TimelineKind::Notification,
+            staff_only: self.kind.staff_only(),
             entry: serde_json::to_value(self).unwrap_or_default(),
         }
     }
@@ -315,6 +350,8 @@ pub struct TimelineSources {
     pub events: Vec<TrackingEvent>,
     pub issues: Vec<ShipmentIssue>,
     pub requests: Vec<CustomerRequest>,
+    /// What became of its messages (staff only).
+    pub messages: Vec<MessageFact>,
 }
 
 impl TimelineSources {

@@ -18,9 +18,10 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::timeline::{TimelineEntry, TimelineSources};
+use crate::domain::Channel;
 use crate::domain::Locale;
-use crate::models::{CustomerRequest, Shipment, ShipmentIssue, StatusChange, TrackingEvent};
-use crate::schema::{order_status_history, tracking_events};
+use crate::models::{CustomerRequest, MessageEvent, MessageFact, Shipment, ShipmentIssue, StatusChange, TrackingEvent};
+use crate::schema::{notification_events, notifications, order_status_history, tracking_events};
 
 /// Entries a page holds unless asked for fewer, and at most.
 pub const DEFAULT_PAGE: usize = 100;
@@ -32,6 +33,7 @@ const SCAN: u8 = 2;
 const ISSUE: u8 = 3;
 const REQUEST: u8 = 4;
 const RESOLUTION: u8 = 5;
+const MESSAGE: u8 = 6;
 
 /// A row's id within its source: the big sources have bigserial ids, the
 /// others UUIDs.
@@ -191,24 +193,53 @@ pub fn scans_page(
     )
 }
 
+/// A page's worth of what became of an order's messages, with their
+/// channel and recipient (its seek on `notification_events (order_id,
+/// occurred_at, id)`; staff only).
+async fn messages_page(conn: &AsyncPgConnection, order_id: Uuid, page: &PageRequest) -> QueryResult<Vec<MessageFact>> {
+    let query = seek_page!(
+        notification_events::table
+            .left_join(notifications::table)
+            .filter(notification_events::order_id.eq(order_id))
+            .select((MessageEvent::as_select(), notifications::channel.nullable(), notifications::recipient.nullable()))
+            .into_boxed(),
+        notification_events::occurred_at,
+        notification_events::id,
+        page.seek(MESSAGE),
+        page.newest_first,
+        page.fetch()
+    );
+    let rows: Vec<(MessageEvent, Option<Channel>, Option<String>)> = query.load(&mut &*conn).await?;
+    Ok(rows.into_iter().map(|(event, channel, recipient)| MessageFact { event, channel, recipient }).collect())
+}
+
 impl TimelineSources {
-    /// The sources of one page of `order_id`'s timeline.
-    /// Two pipelined round trips: the history page, parcels, issues and
-    /// requests together, then one seek per parcel for its scans.
+    /// The sources of one page of `order_id`'s timeline; `staff` adds what
+    /// became of its messages. Two pipelined round trips: the history page,
+    /// parcels, issues, requests (and messages) together, then one seek per
+    /// parcel for its scans.
     pub async fn load_page(
         conn: &AsyncPgConnection,
         order_id: Uuid,
         page: &PageRequest,
+        staff: bool,
     ) -> QueryResult<TimelineSources> {
-        let (history, shipments, issues, requests) = futures::try_join!(
+        let messages = async {
+            match staff {
+                true => messages_page(conn, order_id, page).await,
+                false => Ok(Vec::new()),
+            }
+        };
+        let (history, shipments, issues, requests, messages) = futures::try_join!(
             history_page(order_id, page).load(&mut &*conn),
             Shipment::for_order(conn, order_id),
             ShipmentIssue::for_order(conn, order_id),
             CustomerRequest::for_order(conn, order_id),
+            messages,
         )?;
         let scans = shipments.iter().map(|shipment| scans_page(shipment.id, page).load(&mut &*conn));
         let events = futures::future::try_join_all(scans).await?.into_iter().flatten().collect();
-        Ok(TimelineSources { history, shipments, events, issues, requests })
+        Ok(TimelineSources { history, shipments, events, issues, requests, messages })
     }
 
     /// The page `page` asks for, from sources loaded by `load_page`.
@@ -242,6 +273,11 @@ impl TimelineSources {
             let resolver = r.resolved_by.as_deref()?;
             Some((key(r.updated_at, RESOLUTION, RowId::Uuid(r.id)), TimelineEntry::request_resolved(r, resolver)))
         }));
+        if show_internal {
+            keyed.extend(self.messages.iter().map(|m| {
+                (key(m.event.occurred_at, MESSAGE, RowId::Serial(m.event.id)), TimelineEntry::message_event(m))
+            }));
+        }
         keyed.retain(|(k, _)| page.keeps(k));
         keyed.sort_by_key(|(k, _)| *k);
         if page.newest_first {

@@ -163,11 +163,12 @@ pub const CUSTOM_MESSAGE_MAX: usize = 1000;
 /// `request_received` carries the first 200 characters of a support message
 /// (`routes/requests/body.rs`).
 pub const SUPPORT_MESSAGE_SHOWN: usize = 200;
-/// The link is at least as long as templates/README.md assumes, even when
-/// `PUBLIC_BASE_URL` is shorter (a check must not pass only in development).
-pub const LINK_MIN: usize = 40;
-/// Tracking codes behind `/t/{code}` (`models::order::new_tracking_code`).
-const TRACKING_CODE: &str = "AbCdEf123456";
+/// An SMS's link is a click link (`/c/{token}`, `analytics::tracking`), at
+/// least as long as templates/README.md assumes even when `PUBLIC_BASE_URL`
+/// is shorter (a check must not pass only in development).
+pub const LINK_MIN: usize = 59;
+/// A click token's length (`links::Signer::click_token`).
+const CLICK_TOKEN: &str = "AZXwtnkmc6Z9qYJYQ0nZj3sBsvY6Bqy";
 
 /// Every `reason_code` the templates branch on, plus empty and unknown.
 pub const REASON_CODES: &[&str] = &[
@@ -240,9 +241,9 @@ fn filled(pattern: &str, length: usize) -> String {
 /// (at least [`LINK_MIN`] characters).
 pub fn worst_cases(event: NotificationEvent, locale: Locale, public_base_url: &str) -> Vec<MessageContext> {
     let base = public_base_url.trim_end_matches('/');
-    let link = format!("{base}/t/{TRACKING_CODE}");
+    let link = format!("{base}/c/{CLICK_TOKEN}");
     let link =
-        if link.chars().count() < LINK_MIN { format!("https://track.example.com/t/{TRACKING_CODE}") } else { link };
+        if link.chars().count() < LINK_MIN { format!("https://track.example.com/c/{CLICK_TOKEN}") } else { link };
     if event == NotificationEvent::VerificationCode {
         // The only value it is sent with.
         return vec![MessageContext { code: "123456".into(), ..MessageContext::default() }];
@@ -262,7 +263,7 @@ pub fn worst_cases(event: NotificationEvent, locale: Locale, public_base_url: &s
         ship_city: filled("San Sebastián de los Reyes ", CITY_MAX),
         ship_country: "ES".into(),
         tracking_page_url: link.clone(),
-        short_url: link,
+        short_url: link.clone(),
         carrier: carrier.display_name().to_owned(),
         tracking_number,
         carrier_tracking_url,
@@ -270,6 +271,7 @@ pub fn worst_cases(event: NotificationEvent, locale: Locale, public_base_url: &s
         message: filled("Envío de reemplazo: sale mañana, disculpe las molestias. ", CUSTOM_MESSAGE_MAX),
         code: "123456".into(),
         unsubscribe_url: format!("{base}/u/{}", filled("ZW1haWwKYW5hQGV4YW1wbGUuY29t.", 80)),
+        rating_url: if event == NotificationEvent::Delivered { link } else { String::new() },
     };
     if event == NotificationEvent::RequestReceived {
         let address = request_address();
@@ -430,7 +432,7 @@ mod tests {
         let long_base = "https://tracking.a-rather-long-shop-domain.example.com";
         let cases = worst_cases(NotificationEvent::RequestReceived, Locale::En, long_base);
         assert_eq!(cases[0].message, longest_date(Locale::En));
-        assert_eq!(cases[0].short_url, format!("{long_base}/t/{TRACKING_CODE}"));
+        assert_eq!(cases[0].short_url, format!("{long_base}/c/{CLICK_TOKEN}"));
         let verification = worst_cases(NotificationEvent::VerificationCode, Locale::Es, long_base);
         assert_eq!((verification.len(), verification[0].code.as_str()), (1, "123456"));
     }

@@ -62,6 +62,9 @@ pub struct MessageContext {
     pub code: String,
     /// One-click unsubscribe (email).
     pub unsubscribe_url: String,
+    /// The delivery's rating page (`delivered` only); email links add
+    /// `?score=1` to `?score=5` for one-tap ratings.
+    pub rating_url: String,
 }
 
 impl MessageContext {
@@ -413,6 +416,7 @@ mod tests {
 
     use crate::channels::sms_segments;
     use check::{sms_worst_case, SmsFit, REASON_CODES as REASONS, REQUEST_KINDS, RESOLUTION_CODES};
+    use sms_budget::Field;
 
     /// The `reason_code`s an event's templates branch on (plus empty and unknown).
     fn codes_of(event: NotificationEvent) -> &'static [&'static str] {
@@ -452,7 +456,8 @@ mod tests {
             ship_city: "San Sebastián de los Reyes".into(),
             ship_country: "ES".into(),
             tracking_page_url: "https://track.example.com/t/AbCdEf123456".into(),
-            short_url: "https://track.example.com/t/AbCdEf123456".into(),
+            // An SMS's links are click links (`analytics::tracking`).
+            short_url: "https://track.example.com/c/AZXwtnkmc6Z9qYJYQ0nZj3sBsvY6Bqy".into(),
             carrier: "FedEx".into(),
             tracking_number: "1234567890123456789012".into(),
             carrier_tracking_url: "https://www.fedex.com/fedextrack/?trknbr=1234567890123456789012".into(),
@@ -460,6 +465,7 @@ mod tests {
             message: "Your replacement item ships tomorrow; sorry for the wait!!".into(),
             code: "123456".into(),
             unsubscribe_url: "https://track.example.com/u/ZW1haWwKYW5hQGV4YW1wbGUuY29t.AbCdEfGhIjKlMnOp".into(),
+            rating_url: "https://track.example.com/c/AZXwtnkmc6Z9qYJYQ0nZj3sBsvY6Bqz".into(),
         }
     }
 
@@ -534,27 +540,33 @@ mod tests {
     }
 
     /// With the realistic long values of templates/README.md the files fit
-    /// as written: nothing is shortened.
+    /// as written: nothing is shortened, but for the order number of a
+    /// Russian SMS (UCS-2, 134 units), which keeps its end to make room for
+    /// the 59-character click link.
     #[test]
     fn every_sms_fits_two_segments_with_long_values() {
         let renderer = renderer();
+        let mut over = Vec::new();
         for &event in NotificationEvent::ALL {
             for &locale in Locale::ALL {
                 for reason in codes_of(event) {
                     let fitted = renderer.fit_sms(event, locale, &long_context(reason)).unwrap();
-                    assert!(
-                        fitted.fits && fitted.shortened.is_empty(),
-                        "{event}/{locale} ({reason}) needs {} {:?} segments ({} units), shortened {:?}: {}",
-                        fitted.count.segments,
-                        fitted.count.encoding,
-                        fitted.count.units,
-                        fitted.shortened,
-                        fitted.body
-                    );
+                    let room_for_the_link = locale == Locale::Ru && fitted.shortened == [Field::OrderNumber];
+                    if !fitted.fits || !(fitted.shortened.is_empty() || room_for_the_link) {
+                        over.push(format!(
+                            "{event}/{locale} ({reason}) needs {} {:?} segments ({} units), shortened {:?}: {}",
+                            fitted.count.segments,
+                            fitted.count.encoding,
+                            fitted.count.units,
+                            fitted.shortened,
+                            fitted.body
+                        ));
+                    }
                     assert_eq!(renderer.render_sms(event, locale, &long_context(reason)).unwrap(), fitted.body);
                 }
             }
         }
+        assert!(over.is_empty(), "{} over budget:\n{}", over.len(), over.join("\n"));
     }
 
     /// Every SMS file (event × locale × reason) with every value at the

@@ -252,7 +252,9 @@ where
 
 /// The SMS links to the order's page (either form of the link).
 fn carries_link(body: &str, data: &MessageContext) -> bool {
-    [&data.short_url, &data.tracking_page_url].iter().any(|link| !link.is_empty() && body.contains(link.as_str()))
+    [&data.short_url, &data.tracking_page_url, &data.rating_url]
+        .iter()
+        .any(|link| !link.is_empty() && body.contains(link.as_str()))
 }
 
 /// "…" costs one unit in UCS-2 but turns a GSM-7 text into UCS-2: three

@@ -23,7 +23,7 @@ async fn a_new_order_gets_a_confirmation_email_in_its_language() {
     let html = mail.part("text/html").expect("html part");
     assert!(text.contains("¡Gracias por tu pedido!"), "{text}");
     assert!(text.contains("Entrega estimada: 10/01/2030"), "{text}");
-    assert!(text.contains("https://track.example.test/t/"), "{text}");
+    assert!(text.contains("https://track.example.test/c/"), "the tracking link, as a click link: {text}");
     assert!(html.contains("<strong>SO-1</strong>") && html.contains("lang=\"es\""), "{html}");
 
     let notifications = app.notifications(order_id(&order)).await;

@@ -56,7 +56,7 @@ async fn a_status_change_reaches_every_allowed_channel_in_the_customers_language
     assert_eq!(sms.len(), sms_before + 1);
     let shipped_sms = sms.last().unwrap();
     assert_eq!(shipped_sms.to, "+34600123456");
-    assert!(shipped_sms.body.contains("SO-1") && shipped_sms.body.contains("/t/"), "{}", shipped_sms.body);
+    assert!(shipped_sms.body.contains("SO-1") && shipped_sms.body.contains("/c/"), "{}", shipped_sms.body);
     assert_eq!(shipped_sms.status_callback.as_deref(), Some("https://track.example.test/webhooks/twilio/status"));
     let push = app.providers.pushes().await.pop().unwrap();
     assert_eq!(push.token, "fcm-device-token-ana-0000000001");
@@ -138,9 +138,13 @@ async fn guests_hear_on_the_email_and_phone_they_gave() {
     assert!(sms.body.chars().any(|c| ('а'..='я').contains(&c)), "Russian: {}", sms.body);
     assert_eq!(app.smtp.received().len(), 3, "confirmed, shipped, out for delivery");
 
-    // The link in the messages opens the tracking page without the email.
-    let link = sms.body.split_whitespace().find(|w| w.contains("/t/")).unwrap().trim_end_matches(['.', ',']);
-    let code = link.rsplit('/').next().unwrap();
+    // The link in the messages (a click link to the tracking page) opens it without the email.
+    let link = sms.body.split_whitespace().find(|w| w.contains("/c/")).unwrap().trim_end_matches(['.', ',']);
+    let no_redirects = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let res = no_redirects.get(app.url(link.trim_start_matches("https://track.example.test"))).send().await.unwrap();
+    assert_eq!(res.status(), 302);
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    let code = location.strip_prefix("https://track.example.test/t/").expect("the tracking page");
     let view: Value =
         app.http.get(app.url(&format!("/api/v1/tracking/{code}"))).send().await.unwrap().json().await.unwrap();
     assert_eq!(view["order_number"], "SO-G");

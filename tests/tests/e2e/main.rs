@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod admin_tools;
+mod analytics;
 mod auth;
 mod caching;
 mod carriers;
@@ -12,6 +13,7 @@ mod customer_actions;
 mod customer_requests;
 mod delays;
 mod email_delivery;
+mod engagement;
 mod fan_out;
 mod live_updates;
 mod localization;

@@ -55,9 +55,9 @@ async fn the_worker_sends_at_most_two_segments_for_a_64_character_order_number()
             assert!((1..=2).contains(&count.segments), "{locale}: {count:?}: {}", sms.body);
             assert!(sms.body.contains(&number[56..]), "{locale}: the order number's end is kept: {}", sms.body);
         }
-        let delivery = sent.iter().find(|s| s.to == *phone && s.body.contains("/t/"));
+        let delivery = sent.iter().find(|s| s.to == *phone && s.body.contains("/c/"));
         assert!(delivery.is_some(), "{locale}: the out-for-delivery SMS links to the order");
-        let custom = sent.iter().find(|s| s.to == *phone && !s.body.contains("/t/")).unwrap();
+        let custom = sent.iter().find(|s| s.to == *phone && !s.body.contains("/c/")).unwrap();
         assert!(custom.body.contains("Envío de reemplazo"), "{locale}: the message, cut: {}", custom.body);
     }
     app.stop().await;

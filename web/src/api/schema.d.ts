@@ -4,6 +4,69 @@
  */
 
 export interface paths {
+    "/api/v1/admin/analytics/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Messages over time by `group_by` (channel, event, locale, carrier):
+         *     queued, sent, failed, delivered, bounced, opened (people; machine opens
+         *     apart), clicked, unsubscribed, complained, their rates and send latency.
+         *     Up to an hour behind (the roll-up runs every minute).
+         */
+        get: operations["notification_series"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/analytics/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Orders over time by `group_by` (carrier), from the daily roll-ups:
+         *     statuses reached, time to ship and to deliver, on-time rate against the
+         *     first estimate, delays and exceptions, and how early shoppers were warned.
+         */
+        get: operations["order_series"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/analytics/satisfaction": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ratings over time by `group_by` (delayed, warned, carrier, channels):
+         *     how many, the average and the spread of scores.
+         */
+        get: operations["satisfaction_series"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/audit": {
         parameters: {
             query?: never;
@@ -1100,6 +1163,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/c/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A link in a message: redirects to the target the message was sent with
+         *     (the token names the message and the link's index, never a URL, so it
+         *     cannot send anyone elsewhere); a tampered token is a 404. Rate limited
+         *     per client IP (`MESSAGE_LINK_RATE_PER_MINUTE`).
+         */
+        get: operations["click"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -1128,6 +1213,50 @@ export interface paths {
         get: operations["metrics"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/o/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The open pixel of an HTML email: a GIF that is never cached (each open
+         *     is a request). A fetch by a mail-privacy proxy (Apple Mail Privacy
+         *     Protection, Yahoo) is recorded as a machine open, reported apart. Rate
+         *     limited per client IP (`MESSAGE_LINK_RATE_PER_MINUTE`).
+         */
+        get: operations["open_pixel"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/r/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The rating page. Rate limited per client IP (`MESSAGE_LINK_RATE_PER_MINUTE`). */
+        get: operations["rating_page"];
+        put?: never;
+        /**
+         * Gives or changes the rating (form: `score` 1 to 5, optional `comment` up
+         *     to 2000 characters), then shows the page again (303). A bad field
+         *     answers the page with the error (422); a rating older than 7 days, 409.
+         */
+        post: operations["rate"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1203,6 +1332,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/webhooks/sendgrid/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * SendGrid's signed Event Webhook. Rate limited per client IP
+         *     (`WEBHOOK_RATE_PER_MINUTE`); verified with `SENDGRID_WEBHOOK_PUBLIC_KEY`
+         *     (a rejection writes one `webhook.signature_rejected` audit row). The
+         *     batch is applied in one transaction: every event is appended to the
+         *     message's record once (SendGrid's `sg_event_id`), delivery reports update
+         *     the message, and a hard bounce, spam report or unsubscribe turns that
+         *     address's email off as an opt-out does. A batch that cannot be stored
+         *     answers 5xx, and SendGrid sends it again.
+         */
+        post: operations["sendgrid_events"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/webhooks/twilio/status": {
         parameters: {
             query?: never;
@@ -1217,7 +1372,8 @@ export interface paths {
          *     (`WEBHOOK_RATE_PER_MINUTE`); verified by `X-Twilio-Signature` over our
          *     public URL and the sorted form fields (a rejection writes one
          *     `webhook.signature_rejected` audit row); stored as received, then applied
-         *     to the notification (delivered / undelivered / failed).
+         *     to the notification (delivered / undelivered / failed) and recorded once
+         *     on its record and its order's staff timeline.
          */
         post: operations["twilio_status_callback"];
         delete?: never;
@@ -1491,6 +1647,8 @@ export interface components {
             name?: string | null;
             phone?: string | null;
         };
+        /** @enum {string} */
+        Interval: "hour" | "day" | "week";
         /** @description The JSON of an event (SSE `data:`, WebSocket `event`). */
         LiveEventBody: {
             /**
@@ -1527,7 +1685,7 @@ export interface components {
         NewStaff: {
             email: string;
             name: string;
-            /** @description `csr` or `admin`. */
+            /** @description `csr`, `admin` or `analyst` (analytics and exports, read-only). */
             role: string;
         };
         NewTemplateVersion: {
@@ -1545,6 +1703,66 @@ export interface components {
         NotificationPage: {
             next_cursor?: string | null;
             notifications: components["schemas"]["NotificationView"][];
+        };
+        /** @description One point of the message series. */
+        NotificationPoint: {
+            /** Format: date-time */
+            at: string;
+            /** Format: double */
+            bounce_rate?: number | null;
+            /** Format: int64 */
+            bounced: number;
+            /** Format: double */
+            click_rate?: number | null;
+            /**
+             * Format: int64
+             * @description Messages with a link clicked (each counted once).
+             */
+            clicked: number;
+            /** Format: int64 */
+            complained: number;
+            /** Format: int64 */
+            delivered: number;
+            /**
+             * Format: double
+             * @description delivered / sent, opened / sent, clicked / sent, bounced / sent.
+             */
+            delivery_rate?: number | null;
+            /**
+             * Format: int64
+             * @description Dead-lettered: given up on.
+             */
+            failed: number;
+            /** @description The group's dimensions (only those grouped by). */
+            group: Record<string, never>;
+            /**
+             * Format: double
+             * @description From the event to the provider's acceptance, estimated from a histogram.
+             */
+            latency_p50_ms?: number | null;
+            /** Format: double */
+            latency_p90_ms?: number | null;
+            /** Format: double */
+            open_rate?: number | null;
+            /**
+             * Format: int64
+             * @description Messages opened by a person (each counted once).
+             */
+            opened: number;
+            /**
+             * Format: int64
+             * @description Messages opened only by a mail-privacy proxy's prefetch, apart.
+             */
+            opened_machine: number;
+            /** Format: int64 */
+            queued: number;
+            /** Format: int64 */
+            sent: number;
+            /** Format: int64 */
+            unsubscribed: number;
+        };
+        NotificationSeries: components["schemas"]["SeriesRange"] & {
+            points: components["schemas"]["NotificationPoint"][];
         };
         /** @enum {string} */
         NotificationStatus: "pending" | "sending" | "sent" | "failed";
@@ -1581,6 +1799,53 @@ export interface components {
             /** @description Pass as `cursor` for the next page; absent on the last page. */
             next_cursor?: string | null;
             orders: components["schemas"]["OrderView"][];
+        };
+        /** @description One point of the order series. */
+        OrderPoint: {
+            /** Format: date-time */
+            at: string;
+            /**
+             * Format: int64
+             * @description Delays (estimate passed, no scan, estimate moved) and carrier exceptions detected.
+             */
+            delays: number;
+            /** Format: int64 */
+            exceptions: number;
+            group: Record<string, never>;
+            /** Format: int64 */
+            on_time: number;
+            /** Format: double */
+            on_time_rate?: number | null;
+            /** @description Orders that reached each status, by status. */
+            reached: Record<string, never>;
+            /** Format: double */
+            to_deliver_p50_hours?: number | null;
+            /** Format: double */
+            to_deliver_p90_hours?: number | null;
+            /**
+             * Format: double
+             * @description Confirmed to shipped, and shipped to delivered (hours, estimated from a histogram).
+             */
+            to_ship_p50_hours?: number | null;
+            /** Format: double */
+            to_ship_p90_hours?: number | null;
+            /** Format: double */
+            warning_lead_p50_hours?: number | null;
+            /**
+             * Format: int64
+             * @description Orders warned of a delay, those warned before the first estimate, and how long before it.
+             */
+            warnings: number;
+            /** Format: int64 */
+            warnings_early: number;
+            /**
+             * Format: int64
+             * @description Deliveries of orders with an estimate, those by the first estimate's day, and their ratio.
+             */
+            with_estimate: number;
+        };
+        OrderSeries: components["schemas"]["SeriesRange"] & {
+            points: components["schemas"]["OrderPoint"][];
         };
         /** @enum {string} */
         OrderSort: "-created_at" | "created_at";
@@ -1776,7 +2041,22 @@ export interface components {
             status: string;
         };
         /** @enum {string} */
-        Role: "customer" | "csr" | "admin" | "service";
+        Role: "customer" | "csr" | "admin" | "service" | "analyst";
+        /** @description One point of the satisfaction series. */
+        SatisfactionPoint: {
+            /** Format: date-time */
+            at: string;
+            /** Format: double */
+            average?: number | null;
+            group: Record<string, never>;
+            /** Format: int64 */
+            ratings: number;
+            /** @description Ratings of 1, 2, 3, 4 and 5. */
+            scores: number[];
+        };
+        SatisfactionSeries: components["schemas"]["SeriesRange"] & {
+            points: components["schemas"]["SatisfactionPoint"][];
+        };
         SendMessage: {
             channel: components["schemas"]["Channel"];
             event?: components["schemas"]["NotificationEvent"] | null;
@@ -1784,6 +2064,15 @@ export interface components {
             message?: string | null;
             /** @description Only render; send nothing. */
             preview?: boolean;
+        };
+        /** @description What a series covers. */
+        SeriesRange: {
+            /** Format: date-time */
+            from: string;
+            group_by: string[];
+            interval: components["schemas"]["Interval"];
+            /** Format: date-time */
+            to: string;
         };
         SetStaffPassword: {
             /** @description 12 to 256 characters. */
@@ -1948,7 +2237,7 @@ export interface components {
             tracking_status?: string | null;
         };
         /** @enum {string} */
-        TimelineKind: "status_change" | "shipment_added" | "carrier_event" | "issue" | "customer_request" | "request_resolved" | "notification";
+        TimelineKind: "status_change" | "shipment_added" | "carrier_event" | "issue" | "customer_request" | "request_resolved" | "notification" | "message_event";
         /** @enum {string} */
         TimelineOrder: "oldest" | "newest";
         TokenPage: {
@@ -2126,6 +2415,135 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    notification_series: {
+        parameters: {
+            query?: {
+                /** @description Start, inclusive: RFC 3339, or a date (UTC midnight). Default: 7 days before `to`. */
+                from?: string | null;
+                /** @description End, exclusive: RFC 3339, or a date (UTC midnight). Default: now. */
+                to?: string | null;
+                /** @description `hour`, `day` (default) or `week`. */
+                interval?: string | null;
+                /** @description Dimensions to group by, comma-separated (each endpoint lists its own). */
+                group_by?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The series */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSeries"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description A bad range, interval or group_by; names the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    order_series: {
+        parameters: {
+            query?: {
+                /** @description Start, inclusive: RFC 3339, or a date (UTC midnight). Default: 7 days before `to`. */
+                from?: string | null;
+                /** @description End, exclusive: RFC 3339, or a date (UTC midnight). Default: now. */
+                to?: string | null;
+                /** @description `hour`, `day` (default) or `week`. */
+                interval?: string | null;
+                /** @description Dimensions to group by, comma-separated (each endpoint lists its own). */
+                group_by?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The series */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderSeries"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description A bad range, interval or group_by; names the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    satisfaction_series: {
+        parameters: {
+            query?: {
+                /** @description Start, inclusive: RFC 3339, or a date (UTC midnight). Default: 7 days before `to`. */
+                from?: string | null;
+                /** @description End, exclusive: RFC 3339, or a date (UTC midnight). Default: now. */
+                to?: string | null;
+                /** @description `hour`, `day` (default) or `week`. */
+                interval?: string | null;
+                /** @description Dimensions to group by, comma-separated (each endpoint lists its own). */
+                group_by?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The series */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SatisfactionSeries"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description A bad range, interval or group_by; names the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     list_audit_log: {
         parameters: {
             query?: {
@@ -5101,6 +5519,39 @@ export interface operations {
             };
         };
     };
+    click: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Signed token from the message */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Redirect to the link's target */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description Not a valid link */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     healthz: {
         parameters: {
             query?: never;
@@ -5137,6 +5588,134 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest"];
+        };
+    };
+    open_pixel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Signed token from the message */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 1x1 GIF */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/gif": unknown;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description Not a valid pixel */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    rating_page: {
+        parameters: {
+            query?: {
+                /** @description The star tapped in the email (1 to 5). */
+                score?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description Signed token from the delivered message */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rating page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": unknown;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description Not a valid rating link */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    rate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Signed token from the delivered message */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": string;
+            };
+        };
+        responses: {
+            /** @description Saved; see the page */
+            303: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description Not a valid rating link */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The rating can no longer be changed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": unknown;
+                };
+            };
+            /** @description Invalid score or comment */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": unknown;
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
         };
     };
     readyz: {
@@ -5264,6 +5843,58 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             /** @description Not a valid link */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    sendgrid_events: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description SendGrid's JSON array of events */
+        requestBody: {
+            content: {
+                "application/json": string;
+            };
+        };
+        responses: {
+            /** @description Recorded */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not an array of events; names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Bad signature */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Body too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -8,6 +8,7 @@ use super::detect_delays::detect_delays;
 use super::enqueue_polls::enqueue_polls;
 use super::instrumented;
 use super::prune_order_events::prune_order_events;
+use super::roll_up::{recompute_analytics, roll_up_analytics};
 use super::simulate_carriers::simulate_carriers;
 use super::sweep_outbox::sweep;
 use super::vacuum::vacuum;
@@ -50,6 +51,14 @@ async fn run(ctx: &JobContext, job: &MaintenanceJob) -> Result<(), BoxDynError> 
         MaintenanceJob::PruneOrderEvents { .. } => {
             let pruned = prune_order_events(ctx).await?;
             tracing::info!(pruned.events, pruned.tickets, pruned.portal, "pruned order events");
+        }
+        MaintenanceJob::RollUpAnalytics { .. } => {
+            let run = roll_up_analytics(ctx).await?;
+            tracing::debug!(hours = run.hours.len(), days = run.days.len(), "analytics rolled up");
+        }
+        MaintenanceJob::RecomputeAnalytics { .. } => {
+            let run = recompute_analytics(ctx).await?;
+            tracing::info!(hours = run.hours.len(), days = run.days.len(), "analytics recomputed");
         }
         MaintenanceJob::Ping { .. } => {}
     }

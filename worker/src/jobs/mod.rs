@@ -8,6 +8,7 @@ pub mod maintenance;
 pub mod poll_carrier;
 pub mod process_carrier_receipt;
 pub mod prune_order_events;
+pub mod roll_up;
 pub mod send_notification;
 pub mod simulate_carriers;
 pub mod sweep_outbox;

@@ -8,7 +8,9 @@ use std::time::{Duration, Instant};
 use apalis::prelude::{BoxDynError, Data};
 use chrono::Utc;
 use diesel_async::AsyncPgConnection;
+use ordertrack_shared::analytics::tracking::LinkTracker;
 use ordertrack_shared::channels::push::PushMessage;
+use ordertrack_shared::channels::sms_segments;
 use ordertrack_shared::channels::{SendError, SendReceipt};
 use ordertrack_shared::db;
 use ordertrack_shared::domain::{AttemptOutcome, Channel, Locale, NotificationEvent, NotificationStatus};
@@ -18,7 +20,11 @@ use ordertrack_shared::models::{
     DeviceToken, NewNotificationAttempt, NewOrderEvent, Notification, Order, Shipment, TemplateKey, TemplateVersion,
 };
 use ordertrack_shared::orders::timeline::TimelineEntry;
-use ordertrack_shared::templates::{CompiledTemplate, MessageContext, Rendered, TemplateError, TemplateParts};
+use ordertrack_shared::templates::sms_budget::SMS_MAX_SEGMENTS;
+use ordertrack_shared::templates::{
+    CompiledTemplate, MessageContext, Rendered, RenderedEmail, TemplateError, TemplateParts,
+};
+use serde_json::json;
 
 use super::instrumented;
 use crate::context::{JobContext, SharedContext};
@@ -83,7 +89,12 @@ pub async fn deliver(ctx: &JobContext, id: uuid::Uuid) -> Result<Delivery, BoxDy
         duration_ms,
     };
     let outcome = match result {
-        Ok(receipt) => Outcome::Sent(attempt(AttemptOutcome::Sent, Some(&receipt), None), receipt.provider_message_id),
+        Ok(sent) => Outcome::Sent {
+            record: attempt(AttemptOutcome::Sent, Some(&sent.receipt), None),
+            provider_message_id: sent.receipt.provider_message_id,
+            links: sent.links,
+            order: sent.order,
+        },
         Err(SendError::Transient(error)) if notification.budget_used() < ctx.config.max_attempts => {
             let delay = backoff(notification.budget_used(), ctx.config.retry_base, ctx.config.retry_max);
             let next_at = Utc::now() + chrono::Duration::from_std(delay).unwrap_or_default();
@@ -106,11 +117,11 @@ pub async fn deliver(ctx: &JobContext, id: uuid::Uuid) -> Result<Delivery, BoxDy
         }
     };
     record(ctx, &notification, &outcome).await?;
-    if matches!(outcome, Outcome::Sent(..)) {
+    if matches!(outcome, Outcome::Sent { .. }) {
         OUTCOME_WINDOW.with_label_values(&[channel]).observe(answered.elapsed().as_secs_f64());
     }
     let delivery = match outcome {
-        Outcome::Sent(..) => {
+        Outcome::Sent { .. } => {
             NOTIFICATION_ATTEMPTS.with_label_values(&[channel, "sent"]).inc();
             tracing::info!(attempt = notification.attempts, "notification sent");
             Delivery::Sent
@@ -133,9 +144,25 @@ pub async fn deliver(ctx: &JobContext, id: uuid::Uuid) -> Result<Delivery, BoxDy
 
 /// How an attempt ended, to be written down.
 enum Outcome {
-    Sent(NewNotificationAttempt, Option<String>),
-    Retry { record: NewNotificationAttempt, error: String, next_at: chrono::DateTime<Utc>, delay: Duration },
-    Failed { record: NewNotificationAttempt, error: String, invalid_device: bool },
+    Sent {
+        record: NewNotificationAttempt,
+        provider_message_id: Option<String>,
+        /// The targets of the message's click links.
+        links: Vec<String>,
+        /// The order it was about, as read to render it.
+        order: Option<Box<Order>>,
+    },
+    Retry {
+        record: NewNotificationAttempt,
+        error: String,
+        next_at: chrono::DateTime<Utc>,
+        delay: Duration,
+    },
+    Failed {
+        record: NewNotificationAttempt,
+        error: String,
+        invalid_device: bool,
+    },
 }
 
 /// Writes the attempt's outcome. The provider has already answered, so the
@@ -174,10 +201,13 @@ async fn write_outcome(
     db::begin(conn).await?;
     let result = async {
         match outcome {
-            Outcome::Sent(record, provider_message_id) => {
+            Outcome::Sent { record, provider_message_id, links, order } => {
                 record.insert(conn).await?;
-                Notification::mark_sent(conn, notification.id, provider_message_id.as_deref()).await?;
-                outcome_event(conn, notification, NotificationStatus::Sent, None).await?;
+                Notification::mark_sent(conn, notification.id, provider_message_id.as_deref(), links).await?;
+                let entry = TimelineEntry::notification(notification, NotificationStatus::Sent, None);
+                if let Some(order) = order {
+                    NewOrderEvent::append(conn, &[entry.event_for(order)]).await?;
+                }
             }
             Outcome::Retry { record, error, next_at, .. } => {
                 record.insert(conn).await?;
@@ -228,23 +258,28 @@ async fn schedule_retry(ctx: &JobContext, notification: &Notification, delay: Du
     }
 }
 
-async fn send(
-    ctx: &JobContext,
-    conn: &mut AsyncPgConnection,
-    notification: &Notification,
-) -> Result<SendReceipt, SendError> {
+/// What a provider accepted.
+struct Sent {
+    receipt: SendReceipt,
+    links: Vec<String>,
+    order: Option<Box<Order>>,
+}
+
+async fn send(ctx: &JobContext, conn: &mut AsyncPgConnection, notification: &Notification) -> Result<Sent, SendError> {
     let base_url = ctx.config.public_base_url.trim_end_matches('/');
     let mut data = MessageContext::default();
+    let mut order = None;
     if let Some(order_id) = notification.order_id {
-        let order =
-            Order::find(conn, order_id).await.map_err(|e| SendError::Transient(format!("cannot load order: {e}")))?;
-        data = MessageContext::for_order(&order, notification.locale, base_url);
-        let shipments = Shipment::for_order(conn, order.id)
-            .await
-            .map_err(|e| SendError::Transient(format!("cannot load shipments: {e}")))?;
+        let (found, shipments) = tokio::try_join!(Order::find(conn, order_id), Shipment::for_order(conn, order_id))
+            .map_err(|e| SendError::Transient(format!("cannot load the order: {e}")))?;
+        data = MessageContext::for_order(&found, notification.locale, base_url);
         if let Some(latest) = shipments.last() {
             data = data.with_shipment(latest);
         }
+        if notification.event == NotificationEvent::Delivered {
+            data.rating_url = format!("{base_url}/r/{}", ctx.signer.rating_token(notification.id));
+        }
+        order = Some(Box::new(found));
     }
     let data = data.with_payload(&notification.payload, notification.locale);
     let (event, locale, channel) = (notification.event, notification.locale, notification.channel);
@@ -255,18 +290,28 @@ async fn send(
         }
         _ => data,
     };
+    let mut links = LinkTracker::new(&ctx.signer, base_url, notification.id);
+    // An SMS's links are tracked before it is fitted to its budget, so the
+    // fitter counts them at their real length.
+    let data = if channel == Channel::Sms { links.track_values(data) } else { data };
     let rendered = render(ctx, conn, event, channel, locale, &data).await?;
-    match rendered {
+    let receipt = match rendered {
         Rendered::Email(email) => {
-            // RFC 8058 one-click unsubscribe.
+            let html = links.rewrite(&email.html, true);
+            let email =
+                RenderedEmail { html: links.with_pixel(&html), text: links.rewrite(&email.text, false), ..email };
             let headers = vec![
+                // RFC 8058 one-click unsubscribe.
                 ("List-Unsubscribe", format!("<{}>", data.unsubscribe_url)),
                 ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click".to_owned()),
+                // SendGrid returns it in every event of this message (its event webhook).
+                ("X-SMTPAPI", json!({"unique_args": {"notification_id": notification.id}}).to_string()),
             ];
             ctx.email.send(&notification.recipient, &notification.id.to_string(), &email, headers).await
         }
-        Rendered::Sms(body) => ctx.sms.send(&notification.recipient, &body).await,
+        Rendered::Sms(body) => ctx.sms.send(&notification.recipient, &tracked_sms(&mut links, body)).await,
         Rendered::Push { title, body } => {
+            let (title, body) = (links.rewrite(&title, false), links.rewrite(&body, false));
             let device_id = notification
                 .device_token_id
                 .ok_or_else(|| SendError::Permanent("push notification without a device".into()))?;
@@ -282,6 +327,19 @@ async fn send(
             }
             ctx.push.send(&device.token, &PushMessage { title, body, data: extra, collapse_id: notification.id }).await
         }
+    }?;
+    Ok(Sent { receipt, links: links.into_links(), order })
+}
+
+/// The fitted SMS with any link its template wrote out (not a value) tracked
+/// too, unless that would take it over its segment budget.
+fn tracked_sms(links: &mut LinkTracker, body: String) -> String {
+    let tracked = links.rewrite(&body, false);
+    let segments = |text: &str| sms_segments::count(text).segments;
+    if segments(&tracked) > SMS_MAX_SEGMENTS && segments(&tracked) > segments(&body) {
+        body
+    } else {
+        tracked
     }
 }
 

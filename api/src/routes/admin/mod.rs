@@ -1,6 +1,7 @@
 //! Staff tools: templates, the workflow, notifications (dead letters), the audit log,
-//! carrier receipts, API tokens and staff accounts.
+//! carrier receipts, API tokens, staff accounts, and analytics.
 
+pub mod analytics;
 pub mod audit;
 pub mod carrier_receipts;
 pub mod notifications;
@@ -12,7 +13,8 @@ pub mod workflow;
 use actix_web::web;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.configure(audit::configure)
+    cfg.configure(analytics::configure)
+        .configure(audit::configure)
         .configure(carrier_receipts::configure)
         .configure(notifications::configure)
         .configure(staff::configure)

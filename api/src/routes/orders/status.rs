@@ -47,7 +47,8 @@ fn source_for(role: Role) -> ChangeSource {
     match role {
         Role::Admin => ChangeSource::Admin,
         Role::Csr => ChangeSource::Csr,
-        Role::Service | Role::Customer => ChangeSource::Storefront,
+        // (Analysts cannot change a status: `Permission::ChangeOrderStatus`.)
+        Role::Service | Role::Customer | Role::Analyst => ChangeSource::Storefront,
     }
 }
 

@@ -105,7 +105,7 @@ pub async fn get_order_timeline(
     let (order, zone, sources) = futures::try_join!(
         visible_order(&conn, &principal, *id),
         Preferences::time_zone_of_order(&conn, *id).err_into(),
-        TimelineSources::load_page(&conn, *id, &page).err_into(),
+        TimelineSources::load_page(&conn, *id, &page, principal.role.sees_all_orders()).err_into(),
     )?;
     let zone = i18n::shopper_zone(zone.as_deref(), &order.ship_country);
     let page = sources.page(&page, principal.role.sees_all_orders(), requested.unwrap_or(order.locale), zone);

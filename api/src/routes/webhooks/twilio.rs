@@ -1,6 +1,9 @@
 use actix_web::{post, web, HttpRequest, HttpResponse};
+use diesel_async::AsyncConnection;
+use ordertrack_shared::analytics::capture;
+use ordertrack_shared::domain::MessageEventKind;
 use ordertrack_shared::models::provider_event::mark_applied;
-use ordertrack_shared::models::{NewProviderEvent, Notification};
+use ordertrack_shared::models::{NewMessageEvent, NewProviderEvent, Notification};
 use ordertrack_shared::webhooks::twilio;
 
 use crate::audit::{self, Refusal};
@@ -10,14 +13,12 @@ use crate::json;
 use crate::openapi::responses::Guest;
 use crate::state::AppState;
 
-/// The statuses worth recording: what finally became of the message.
-const FINAL_STATUSES: &[&str] = &["delivered", "undelivered", "failed", "read"];
-
 /// Twilio's SMS status callback. Rate limited per client IP
 /// (`WEBHOOK_RATE_PER_MINUTE`); verified by `X-Twilio-Signature` over our
 /// public URL and the sorted form fields (a rejection writes one
 /// `webhook.signature_rejected` audit row); stored as received, then applied
-/// to the notification (delivered / undelivered / failed).
+/// to the notification (delivered / undelivered / failed) and recorded once
+/// on its record and its order's staff timeline.
 #[utoipa::path(
     post, path = "/webhooks/twilio/status", tag = "webhooks",
     request_body(content = String, content_type = "application/x-www-form-urlencoded"),
@@ -71,19 +72,55 @@ pub async fn twilio_status_callback(
     let mut conn = state.conn().await?;
     let raw: serde_json::Map<String, serde_json::Value> =
         params.iter().map(|(k, v)| (k.clone(), v.clone().into())).collect();
+    let raw = serde_json::Value::from(raw);
     let event_id = NewProviderEvent {
         provider: "twilio".into(),
         provider_message_id: sid.clone(),
         status: status.clone(),
-        payload: raw.into(),
+        payload: raw.clone(),
     }
     .insert(&mut conn)
     .await?;
-    if FINAL_STATUSES.contains(&status.as_str()) {
-        let updated = Notification::record_delivery_status(&mut conn, &sid, &status).await?;
-        if updated > 0 {
-            mark_applied(&mut conn, event_id).await?;
-        }
+    let Some(kind) = kind_of(&status) else {
+        return Ok(HttpResponse::NoContent().finish());
+    };
+    let recorded = conn
+        .transaction::<_, ApiError, _>(async |conn| {
+            let updated = Notification::record_delivery_status(conn, &sid, &status).await?;
+            if updated > 0 {
+                mark_applied(conn, event_id).await?;
+            }
+            let message = Notification::by_provider_message_id(conn, &sid).await?;
+            let fact = NewMessageEvent {
+                notification_id: message.map(|(id, _)| id),
+                order_id: message.and_then(|(_, order)| order),
+                kind,
+                machine: false,
+                detail: raw,
+                provider: "twilio".into(),
+                // One report of each status per message.
+                provider_event_id: Some(format!("{sid}:{status}")),
+                occurred_at: chrono::Utc::now(),
+            };
+            Ok(capture::record(conn, &[fact]).await?)
+        })
+        .await?;
+    if !recorded.is_empty() {
+        state.enqueuer.announce_events().await;
     }
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// What a final Twilio status is as a fact about the message; `None` for
+/// the statuses on the way (queued, sending, sent).
+pub fn kind_of(status: &str) -> Option<MessageEventKind> {
+    Some(match status {
+        "delivered" => MessageEventKind::Delivered,
+        // The carrier could not deliver it to the handset.
+        "undelivered" => MessageEventKind::Bounced,
+        // Twilio could not send it at all.
+        "failed" => MessageEventKind::Dropped,
+        "read" => MessageEventKind::Opened,
+        _ => return None,
+    })
 }

@@ -83,6 +83,7 @@ export type TimelineKind =
   | 'customer_request'
   | 'request_resolved'
   | 'notification'
+  | 'message_event'
 
 export interface TimelineEntry {
   kind: TimelineKind

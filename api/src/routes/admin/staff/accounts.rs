@@ -28,7 +28,7 @@ pub struct NewStaff {
     pub email: String,
     #[schema(min_length = 1, max_length = 200)]
     pub name: String,
-    /// `csr` or `admin`.
+    /// `csr`, `admin` or `analyst` (analytics and exports, read-only).
     pub role: String,
 }
 
@@ -98,7 +98,8 @@ pub async fn create_staff(
     let role = match body.role.as_str() {
         "csr" => Role::Csr,
         "admin" => Role::Admin,
-        _ => return Err(ApiError::invalid("role", "role is csr or admin")),
+        "analyst" => Role::Analyst,
+        _ => return Err(ApiError::invalid("role", "role is csr, admin or analyst")),
     };
     let mut conn = state.conn().await?;
     if StaffUser::find_by_email(&mut conn, &email).await?.is_some() {

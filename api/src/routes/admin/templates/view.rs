@@ -42,6 +42,7 @@ pub fn sample_data() -> MessageContext {
         message: "Your replacement ships tomorrow.".into(),
         code: "123456".into(),
         unsubscribe_url: "https://track.example.com/u/sample".into(),
+        rating_url: "https://track.example.com/r/sample".into(),
     }
 }
 

@@ -8,6 +8,7 @@ pub mod config;
 pub mod cursor;
 pub mod demo;
 pub mod errors;
+pub mod exports;
 pub mod idempotency;
 pub mod json;
 pub mod live;
@@ -106,6 +107,13 @@ pub fn start(config: ApiConfig) -> Result<Running, StartError> {
     let state = web::Data::new(state(config, hub.clone())?);
     tokio::spawn(live::tailer::run(hub.clone(), state.db.clone(), state.enqueuer.clone(), hub.shutdown_signal()));
     tokio::spawn(listen(state.enqueuer.clone(), state.caches.clone(), hub.shutdown_signal()));
+    ordertrack_shared::metrics::register_all();
+    ordertrack_shared::ops_metrics::spawn(
+        state.db.clone(),
+        state.enqueuer.clone(),
+        state.config.store.ops_metrics_interval,
+        hub.shutdown_signal(),
+    );
     let openapi = openapi::ApiDoc::openapi();
     let server = HttpServer::new(move || {
         App::new()

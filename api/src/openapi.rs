@@ -95,6 +95,7 @@ use security::Components;
         routes::admin::analytics::series::notification_series,
         routes::admin::analytics::series::order_series,
         routes::admin::analytics::series::satisfaction_series,
+        routes::admin::analytics::exports::export,
         routes::health::healthz,
         routes::health::readyz,
         routes::health::metrics,

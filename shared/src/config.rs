@@ -139,6 +139,9 @@ pub struct StoreConfig {
     /// The longest a cached template, workflow or preferences entry is kept
     /// (`CACHE_TTL_MS`): the bound on staleness if an invalidation is lost.
     pub cache_ttl: Duration,
+    /// How often the operators' gauges (queue depths, outbox, dead letters,
+    /// roll-up lag) are read from the stores (`OPS_METRICS_INTERVAL_MS`).
+    pub ops_metrics_interval: Duration,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "postgres://ordertrack:ordertrack@127.0.0.1:5432/ordertrack";
@@ -168,6 +171,7 @@ impl StoreConfig {
             database_url,
             database_pool_size: positive("DATABASE_POOL_SIZE", 16)?,
             cache_ttl: millis("CACHE_TTL_MS", 60_000)?,
+            ops_metrics_interval: millis("OPS_METRICS_INTERVAL_MS", 15_000)?,
             redis_url,
             redis_topology,
             redis_namespace,
@@ -185,6 +189,7 @@ impl std::fmt::Debug for StoreConfig {
             .field("redis_topology", &self.redis_topology)
             .field("redis_namespace", &self.redis_namespace)
             .field("cache_ttl", &self.cache_ttl)
+            .field("ops_metrics_interval", &self.ops_metrics_interval)
             .finish()
     }
 }
@@ -248,6 +253,7 @@ mod tests {
             redis_topology: Default::default(),
             redis_namespace: "n".into(),
             cache_ttl: Duration::from_secs(1),
+            ops_metrics_interval: Duration::from_secs(1),
         };
         assert!(!format!("{config:?}").contains("hunter2"));
     }

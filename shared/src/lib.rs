@@ -10,7 +10,8 @@
 //! queries. `cache` keeps read-mostly configuration per process.
 //! `analytics` records what became of messages (opens, clicks, provider
 //! reports, ratings). The rest is
-//! infrastructure: config, db, schema, metrics, links,
+//! infrastructure: config, db, schema, metrics (and `ops_metrics`, the
+//! operators' gauges read from the stores), links,
 //! rate limits, telemetry, shutdown.
 
 pub mod analytics;
@@ -26,6 +27,7 @@ pub mod links;
 pub mod metrics;
 pub mod models;
 pub mod notify;
+pub mod ops_metrics;
 pub mod orders;
 pub mod rate_limit;
 pub mod redis_conn;

@@ -7,7 +7,8 @@
 use std::sync::LazyLock;
 
 use prometheus::{
-    Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
+    Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
+    TextEncoder,
 };
 
 pub static REGISTRY: LazyLock<Registry> = LazyLock::new(Registry::new);
@@ -129,6 +130,82 @@ pub static STREAM_DELIVERY: LazyLock<Histogram> = LazyLock::new(|| {
     REGISTRY.register(Box::new(metric.clone())).expect("unique histogram");
     metric
 });
+
+fn gauge(name: &str, help: &str) -> IntGauge {
+    let metric = IntGauge::new(name, help).expect("valid gauge");
+    REGISTRY.register(Box::new(metric.clone())).expect("unique gauge");
+    metric
+}
+
+/// Jobs per queue by state: waiting (ready now), scheduled (later),
+/// in_flight (fetched, not acknowledged), dead (apalis gave up).
+pub static QUEUE_JOBS: LazyLock<IntGaugeVec> = LazyLock::new(|| {
+    let metric =
+        IntGaugeVec::new(Opts::new("queue_jobs", "Jobs per queue by state"), &["queue", "state"]).expect("valid gauge");
+    REGISTRY.register(Box::new(metric.clone())).expect("unique gauge");
+    metric
+});
+
+pub static OUTBOX_PENDING: LazyLock<IntGauge> =
+    LazyLock::new(|| gauge("outbox_pending_rows", "Notifications waiting to be sent or being sent"));
+
+pub static OLDEST_PENDING: LazyLock<IntGauge> = LazyLock::new(|| {
+    gauge("notification_oldest_pending_age_seconds", "How long the most overdue pending notification has been due")
+});
+
+pub static DEAD_LETTERED: LazyLock<IntGauge> =
+    LazyLock::new(|| gauge("notifications_dead_lettered", "Notifications given up on (dead letters)"));
+
+pub static ROLLUP_LAG: LazyLock<IntGauge> =
+    LazyLock::new(|| gauge("analytics_rollup_lag_seconds", "Seconds since the analytics roll-up's watermark"));
+
+pub static OUTBOX_SWEPT: LazyLock<IntCounter> = LazyLock::new(|| {
+    plain_counter("outbox_swept_total", "Notifications and receipts the sweeper re-enqueued (their job was lost)")
+});
+
+/// Inbound webhooks by source (fedex, ups, dhl, ordertrack, twilio,
+/// sendgrid) and outcome (accepted, rejected, invalid, error).
+pub static WEBHOOK_RECEIPTS: LazyLock<IntCounterVec> = LazyLock::new(|| {
+    counter("webhook_receipts_total", "Inbound webhooks by source and outcome", &["source", "outcome"])
+});
+
+/// Registers every metric, with its known label values at zero, so
+/// `/metrics` lists them all from the start (dashboards and alerts see 0,
+/// not "no data"). Called by every process as it starts.
+pub fn register_all() {
+    LazyLock::force(&HTTP_REQUESTS);
+    LazyLock::force(&HTTP_DURATION);
+    LazyLock::force(&JOBS_ENQUEUED);
+    LazyLock::force(&JOBS_PROCESSED);
+    LazyLock::force(&CACHE_LOOKUPS);
+    LazyLock::force(&JOB_DURATION);
+    LazyLock::force(&OUTCOME_WINDOW);
+    LazyLock::force(&SECURITY_REFUSALS);
+    LazyLock::force(&SCHEDULER_TICKS);
+    LazyLock::force(&STREAM_EVENTS_PUBLISHED);
+    LazyLock::force(&STREAM_EVENTS_DELIVERED);
+    LazyLock::force(&STREAM_DROPPED);
+    LazyLock::force(&STREAM_DELIVERY);
+    LazyLock::force(&QUEUE_JOBS);
+    LazyLock::force(&OUTBOX_PENDING);
+    LazyLock::force(&OLDEST_PENDING);
+    LazyLock::force(&DEAD_LETTERED);
+    LazyLock::force(&ROLLUP_LAG);
+    LazyLock::force(&OUTBOX_SWEPT);
+    for kind in ["order", "me", "tracking", "admin", "ws"] {
+        STREAM_CLIENTS.with_label_values(&[kind]);
+    }
+    for channel in ["email", "sms", "push"] {
+        for outcome in ["sent", "transient_error", "permanent_error"] {
+            NOTIFICATION_ATTEMPTS.with_label_values(&[channel, outcome]);
+        }
+    }
+    for source in ["fedex", "ups", "dhl", "twilio", "sendgrid"] {
+        for outcome in ["accepted", "rejected", "invalid", "error"] {
+            WEBHOOK_RECEIPTS.with_label_values(&[source, outcome]);
+        }
+    }
+}
 
 /// The registry in Prometheus text format.
 pub fn render() -> String {

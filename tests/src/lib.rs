@@ -158,6 +158,7 @@ fn store(database_url: &str, redis_url: &str, topology: &RedisTopology, namespac
         redis_topology: topology.clone(),
         redis_namespace: namespace.into(),
         cache_ttl: Duration::from_secs(60),
+        ops_metrics_interval: Duration::from_millis(200),
     }
 }
 
@@ -588,61 +589,7 @@ pub fn code_in(body: &str) -> String {
 /// the test: far beyond any job of the suite, even on a loaded machine.
 pub const JOBS_DEADLINE: Duration = Duration::from_secs(120);
 
-/// What one queue holds at one instant (apalis-redis 1.0 keys, see
-/// `apalis-redis/src/config.rs` and `lua/fetch_next.lua`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct QueueState {
-    /// Ids waiting in `{queue}:active`.
-    pub active: u64,
-    /// Ids in `{queue}:scheduled` that are due (a fresh push sits there too,
-    /// scored with its push time, until a worker promotes it).
-    pub due: u64,
-    /// Ids in `{queue}:scheduled` for later: not waited for.
-    pub later: u64,
-    /// Ids fetched by a worker and not acknowledged (`{queue}:inflight:{worker}`).
-    pub in_flight: u64,
-    /// Workers registered on the queue (`{queue}:workers`).
-    pub workers: u64,
-    /// Seconds since the least recently seen of them sent a heartbeat.
-    pub oldest_heartbeat_secs: u64,
-}
-
-impl QueueState {
-    /// Nothing waiting and nothing running.
-    pub fn drained(&self) -> bool {
-        self.active == 0 && self.due == 0 && self.in_flight == 0
-    }
-}
-
-/// Reads every queue in one script, so the picture is consistent: Redis runs a
-/// script atomically, and apalis moves a job between these keys atomically
-/// (push -> scheduled -> active -> in flight -> done), so no job is ever seen
-/// in none of them, nor twice. "Now" is read inside the script (Redis runs
-/// on this machine's clock, which apalis scores with in whole seconds), so a
-/// job pushed before the snapshot is never taken for a job due later.
-/// ARGV: the queues' Redis names.
-const SNAPSHOT: &str = r#"
-local now = tonumber(redis.call('TIME')[1])
-local states = {}
-for i = 1, #ARGV do
-  local queue = ARGV[i]
-  local workers = redis.call('ZRANGE', queue .. ':workers', 0, -1, 'WITHSCORES')
-  local in_flight, oldest = 0, 0
-  for j = 1, #workers, 2 do
-    in_flight = in_flight + redis.call('SCARD', queue .. ':inflight:' .. workers[j])
-    oldest = math.max(oldest, now - tonumber(workers[j + 1]))
-  end
-  states[#states + 1] = {
-    redis.call('LLEN', queue .. ':active'),
-    redis.call('ZCOUNT', queue .. ':scheduled', '-inf', now),
-    redis.call('ZCOUNT', queue .. ':scheduled', '(' .. now, '+inf'),
-    in_flight,
-    #workers / 2,
-    oldest,
-  }
-end
-return states
-"#;
+pub use ordertrack_shared::jobs::queue_state::QueueState;
 
 /// One consistent snapshot of `queues` in `namespace`.
 pub async fn snapshot(
@@ -650,20 +597,7 @@ pub async fn snapshot(
     namespace: &str,
     queues: &[Queue],
 ) -> Vec<(Queue, QueueState)> {
-    let script = redis::Script::new(SNAPSHOT);
-    let mut invocation = script.prepare_invoke();
-    for queue in queues {
-        invocation.arg(queue.redis_name(namespace));
-    }
-    let rows: Vec<(u64, u64, u64, u64, u64, i64)> = invocation.invoke_async(conn).await.expect("queue snapshot");
-    queues
-        .iter()
-        .zip(rows)
-        .map(|(queue, (active, due, later, in_flight, workers, oldest))| {
-            let oldest_heartbeat_secs = oldest.max(0) as u64;
-            (*queue, QueueState { active, due, later, in_flight, workers, oldest_heartbeat_secs })
-        })
-        .collect()
+    ordertrack_shared::jobs::queue_state::snapshot(conn, namespace, queues).await.expect("queue snapshot")
 }
 
 /// Polls `check` until it holds or `timeout` passes; returns whether it held.

@@ -103,6 +103,13 @@ pub async fn run(config: WorkerConfig, shutdown: watch::Receiver<bool>) -> Resul
         None => None,
     };
     let invalidations = tokio::spawn(listen(ctx.enqueuer.clone(), ctx.caches.clone(), shutdown.clone()));
+    ordertrack_shared::metrics::register_all();
+    ordertrack_shared::ops_metrics::spawn(
+        ctx.db.clone(),
+        ctx.enqueuer.clone(),
+        ctx.config.store.ops_metrics_interval,
+        shutdown.clone(),
+    );
     let handles = register::register_workers(ctx.clone(), &instance, shutdown).await?;
     tracing::info!(%instance, workers = handles.len(), "worker running");
     for handle in handles {

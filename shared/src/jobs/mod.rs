@@ -6,6 +6,7 @@ pub mod carrier;
 pub mod enqueue;
 pub mod maintenance;
 pub mod promote;
+pub mod queue_state;
 pub mod recurring;
 pub mod send_notification;
 

@@ -14,6 +14,7 @@ mod customer_requests;
 mod delays;
 mod email_delivery;
 mod engagement;
+mod exports;
 mod fan_out;
 mod live_updates;
 mod localization;

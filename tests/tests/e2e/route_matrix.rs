@@ -112,6 +112,7 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ("get", "/api/v1/admin/analytics/notifications", Roles(ANALYTICS)),
     ("get", "/api/v1/admin/analytics/orders", Roles(ANALYTICS)),
     ("get", "/api/v1/admin/analytics/satisfaction", Roles(ANALYTICS)),
+    ("get", "/api/v1/admin/exports/{dataset}", Roles(ANALYTICS)),
     // Guests may follow tracking codes over it; tokens and tickets add orders.
     ("get", "/api/v1/ws", Public),
 ];
@@ -158,6 +159,7 @@ async fn every_route_answers_each_role_as_the_matrix_says() {
             .replace("{channel}", "email")
             .replace("{locale}", "en")
             .replace("{version}", "1")
+            .replace("{dataset}", "ratings")
     };
     let tokens = [
         ("customer", customer.as_str()),

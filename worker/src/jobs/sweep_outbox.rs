@@ -4,6 +4,7 @@
 use apalis::prelude::BoxDynError;
 use ordertrack_shared::db;
 use ordertrack_shared::jobs::{ProcessCarrierReceipt, Queue, SendNotification};
+use ordertrack_shared::metrics::OUTBOX_SWEPT;
 use ordertrack_shared::models::{CarrierReceipt, Notification};
 
 use crate::context::JobContext;
@@ -27,5 +28,7 @@ pub async fn sweep(ctx: &JobContext) -> Result<usize, BoxDynError> {
     for receipt_id in &receipts {
         let _ = ctx.enqueuer.push(Queue::CarrierEvents, ProcessCarrierReceipt { receipt_id: *receipt_id }, None).await;
     }
-    Ok(due.len() + receipts.len())
+    let swept = due.len() + receipts.len();
+    OUTBOX_SWEPT.inc_by(swept as u64);
+    Ok(swept)
 }

@@ -88,8 +88,19 @@ pub async fn receive_carrier_webhook(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let carrier: Carrier = carrier.parse().map_err(|_| ApiError::NotFound("carrier"))?;
+    let result = receive(&state, &req, carrier, payload).await;
+    super::outcome::count(carrier.as_str(), &result);
+    result
+}
+
+async fn receive(
+    state: &AppState,
+    req: &HttpRequest,
+    carrier: Carrier,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
     let config = &state.config.webhooks;
-    let ip = client_ip(&req, &config.trusted_proxies);
+    let ip = client_ip(req, &config.trusted_proxies);
     let ip_text = ip.map(|ip| ip.to_string());
     state
         .rate_limiter
@@ -105,12 +116,12 @@ pub async fn receive_carrier_webhook(
                 target_id: carrier.as_str().to_owned(),
                 detail: json!({"ip": ip_text}),
             };
-            audit::refusal(&state, &req, refusal).write().await;
+            audit::refusal(state, req, refusal).write().await;
             return Err(ApiError::Forbidden);
         }
     }
     let body = json::read_body(payload, config.max_body_bytes).await?;
-    if let Err(reason) = authenticate(config, carrier, &req, &body) {
+    if let Err(reason) = authenticate(config, carrier, req, &body) {
         tracing::warn!(%carrier, reason, "rejected carrier webhook");
         let refusal = Refusal {
             action: "webhook.signature_rejected",
@@ -119,7 +130,7 @@ pub async fn receive_carrier_webhook(
             target_id: carrier.as_str().to_owned(),
             detail: json!({}),
         };
-        audit::refusal(&state, &req, refusal).write().await;
+        audit::refusal(state, req, refusal).write().await;
         return Err(ApiError::Unauthorized);
     }
     let text = std::str::from_utf8(&body)

@@ -3,6 +3,7 @@
 //! Verified before anything is stored.
 
 pub mod carrier;
+pub mod outcome;
 pub mod sendgrid;
 pub mod twilio;
 

@@ -74,7 +74,13 @@ pub async fn sendgrid_events(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let ip = client_key(&req, &state.config.webhooks.trusted_proxies);
+    let result = receive(&state, &req, payload).await;
+    super::outcome::count("sendgrid", &result);
+    result
+}
+
+async fn receive(state: &AppState, req: &HttpRequest, payload: web::Payload) -> Result<HttpResponse, ApiError> {
+    let ip = client_key(req, &state.config.webhooks.trusted_proxies);
     state.rate_limiter.check("sendgrid", &ip, state.config.webhook_rate_per_minute, 60).await?;
     let body = json::read_body(payload, state.config.webhooks.max_body_bytes).await?;
     let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default();
@@ -93,7 +99,7 @@ pub async fn sendgrid_events(
             target_id: "sendgrid".into(),
             detail: json!({}),
         };
-        audit::refusal(&state, &req, refusal).write().await;
+        audit::refusal(state, req, refusal).write().await;
         return Err(ApiError::Unauthorized);
     }
     let events = sendgrid::parse_batch(&body)

@@ -37,7 +37,13 @@ pub async fn twilio_status_callback(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let ip = client_key(&req, &state.config.webhooks.trusted_proxies);
+    let result = receive(&state, &req, payload).await;
+    super::outcome::count("twilio", &result);
+    result
+}
+
+async fn receive(state: &AppState, req: &HttpRequest, payload: web::Payload) -> Result<HttpResponse, ApiError> {
+    let ip = client_key(req, &state.config.webhooks.trusted_proxies);
     state.rate_limiter.check("twilio", &ip, state.config.webhook_rate_per_minute, 60).await?;
     let body = json::read_body(payload, state.config.max_body_bytes).await?;
     let params: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
@@ -62,7 +68,7 @@ pub async fn twilio_status_callback(
             target_id: "twilio".into(),
             detail: serde_json::json!({}),
         };
-        audit::refusal(&state, &req, refusal).write().await;
+        audit::refusal(state, req, refusal).write().await;
         return Err(ApiError::Unauthorized);
     }
     let field = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());

@@ -2,7 +2,8 @@
 // scheduler (scripts/browser-tests): accounts, sign-in, lockout, TOTP,
 // roles, an order's status changed with a reason, a request answered, a
 // workflow change refused, a template edited, previewed, activated and
-// rolled back, drafts kept across a session expiry. Each page is
+// rolled back, analytics drawn from the roll-ups (and an analyst who sees
+// nothing else), drafts kept across a session expiry. Each page is
 // photographed at phone and desktop size and checked with axe-core.
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -15,6 +16,8 @@ import { BASE_URL, SCREENSHOTS, api, createOrder, eventually, launch } from './p
 const run = Date.now().toString(36)
 const ADMIN = `admin-${run}@shop.test`
 const CSR = `csr-${run}@shop.test`
+// The demo analyst (`api seed-demo` makes it; made here when the database has no demo).
+const ANALYST = 'analyst@demo.test'
 const PASSWORD = 'a long console passphrase'
 const SIZES = [
   ['phone', { width: 390, height: 844 }],
@@ -283,6 +286,67 @@ describe('the staff console', () => {
       await admin.waitForLoadState('networkidle')
       await look(admin, page)
     }
+  })
+
+  test('an admin opens analytics: the charts draw from the roll-ups', async () => {
+    // The messages sent above reach the roll-ups within a minute (the scheduler runs them every minute).
+    const rolled = await eventually(
+      async () => {
+        const res = await api('GET', '/api/v1/admin/analytics/notifications?group_by=channel')
+        return res.status === 200 && res.body.points.some((p) => p.sent > 0)
+      },
+      { timeout: 90_000, every: 2_000 },
+    )
+    assert.ok(rolled, 'sent messages reached the roll-ups')
+    await admin.goto(`${BASE_URL}/console/analytics`)
+    await admin.getByTestId('nav-analytics').waitFor()
+    await admin.getByTestId('analytics-preset-7').click()
+    await admin.locator('[data-testid="analytics-preset-7"][aria-pressed="true"]').waitFor()
+    await admin.locator('[data-testid="analytics-notifications"][aria-busy="false"]').waitFor()
+    // A dot per day (today alone may have data: a line needs two).
+    await admin.getByTestId('chart-delivery-rate').locator('[data-testid="line-chart-series"][data-series="email"] circle').first().waitFor()
+    await admin.getByTestId('chart-message-counts').locator('[data-testid="line-chart-series"][data-series="sent"] circle').first().waitFor()
+    await admin.locator('[data-testid="channel-row"][data-channel="email"]').waitFor()
+    // Orders placed today reached "confirmed" at least.
+    await admin.getByTestId('chart-statuses').locator('[data-testid="bar-chart-bar"][data-key="confirmed"]').waitFor()
+    for (const id of ['analytics-satisfaction', 'analytics-delivery']) {
+      await admin.locator(`[data-testid="${id}"][aria-busy="false"]`).waitFor()
+    }
+    assert.equal(await admin.getByTestId('analytics-error').count(), 0, await admin.getByTestId('analytics-error').first().innerText().catch(() => ''))
+    await look(admin, 'analytics')
+    // Exports of the same range, as files.
+    await admin.getByTestId('analytics-export-toggle').click()
+    const href = await admin.getByTestId('export-orders-csv').getAttribute('href')
+    assert.match(href, /^\/api\/v1\/admin\/exports\/orders\?format=csv&from=\d{4}-\d{2}-\d{2}&to=\d{4}-\d{2}-\d{2}$/)
+    await look(admin, 'analytics-export')
+    await admin.keyboard.press('Escape')
+  })
+
+  test('the demo analyst signs in to analytics and sees nothing else', async () => {
+    const { body: list } = await api('GET', '/api/v1/admin/staff')
+    const existing = list.staff.find((s) => s.email === ANALYST)
+    const link = existing
+      ? await api('POST', `/api/v1/admin/staff/${existing.id}/password-link`)
+      : await api('POST', '/api/v1/admin/staff', { body: { email: ANALYST, name: 'Demo Analyst', role: 'analyst' } })
+    assert.ok(link.status < 300, JSON.stringify(link.body))
+    const context = await browser.newContext({ viewport: SIZES[1][1] })
+    const analyst = await context.newPage()
+    analyst.on('pageerror', (e) => assert.fail(`page error: ${e.message}`))
+    await setPassword(analyst, link.body.set_password_url)
+    await signIn(analyst, ANALYST)
+    // Lands on analytics, not on the orders an analyst may not read.
+    await analyst.waitForURL(/\/console\/analytics$/)
+    await analyst.locator('[data-testid="analytics-notifications"][aria-busy="false"]').waitFor()
+    assert.equal(await analyst.getByTestId('current-role').innerText(), 'Analyst')
+    const nav = await analyst.getByTestId('console-nav').locator('.nav-list a').evaluateAll((as) => as.map((a) => a.dataset.testid))
+    assert.deepEqual(nav, ['nav-analytics'])
+    assert.equal(await analyst.getByTestId('global-search').count(), 0, 'no order search for an analyst')
+    assert.equal(await analyst.getByTestId('analytics-error').count(), 0)
+    await look(analyst, 'analytics-analyst')
+    await analyst.goto(`${BASE_URL}/console/orders`)
+    await analyst.getByTestId('forbidden-page').waitFor()
+    await look(analyst, 'forbidden-analyst')
+    await context.close()
   })
 
   test('a dead letter is replayed and sent once', async () => {

@@ -3,7 +3,8 @@ import '@/common/styles/base.css'
 import './styles/console.css'
 import { currentLocale, i18n, setLocale, type Locale } from '@/common/i18n'
 import { loadConsoleMessages } from './i18n'
-import { ensureStaff, installUnauthorizedHook, isAdmin, onSessionExpired, safeRedirect, staff } from './session'
+import { ensureStaff, installUnauthorizedHook, onSessionExpired, safeRedirect, staff } from './session'
+import { landing } from './nav'
 import App from './App.vue'
 import { makeRouter } from './router'
 
@@ -16,15 +17,15 @@ const router = makeRouter()
 
 router.beforeEach(async (to) => {
   if (to.meta.public) {
-    if (to.name === 'sign-in' && staff.state === 'signed-in') return safeRedirect(to.query.redirect)
+    if (to.name === 'sign-in' && staff.state === 'signed-in') return landing(router, staff.data?.user.role, safeRedirect(to.query.redirect))
     return true
   }
   await ensureStaff()
   if (staff.state === 'signed-out') return { name: 'sign-in', query: { redirect: to.fullPath } }
   if (staff.state !== 'signed-in') return true
   if (staff.data?.totp_setup_required && !to.meta.totpSetup) return { name: 'totp', query: { redirect: to.fullPath } }
-  // Admin pages for a CSR: App shows the 403 page at the typed URL.
-  void isAdmin.value
+  // A page the role may not open (admin pages for a CSR, the order pages
+  // for an analyst): App shows the 403 page at the typed URL.
   return true
 })
 

@@ -82,7 +82,7 @@ export async function signOut(): Promise<void> {
   forgetSession(false)
 }
 
-/** Only our own paths are followed after sign-in. */
+/** Only our own paths are followed after sign-in ("/": the person's first page, router.ts). */
 export function safeRedirect(value: unknown): string {
-  return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') ? value : '/orders'
+  return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') ? value : '/'
 }

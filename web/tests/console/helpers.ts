@@ -19,3 +19,4 @@ export const csrSession = {
   totp_setup_required: false,
 }
 export const adminSession = { ...csrSession, user: { ...csrSession.user, id: 'u2', name: 'Ada Admin', role: 'admin' as const } }
+export const analystSession = { ...csrSession, user: { ...csrSession.user, id: 'u3', name: 'Ana Analyst', role: 'analyst' as const } }

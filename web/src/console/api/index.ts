@@ -28,6 +28,18 @@ export type MessagePreview = S['MessagePreview']
 export type NotificationEvent = S['NotificationEvent']
 export type Locale = S['Locale']
 
+// Analytics: the generated `group` and `reached` are typed as empty records;
+// they are maps of strings (the dimensions grouped by) and of counts.
+type Grouped<T> = Omit<T, 'group'> & { group: Record<string, string> }
+export type NotificationPoint = Grouped<S['NotificationPoint']>
+export type OrderPoint = Omit<Grouped<S['OrderPoint']>, 'reached'> & { reached: Record<string, number> }
+export type SatisfactionPoint = Grouped<S['SatisfactionPoint']>
+type Series<P> = S['SeriesRange'] & { points: P[] }
+export type NotificationSeries = Series<NotificationPoint>
+export type OrderSeries = Series<OrderPoint>
+export type SatisfactionSeries = Series<SatisfactionPoint>
+export type Interval = S['Interval']
+
 export interface DiffLine {
   op: 'same' | 'added' | 'removed'
   line: string
@@ -149,6 +161,21 @@ export interface AuditQuery {
 }
 export const listAudit = (query: AuditQuery) =>
   unwrap<AuditPage>(client.GET('/api/v1/admin/audit', { params: { query: query as Loose } }))
+
+// Analytics (admins and analysts): `from` inclusive, `to` exclusive, dates
+// (YYYY-MM-DD) at UTC midnight or RFC 3339.
+export interface AnalyticsQuery {
+  from: string
+  to: string
+  interval: Interval
+  group_by?: string
+}
+export const getNotificationSeries = (query: AnalyticsQuery) =>
+  unwrap<NotificationSeries>(client.GET('/api/v1/admin/analytics/notifications', { params: { query } }))
+export const getOrderSeries = (query: AnalyticsQuery) =>
+  unwrap<OrderSeries>(client.GET('/api/v1/admin/analytics/orders', { params: { query } }))
+export const getSatisfactionSeries = (query: AnalyticsQuery) =>
+  unwrap<SatisfactionSeries>(client.GET('/api/v1/admin/analytics/satisfaction', { params: { query } }))
 
 // API tokens
 export const listTokens = (cursor?: string) =>

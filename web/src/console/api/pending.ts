@@ -25,3 +25,13 @@ export interface RenderedDraft {
 }
 export const previewDraft = (k: { event: string; channel: string; locale: string }, body: DraftPreview) =>
   request<RenderedDraft>('POST', `/api/v1/admin/templates/${k.event}/${k.channel}/${k.locale}/preview`, body)
+
+/**
+ * GET /api/v1/admin/exports/{dataset}?format&from&to (admins and analysts):
+ * the raw rows of a range as a file (Content-Disposition: attachment). A
+ * download, so a plain link: the console's cookie goes with it.
+ */
+export type ExportDataset = 'notifications' | 'orders' | 'ratings'
+export type ExportFormat = 'csv' | 'ndjson' | 'parquet'
+export const exportUrl = (dataset: ExportDataset, format: ExportFormat, range: { from: string; to: string }) =>
+  `/api/v1/admin/exports/${dataset}?${new URLSearchParams({ format, from: range.from, to: range.to })}`

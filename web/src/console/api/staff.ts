@@ -9,7 +9,8 @@ import { unwrap } from '@/common/api/http'
 type S = components['schemas']
 export type StaffSession = S['StaffSessionView']
 export type StaffUser = S['StaffUserView']
-export type StaffRole = 'csr' | 'admin'
+/** Who can sign in to the console; an analyst reads analytics and exports only. */
+export type StaffRole = 'csr' | 'admin' | 'analyst'
 export type SignInBody = S['StaffSignIn']
 export type CreatedStaff = S['StaffCreated']
 export type StaffSessionItem = S['StaffSessionRow']

@@ -30,6 +30,9 @@ pub struct ApiConfig {
     pub unsubscribe_rate_per_minute: u32,
     /// Open pixel, click links and the rating page per client IP per minute.
     pub message_link_rate_per_minute: u32,
+    /// Mail-privacy proxies' addresses (`MACHINE_OPEN_RANGES_FILE`): opens
+    /// from them are machine opens.
+    pub machine_open_ranges: ordertrack_shared::analytics::machine_opens::ProxyRanges,
     /// Verifies SendGrid's signed event webhook (`SENDGRID_WEBHOOK_PUBLIC_KEY`).
     pub sendgrid_webhook_key: Option<ordertrack_shared::webhooks::sendgrid::SendgridKey>,
     /// `RATE_LIMITS=off` turns every limiter off (benchmarks, trusted networks).
@@ -256,6 +259,13 @@ impl ApiConfig {
             auth_failure_rate_per_minute: config::positive("AUTH_FAILURE_RATE_PER_MINUTE", 30)?,
             unsubscribe_rate_per_minute: config::positive("UNSUBSCRIBE_RATE_PER_MINUTE", 30)?,
             message_link_rate_per_minute: config::positive("MESSAGE_LINK_RATE_PER_MINUTE", 120)?,
+            machine_open_ranges: match config::optional("MACHINE_OPEN_RANGES_FILE") {
+                None => Default::default(),
+                Some(path) => std::fs::read_to_string(&path)
+                    .map_err(|e| format!("{path}: {e}"))
+                    .and_then(|text| ordertrack_shared::analytics::machine_opens::ProxyRanges::parse(&text))
+                    .map_err(|reason| ConfigError::Invalid { name: "MACHINE_OPEN_RANGES_FILE", reason })?,
+            },
             sendgrid_webhook_key: config::optional("SENDGRID_WEBHOOK_PUBLIC_KEY")
                 .map(|key| ordertrack_shared::webhooks::sendgrid::SendgridKey::parse(&key))
                 .transpose()

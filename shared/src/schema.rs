@@ -143,6 +143,25 @@ diesel::table! {
 }
 
 diesel::table! {
+    notification_daily_totals (dimension, day, value) {
+        day -> Date,
+        dimension -> Text,
+        value -> Text,
+        queued -> Int4,
+        sent -> Int4,
+        failed -> Int4,
+        delivered -> Int4,
+        bounced -> Int4,
+        opened -> Int4,
+        opened_machine -> Int4,
+        clicked -> Int4,
+        unsubscribed -> Int4,
+        complained -> Int4,
+        latency -> Array<Nullable<Int4>>,
+    }
+}
+
+diesel::table! {
     notification_events (id) {
         id -> Int8,
         notification_id -> Nullable<Uuid>,
@@ -547,6 +566,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     notification_attempts,
     notification_daily_rollups,
+    notification_daily_totals,
     notification_events,
     notification_preferences,
     notification_rollups,

@@ -194,6 +194,7 @@ impl TestApp {
             auth_failure_rate_per_minute: 100_000,
             unsubscribe_rate_per_minute: 1000,
             message_link_rate_per_minute: 1000,
+            machine_open_ranges: Default::default(),
             sendgrid_webhook_key: Some(
                 ordertrack_shared::webhooks::sendgrid::SendgridKey::parse(&sendgrid::public_key()).expect("key"),
             ),

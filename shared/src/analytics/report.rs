@@ -126,24 +126,39 @@ pub async fn notifications(
     range: Range,
     group_by: &[String],
 ) -> QueryResult<Vec<NotificationPoint>> {
-    let dimension = |name: &str| {
+    let grouped = |name: &str| {
         if group_by.iter().any(|g| g == name) {
             name.to_owned()
         } else {
             format!("''::text AS {name}")
         }
     };
-    let (table, at, bounds) = match range.interval {
-        Interval::Hour => ("notification_rollups", "date_trunc('hour', hour, 'UTC')", "hour >= $1 AND hour < $2"),
-        interval => (
-            "notification_daily_rollups",
-            if interval == Interval::Week {
-                "date_trunc('week', day::timestamp) AT TIME ZONE 'UTC'"
-            } else {
-                "day::timestamp AT TIME ZONE 'UTC'"
-            },
-            "day >= ($1 AT TIME ZONE 'UTC')::date AND day <= (($2 - interval '1 microsecond') AT TIME ZONE 'UTC')::date",
-        ),
+    let daily_bounds =
+        "day >= ($1 AT TIME ZONE 'UTC')::date AND day <= (($2 - interval '1 microsecond') AT TIME ZONE 'UTC')::date";
+    let daily_at = if range.interval == Interval::Week {
+        "date_trunc('week', day::timestamp) AT TIME ZONE 'UTC'"
+    } else {
+        "day::timestamp AT TIME ZONE 'UTC'"
+    };
+    // By at most one dimension, a day is a handful of pre-summed rows.
+    let totals = match group_by {
+        [] => Some("all"),
+        [one] => NOTIFICATION_GROUPS.iter().find(|g| *g == one).copied(),
+        _ => None,
+    };
+    let (table, at, bounds, dimension) = match (range.interval, totals) {
+        (Interval::Hour, _) => {
+            ("notification_rollups", "date_trunc('hour', hour, 'UTC')", "hour >= $1 AND hour < $2".to_owned(), None)
+        }
+        (_, Some(total)) => {
+            ("notification_daily_totals", daily_at, format!("dimension = '{total}' AND {daily_bounds}"), Some(total))
+        }
+        (_, None) => ("notification_daily_rollups", daily_at, daily_bounds.to_owned(), None),
+    };
+    let dimension = |name: &str| match dimension {
+        Some(total) if total == name => format!("value AS {name}"),
+        Some(_) => format!("''::text AS {name}"),
+        None => grouped(name),
     };
     let counts: Vec<String> = COUNTS.iter().map(|c| format!("sum({c})")).collect();
     let latency: Vec<String> = (1..=LATENCY_MS.len() + 1).map(|i| format!("sum(latency[{i}])")).collect();

@@ -43,6 +43,17 @@ pub fn hour_of(at: DateTime<Utc>) -> DateTime<Utc> {
     at.duration_trunc(Duration::hours(1)).unwrap_or(at)
 }
 
+/// The hours of the events recorded since $1, and of the other events of
+/// the same message and kind (whose "first" a late one may take).
+pub const LATE_HOURS: &str = "SELECT DISTINCT date_trunc('hour', e2.occurred_at, 'UTC') AS hour
+   FROM notification_events e
+   JOIN notification_events e2 ON e2.notification_id = e.notification_id AND e2.kind = e.kind
+  WHERE e.recorded_at > $1";
+
+/// The days of the ratings given or changed since $1.
+pub const RATED_DAYS: &str =
+    "SELECT DISTINCT (rated_at AT TIME ZONE 'UTC')::date AS day FROM order_ratings WHERE updated_at > $1";
+
 #[derive(QueryableByName)]
 struct Hour {
     #[diesel(sql_type = Timestamptz)]
@@ -62,24 +73,11 @@ pub async fn run_incremental(conn: &mut AsyncPgConnection, now: DateTime<Utc>) -
     let mut hours = BTreeSet::from([hour_of(now) - Duration::hours(1), hour_of(now)]);
     // Late events, and the later events of the same message and kind whose
     // "first" they may have taken.
-    let late: Vec<Hour> = diesel::sql_query(
-        "SELECT DISTINCT date_trunc('hour', e2.occurred_at, 'UTC') AS hour
-           FROM notification_events e
-           JOIN notification_events e2 ON e2.notification_id = e.notification_id AND e2.kind = e.kind
-          WHERE e.recorded_at > $1",
-    )
-    .bind::<Timestamptz, _>(since)
-    .load(conn)
-    .await?;
+    let late: Vec<Hour> = diesel::sql_query(LATE_HOURS).bind::<Timestamptz, _>(since).load(conn).await?;
     hours.extend(late.into_iter().map(|h| h.hour));
     let today = now.date_naive();
     let mut days = BTreeSet::from([today - Duration::days(1), today]);
-    let rated: Vec<Day> = diesel::sql_query(
-        "SELECT DISTINCT (rated_at AT TIME ZONE 'UTC')::date AS day FROM order_ratings WHERE updated_at > $1",
-    )
-    .bind::<Timestamptz, _>(since)
-    .load(conn)
-    .await?;
+    let rated: Vec<Day> = diesel::sql_query(RATED_DAYS).bind::<Timestamptz, _>(since).load(conn).await?;
     days.extend(rated.into_iter().map(|d| d.day));
     // A day's message totals are its hours': each hour recomputed redoes its day.
     days.extend(hours.iter().map(|h| h.date_naive()));

@@ -12,7 +12,7 @@ use diesel::sql_types::{Array, Double, Integer, Text, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::histogram::{self, LATENCY_MS};
-use crate::schema::{notification_daily_rollups, notification_rollups};
+use crate::schema::{notification_daily_rollups, notification_daily_totals, notification_rollups};
 
 /// What one hour's facts are counted by.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -68,7 +68,7 @@ struct FactCount {
 /// The facts of [$1, $2): writes, sends (with latency), dead letters, and
 /// each message's first delivery report, bounce, open (by a person, and by
 /// a machine apart), click, unsubscribe and complaint.
-const FACTS: &str = "
+pub const FACTS: &str = "
 WITH facts AS (
     SELECT id AS notification_id, 'queued' AS fact, NULL::float8 AS ms
       FROM notifications WHERE created_at >= $1 AND created_at < $2
@@ -143,7 +143,8 @@ fn fold(hour: DateTime<Utc>, counts: Vec<FactCount>) -> Vec<NotificationRollup> 
     rows.into_values().collect()
 }
 
-/// Recomputes `day`'s daily rows from its hours, inside the caller's transaction.
+/// Recomputes `day`'s daily rows from its hours, and their single-dimension
+/// totals, inside the caller's transaction.
 pub async fn recompute_day(conn: &mut AsyncPgConnection, day: chrono::NaiveDate) -> QueryResult<usize> {
     let (from, to) = super::day_bounds(day);
     diesel::delete(notification_daily_rollups::table.filter(notification_daily_rollups::day.eq(day)))
@@ -164,7 +165,30 @@ pub async fn recompute_day(conn: &mut AsyncPgConnection, day: chrono::NaiveDate)
         .bind::<Timestamptz, _>(to)
         .bind::<diesel::sql_types::Date, _>(day)
         .execute(conn)
-        .await
+        .await?;
+    recompute_totals(conn, day).await
+}
+
+/// The single-dimension totals of `day`, from its daily rows.
+async fn recompute_totals(conn: &mut AsyncPgConnection, day: chrono::NaiveDate) -> QueryResult<usize> {
+    diesel::delete(notification_daily_totals::table.filter(notification_daily_totals::day.eq(day)))
+        .execute(conn)
+        .await?;
+    let latency: Vec<String> = (1..=LATENCY_MS.len() + 1).map(|i| format!("sum(latency[{i}])::int4")).collect();
+    let sums = format!(
+        "sum(queued), sum(sent), sum(failed), sum(delivered), sum(bounced), sum(opened), sum(opened_machine),
+         sum(clicked), sum(unsubscribed), sum(complained), ARRAY[{}]",
+        latency.join(", ")
+    );
+    let per = |dimension: &str| {
+        let value = if dimension == "all" { "''".to_owned() } else { dimension.to_owned() };
+        format!("SELECT $1, '{dimension}', {value}, {sums} FROM notification_daily_rollups WHERE day = $1 GROUP BY 3")
+    };
+    let sql = format!(
+        "INSERT INTO notification_daily_totals {}",
+        ["all", "channel", "event", "locale", "carrier"].map(per).join(" UNION ALL ")
+    );
+    diesel::sql_query(sql).bind::<diesel::sql_types::Date, _>(day).execute(conn).await
 }
 
 /// Recomputes the hour starting at `hour` inside the caller's transaction.

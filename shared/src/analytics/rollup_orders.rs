@@ -2,7 +2,9 @@
 //! deliver, on-time deliveries against the first estimate, delays and
 //! exceptions detected, and how early shoppers were warned of a delay. One
 //! day recomputed from the raw tables replaces what was there. Every read
-//! is bounded to the day and served by an index
+//! is bounded to the day and served by an index (the order of each row is
+//! read by its key, a subquery per row, never a join the planner could
+//! turn into a walk over every order)
 //! (`order_status_history_occurred_idx`, `shipment_issues_detected_idx`,
 //! `notifications_sent_idx`).
 
@@ -77,7 +79,7 @@ struct Reached {
 }
 
 /// Orders that reached each status during the day.
-const REACHED: &str = concat!(
+pub const REACHED: &str = concat!(
     "SELECT coalesce(s.carrier, '') AS carrier, h.to_status AS status, count(DISTINCT h.order_id)::int4 AS n
        FROM order_status_history h ",
     carrier_of!("h.order_id"),
@@ -101,12 +103,12 @@ struct Step {
 
 /// Each shipment and delivery of the day, with how long since the step
 /// before and the order's first estimate.
-const STEPS: &str = concat!(
+pub const STEPS: &str = concat!(
     "SELECT coalesce(s.carrier, '') AS carrier, h.to_status AS status, h.occurred_at AS at,
             (extract(epoch FROM h.occurred_at - prev.at) / 3600)::float8 AS hours,
-            coalesce(o.first_estimated_delivery_at, o.estimated_delivery_at) AS estimate
-       FROM order_status_history h
-       JOIN orders o ON o.id = h.order_id ",
+            (SELECT coalesce(o.first_estimated_delivery_at, o.estimated_delivery_at) FROM orders o
+              WHERE o.id = h.order_id) AS estimate
+       FROM order_status_history h ",
     carrier_of!("h.order_id"),
     " LEFT JOIN LATERAL (SELECT min(p.occurred_at) AS at FROM order_status_history p
                          WHERE p.order_id = h.order_id
@@ -124,7 +126,7 @@ struct Issues {
     n: i32,
 }
 
-const ISSUES: &str = "SELECT s.carrier, i.kind, count(*)::int4 AS n
+pub const ISSUES: &str = "SELECT s.carrier, i.kind, count(*)::int4 AS n
        FROM shipment_issues i JOIN shipments s ON s.id = i.shipment_id
       WHERE i.detected_at >= $1 AND i.detected_at < $2 GROUP BY 1, 2";
 
@@ -139,11 +141,11 @@ struct Warning {
 }
 
 /// Each order's first delay warning sent during the day (any channel).
-const WARNINGS: &str = concat!(
+pub const WARNINGS: &str = concat!(
     "SELECT DISTINCT ON (n.order_id) coalesce(s.carrier, '') AS carrier, n.sent_at AS sent_at,
-            coalesce(o.first_estimated_delivery_at, o.estimated_delivery_at) AS estimate
-       FROM notifications n
-       JOIN orders o ON o.id = n.order_id ",
+            (SELECT coalesce(o.first_estimated_delivery_at, o.estimated_delivery_at) FROM orders o
+              WHERE o.id = n.order_id) AS estimate
+       FROM notifications n ",
     carrier_of!("n.order_id"),
     " WHERE n.sent_at >= $1 AND n.sent_at < $2 AND n.event = 'delayed'
       ORDER BY n.order_id, n.sent_at"

@@ -42,7 +42,7 @@ struct Rated {
 
 /// Delayed: a late-parcel issue, or delivered after the first estimate's
 /// day. Warned: a delay message sent before the first estimate.
-const RATED: &str = "
+pub const RATED: &str = "
 SELECT r.score::int4 AS score, coalesce(s.carrier, '') AS carrier,
        EXISTS (SELECT 1 FROM shipment_issues i
                 WHERE i.order_id = r.order_id AND i.kind IN ('eta_passed', 'no_scan', 'eta_moved'))
@@ -54,8 +54,9 @@ SELECT r.score::int4 AS score, coalesce(s.carrier, '') AS carrier,
        coalesce((SELECT string_agg(DISTINCT n.channel, '+' ORDER BY n.channel) FROM notifications n
                   WHERE n.order_id = r.order_id AND n.status = 'sent'), '') AS channels
   FROM order_ratings r
-  JOIN orders o ON o.id = r.order_id
-  CROSS JOIN LATERAL (SELECT coalesce(o.first_estimated_delivery_at, o.estimated_delivery_at) AS estimate) e
+  -- By the order's key, per rating: never a walk over every order.
+  CROSS JOIN LATERAL (SELECT (SELECT coalesce(o.first_estimated_delivery_at, o.estimated_delivery_at)
+                                FROM orders o WHERE o.id = r.order_id) AS estimate) e
   LEFT JOIN LATERAL (SELECT carrier FROM shipments WHERE order_id = r.order_id ORDER BY created_at DESC LIMIT 1) s ON true
  WHERE r.rated_at >= $1 AND r.rated_at < $2";
 

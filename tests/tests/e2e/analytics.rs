@@ -195,6 +195,20 @@ async fn a_hand_computed_day_rolls_up_exactly_and_recomputing_changes_nothing() 
     // p90: rank 5.4, in [2000, 5000) holding the 6th: 2000 + 3000 * 0.4.
     assert!((day["latency_p90_ms"].as_f64().unwrap() - 3_200.0).abs() < 1e-6, "{day}");
 
+    // Two dimensions read the full daily rows; none reads the day's total.
+    let two = get(&app, &admin, &format!("notifications?from={DAY}&to=2026-03-03&group_by=channel,locale")).await;
+    let groups: Vec<&Value> = two["points"].as_array().unwrap().iter().map(|p| &p["group"]).collect();
+    assert_eq!(
+        groups,
+        [
+            &json!({"channel": "email", "locale": "en"}),
+            &json!({"channel": "email", "locale": "es"}),
+            &json!({"channel": "email", "locale": "ru"})
+        ]
+    );
+    let all = get(&app, &admin, &format!("notifications?from={DAY}&to=2026-03-03")).await;
+    assert_eq!((all["points"][0]["group"].clone(), counts(&all["points"][0])), (json!({}), [6, 6, 2, 1, 2, 2, 1]));
+
     // Orders by carrier.
     let orders = get(&app, &admin, &format!("orders?from={DAY}&to=2026-03-03&group_by=carrier")).await;
     let by_carrier = |carrier: &str| {

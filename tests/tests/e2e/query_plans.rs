@@ -2,7 +2,8 @@
 //! timeline's pages have their own test in `timeline_paging`): a customer's
 //! list (first and deep pages), staff search by number prefix, email and
 //! phone, and the public tracking link's code. Each is the very query the
-//! code builds, `EXPLAIN`ed.
+//! code builds, `EXPLAIN`ed. And the analytics roll-ups read by index within
+//! their time bucket.
 
 use chrono::{DateTime, Utc};
 use diesel::{sql_query, ExpressionMethods, QueryDsl};
@@ -92,4 +93,68 @@ async fn md5_uuid(conn: &mut diesel_async::AsyncPgConnection, text: &str) -> Uui
     .get_result(conn)
     .await
     .unwrap()
+}
+
+/// Every roll-up read is bounded in time and served by an index: 50,000
+/// orders, a month of messages and their facts, the minute's and a day's
+/// queries explained.
+#[tokio::test]
+async fn analytics_roll_ups_read_by_index_within_their_bucket() {
+    use diesel::sql_types::{Double, Timestamptz};
+    use ordertrack_shared::analytics::{rollup, rollup_notifications, rollup_orders, rollup_satisfaction};
+
+    let app = TestApp::spawn_with(Options { worker: false, ..Options::default() }).await;
+    let mut conn = app.db.get().await.unwrap();
+    for statement in [
+        "INSERT INTO orders (id, order_number, contact_email, locale, status, ship_name, ship_line1, ship_city,
+                             ship_postal_code, ship_country, tracking_code, created_at)
+         SELECT md5('o' || g)::uuid, 'R-' || g, 'r@example.com', 'en', 'shipped', 'B', 'L', 'C', '28013', 'ES',
+                substr(md5('t' || g), 1, 12), now() - interval '31 days' FROM generate_series(1, 50000) g",
+        "INSERT INTO shipments (id, order_id, carrier, tracking_number)
+         SELECT md5('s' || g)::uuid, md5('o' || g)::uuid, 'dhl', 'R' || lpad(g::text, 9, '0') FROM generate_series(1, 50000) g",
+        "INSERT INTO order_status_history (order_id, to_status, source, actor, occurred_at)
+         SELECT md5('o' || (g % 2000 + 1))::uuid, (ARRAY['confirmed', 'shipped', 'delivered'])[1 + g % 3], 'storefront', 'r',
+                now() - g * interval '30 seconds' FROM generate_series(1, 60000) g",
+        "INSERT INTO notifications (id, order_id, event, channel, recipient, locale, queue, status, dedupe_key, created_at, sent_at)
+         SELECT md5('n' || g)::uuid, md5('o' || (g % 2000 + 1))::uuid, 'delayed', 'email', 'r', 'en', 'notifications', 'sent',
+                'r' || g, now() - g * interval '40 seconds', now() - g * interval '40 seconds' FROM generate_series(1, 60000) g",
+        "INSERT INTO notification_events (notification_id, order_id, kind, provider, occurred_at, recorded_at)
+         SELECT md5('n' || g)::uuid, md5('o' || (g % 2000 + 1))::uuid, (ARRAY['delivered', 'opened', 'clicked'])[1 + k % 3],
+                'bench', now() - g * interval '40 seconds' + k * interval '1 second', now() - g * interval '40 seconds'
+           FROM generate_series(1, 60000) g, generate_series(1, 4) k",
+        "INSERT INTO order_ratings (order_id, score, notification_id, rated_at, updated_at)
+         SELECT md5('o' || g)::uuid, 1 + g % 5, md5('n' || g)::uuid, now() - g * interval '20 minutes',
+                now() - g * interval '20 minutes' FROM generate_series(1, 2000) g",
+        "ANALYZE",
+    ] {
+        sql_query(statement).execute(&mut conn).await.unwrap();
+    }
+    let big = ["orders", "shipments", "order_status_history", "notifications", "notification_events", "order_ratings"];
+    let walks = |scans: Vec<(String, f64)>| -> Vec<String> {
+        scans.into_iter().map(|(table, _)| table).filter(|t| big.contains(&t.as_str())).collect()
+    };
+    let now = chrono::Utc::now();
+    let hour = rollup::hour_of(now);
+    let (day_start, day_end) = ordertrack_shared::analytics::day_bounds(now.date_naive());
+    let facts = sql_query(rollup_notifications::FACTS)
+        .bind::<Timestamptz, _>(hour)
+        .bind::<Timestamptz, _>(hour + chrono::Duration::hours(1))
+        .bind::<diesel::sql_types::Array<Double>, _>(ordertrack_shared::analytics::histogram::LATENCY_MS);
+    assert_eq!(walks(seq_scans(&mut conn, facts).await), Vec::<String>::new(), "the hour's message facts");
+    for (name, sql) in [
+        ("statuses reached", rollup_orders::REACHED),
+        ("steps", rollup_orders::STEPS),
+        ("issues", rollup_orders::ISSUES),
+        ("warnings", rollup_orders::WARNINGS),
+        ("ratings", rollup_satisfaction::RATED),
+    ] {
+        let query = sql_query(sql).bind::<Timestamptz, _>(day_start).bind::<Timestamptz, _>(day_end);
+        assert_eq!(walks(seq_scans(&mut conn, query).await), Vec::<String>::new(), "{name}");
+    }
+    let since = now - chrono::Duration::minutes(6);
+    for (name, sql) in [("late hours", rollup::LATE_HOURS), ("rated days", rollup::RATED_DAYS)] {
+        let query = sql_query(sql).bind::<Timestamptz, _>(since);
+        assert_eq!(walks(seq_scans(&mut conn, query).await), Vec::<String>::new(), "{name}");
+    }
+    app.stop().await;
 }

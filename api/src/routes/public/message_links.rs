@@ -43,7 +43,8 @@ pub async fn open_pixel(
     limit(&state, &req).await?;
     let id = state.signer.verify_open_token(&token).ok_or(ApiError::NotFound("pixel"))?;
     let user_agent = req.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    let machine = machine_opens::is_machine_open(user_agent);
+    let ip = crate::client_ip::client_ip(&req, &state.config.webhooks.trusted_proxies);
+    let machine = machine_opens::is_machine_open(user_agent, ip, &state.config.machine_open_ranges);
     let mut conn = state.conn().await?;
     let Some((order_id, _)) = Notification::sent_links(&mut conn, id).await? else {
         return Err(ApiError::NotFound("pixel"));

@@ -78,7 +78,8 @@ pub async fn rating_page(
         comment: rated.rating.as_ref().and_then(|r| r.comment.clone()).unwrap_or_default(),
         // Only a new choice is sent by itself: a reload of the same link is not a change.
         auto: tapped.is_some() && tapped != current && !closed,
-        saved: if tapped.is_none() { current.unwrap_or(0) } else { 0 },
+        // Thanks for what is saved (a reload of the tapped link included).
+        saved: if tapped.is_none() || tapped == current { current.unwrap_or(0) } else { 0 },
         closed,
         ..Page::new(&state, &rated, &token)
     };
@@ -218,8 +219,10 @@ fn render(state: &AppState, status: StatusCode, page: &Page) -> Result<HttpRespo
     let html = format!(
         "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <meta name=\"robots\" content=\"noindex\"><title>★</title></head><body>{fragment}</body></html>",
+         <meta name=\"robots\" content=\"noindex\"><link rel=\"icon\" href=\"data:,\">\
+         <title>★ {number}</title></head><body>{fragment}</body></html>",
         lang = page.locale,
+        number = page.order_number.replace('&', "&amp;").replace('<', "&lt;"),
     );
     Ok(HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")

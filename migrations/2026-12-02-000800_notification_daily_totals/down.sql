@@ -1,0 +1,1 @@
+DROP TABLE IF EXISTS notification_daily_totals;

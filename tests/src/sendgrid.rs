@@ -6,14 +6,9 @@ use std::sync::OnceLock;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
+use ordertrack_shared::webhooks::sendgrid::P256_SPKI_HEADER;
 use ring::rand::SystemRandom;
 use ring::signature::{EcdsaKeyPair, KeyPair, ECDSA_P256_SHA256_ASN1_SIGNING};
-
-/// The DER SubjectPublicKeyInfo header of an uncompressed P-256 key.
-const P256_SPKI_HEADER: [u8; 26] = [
-    0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce,
-    0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00,
-];
 
 fn pair() -> &'static EcdsaKeyPair {
     static PAIR: OnceLock<EcdsaKeyPair> = OnceLock::new();

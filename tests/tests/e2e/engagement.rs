@@ -49,6 +49,18 @@ fn links(html: &str, prefix: &str) -> Vec<String> {
         .collect()
 }
 
+/// A guest order with a phone, out for delivery (an SMS event), its messages sent.
+async fn out_for_delivery_by_sms(app: &TestApp, number: &str, locale: &str) -> Value {
+    let mut body = guest_order(number, &format!("{}@example.com", number.to_lowercase()), locale);
+    body["guest"]["phone"] = json!("+34600123456");
+    let order = app.create_order(&body).await;
+    let id = order["id"].as_str().unwrap();
+    app.set_status(id, "shipped").await;
+    app.set_status(id, "out_for_delivery").await;
+    app.run_pending_jobs().await;
+    order
+}
+
 async fn events(app: &TestApp, notification_id: Uuid) -> Vec<MessageEvent> {
     let mut conn = app.db.get().await.unwrap();
     notification_events::table
@@ -164,13 +176,7 @@ impl SentLinks for Notification {
 #[tokio::test]
 async fn an_sms_link_is_a_click_link_within_its_budget() {
     let app = TestApp::spawn().await;
-    let mut body = guest_order("SO-ENG-SMS", "sms@example.com", "ru");
-    body["guest"]["phone"] = json!("+34600123456");
-    let order = app.create_order(&body).await;
-    let id = order["id"].as_str().unwrap();
-    app.set_status(id, "shipped").await;
-    app.set_status(id, "out_for_delivery").await;
-    app.run_pending_jobs().await;
+    let order = out_for_delivery_by_sms(&app, "SO-ENG-SMS", "ru").await;
     let sms = app.providers.sms().await.pop().expect("an SMS");
     assert!(sms.body.contains(&format!("{PUBLIC_BASE_URL}/c/")) && !sms.body.contains("/t/"), "{}", sms.body);
     let segments = ordertrack_shared::channels::sms_segments::count(&sms.body).segments;
@@ -340,13 +346,8 @@ async fn sendgrid_events_are_verified_recorded_once_and_a_hard_bounce_turns_emai
 #[tokio::test]
 async fn a_twilio_delivery_report_is_a_fact_on_the_message_once() {
     let app = TestApp::spawn().await;
-    let mut body = guest_order("SO-TW", "tw@example.com", "en");
-    body["guest"]["phone"] = json!("+34600123456");
-    let order = app.create_order(&body).await;
+    let order = out_for_delivery_by_sms(&app, "SO-TW", "en").await;
     let id = order["id"].as_str().unwrap();
-    app.set_status(id, "shipped").await;
-    app.set_status(id, "out_for_delivery").await;
-    app.run_pending_jobs().await;
     let sms = app.notifications(id.parse().unwrap()).await.into_iter().find(|n| n.channel == Channel::Sms).unwrap();
     let sid = sms.provider_message_id.clone().unwrap();
     let url = "https://track.example.test/webhooks/twilio/status";

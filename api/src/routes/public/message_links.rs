@@ -40,7 +40,7 @@ pub async fn open_pixel(
     req: HttpRequest,
     token: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    limit(&state, &req).await?;
+    super::limit::message_links(&state, &req).await?;
     let id = state.signer.verify_open_token(&token).ok_or(ApiError::NotFound("pixel"))?;
     let user_agent = req.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or_default();
     let ip = crate::client_ip::client_ip(&req, &state.config.webhooks.trusted_proxies);
@@ -76,7 +76,7 @@ pub async fn click(
     req: HttpRequest,
     token: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    limit(&state, &req).await?;
+    super::limit::message_links(&state, &req).await?;
     let (id, index) = state.signer.verify_click_token(&token).ok_or(ApiError::NotFound("link"))?;
     let mut conn = state.conn().await?;
     let (order_id, links) = Notification::sent_links(&mut conn, id).await?.ok_or(ApiError::NotFound("link"))?;
@@ -88,11 +88,6 @@ pub async fn click(
         .insert_header((header::LOCATION, target))
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .finish())
-}
-
-async fn limit(state: &AppState, req: &HttpRequest) -> Result<(), ApiError> {
-    let ip = crate::client_ip::client_key(req, &state.config.webhooks.trusted_proxies);
-    state.rate_limiter.check("message-link", &ip, state.config.message_link_rate_per_minute, 60).await
 }
 
 async fn record(

@@ -169,8 +169,7 @@ impl Page {
 /// else, and for a link whose message is more than 30 days old unless the
 /// order was rated through it already.
 async fn load(state: &AppState, req: &HttpRequest, token: &str) -> Result<Rated, ApiError> {
-    let ip = crate::client_ip::client_key(req, &state.config.webhooks.trusted_proxies);
-    state.rate_limiter.check("message-link", &ip, state.config.message_link_rate_per_minute, 60).await?;
+    super::limit::message_links(state, req).await?;
     let id = state.signer.verify_rating_token(token).ok_or(ApiError::NotFound("rating link"))?;
     let mut conn = state.conn().await?;
     let notification = match Notification::find(&mut conn, id).await {

@@ -29,6 +29,7 @@ pub mod models;
 pub mod notify;
 pub mod ops_metrics;
 pub mod orders;
+pub mod prepared_sql;
 pub mod rate_limit;
 pub mod redis_conn;
 pub mod redis_endpoint;

@@ -22,15 +22,24 @@ use super::hub::Hub;
 
 const BATCH: i64 = 500;
 
+/// The least time between two passes. Under load every commit wakes the
+/// tailer; spaced like this, a pass numbers and reads the events of a few
+/// milliseconds of commits together instead of one commit's each (which
+/// cost Postgres more than the commits themselves), and an event waits at
+/// most this long more.
+const PASS_GAP: Duration = Duration::from_millis(5);
+
 /// Runs until `stop` turns true.
 pub async fn run(hub: Arc<Hub>, db: DbPool, enqueuer: Enqueuer, mut stop: watch::Receiver<bool>) {
     let wake = Arc::new(Notify::new());
     let listener = tokio::spawn(listen(enqueuer.clone(), wake.clone(), stop.clone()));
     let poll = hub.config().poll_interval;
     loop {
+        let pass = tokio::time::Instant::now();
         if let Err(e) = catch_up(&hub, &db, &enqueuer).await {
             tracing::warn!(error = %e, "reading order events failed; retrying");
         }
+        tokio::time::sleep_until(pass + PASS_GAP).await;
         tokio::select! {
             _ = wake.notified() => {}
             _ = tokio::time::sleep(poll) => {}

@@ -171,10 +171,12 @@ impl Enqueuer {
     /// Queues a job per notification, delayed until its `next_attempt_at`.
     /// Failures are logged and left to the outbox sweeper.
     pub async fn push_notifications(&self, notifications: &[crate::models::Notification]) {
-        for n in notifications {
+        // Concurrent: the multiplexed connection pipelines them.
+        futures::future::join_all(notifications.iter().map(|n| {
             let delay = (n.next_attempt_at - chrono::Utc::now()).to_std().ok().filter(|d| !d.is_zero());
-            let _ = self.push(n.queue, super::SendNotification { notification_id: n.id }, delay).await;
-        }
+            self.push(n.queue, super::SendNotification { notification_id: n.id }, delay)
+        }))
+        .await;
     }
 
     /// A dedicated pub/sub connection (subscriptions cannot share the
@@ -187,10 +189,9 @@ impl Enqueuer {
     }
 
     /// What every writer of order events does after commit: queue the new
-    /// outbox rows, then wake the live-update tailers.
+    /// outbox rows and wake the live-update tailers, together.
     pub async fn after_commit(&self, notifications: &[crate::models::Notification]) {
-        self.push_notifications(notifications).await;
-        self.announce_events().await;
+        futures::join!(self.push_notifications(notifications), self.announce_events());
     }
 
     /// The pub/sub channel that tells api replicas new order events were

@@ -23,7 +23,9 @@ pub struct AuditEntry {
 }
 
 #[derive(Debug, Clone, Default, Insertable)]
-#[diesel(table_name = audit_log)]
+// `None` is written as NULL, not DEFAULT (the same for these columns):
+// a constant statement, which diesel prepares once per connection.
+#[diesel(table_name = audit_log, treat_none_as_default_value = false)]
 pub struct NewAuditEntry {
     pub actor: String,
     pub role: String,
@@ -37,8 +39,9 @@ pub struct NewAuditEntry {
 }
 
 impl NewAuditEntry {
-    pub async fn insert(&self, conn: &mut AsyncPgConnection) -> QueryResult<()> {
-        diesel::insert_into(audit_log::table).values(self).execute(conn).await.map(|_| ())
+    /// Takes a shared connection so it can be pipelined with other writes.
+    pub async fn insert(&self, mut conn: &AsyncPgConnection) -> QueryResult<()> {
+        diesel::insert_into(audit_log::table).values(self).execute(&mut conn).await.map(|_| ())
     }
 }
 

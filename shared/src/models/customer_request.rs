@@ -6,7 +6,7 @@ use uuid::Uuid;
 use crate::schema::customer_requests;
 
 /// Something a shopper asked for about a parcel.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Deserialize)]
 #[diesel(table_name = customer_requests)]
 pub struct CustomerRequest {
     pub id: Uuid,

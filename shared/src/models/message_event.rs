@@ -28,7 +28,7 @@ pub struct NewMessageEvent {
 }
 
 /// A recorded fact.
-#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, serde::Deserialize)]
 #[diesel(table_name = notification_events, check_for_backend(Pg))]
 pub struct MessageEvent {
     pub id: i64,
@@ -44,7 +44,7 @@ pub struct MessageEvent {
 }
 
 /// A recorded fact with the message it is about, for the staff timeline.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct MessageFact {
     pub event: MessageEvent,
     pub channel: Option<Channel>,

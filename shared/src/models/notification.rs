@@ -3,14 +3,16 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use diesel::sql_types::{Array, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use crate::domain::{Channel, Locale, NotificationEvent, NotificationStatus};
 use crate::jobs::Queue;
+use crate::prepared_sql::PreparedSql;
 use crate::schema::notifications;
 
-#[derive(Debug, Clone, Queryable, Selectable)]
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable)]
 #[diesel(table_name = notifications)]
 pub struct Notification {
     pub id: Uuid,
@@ -39,7 +41,9 @@ pub struct Notification {
 }
 
 #[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = notifications)]
+// `None` is written as NULL, not DEFAULT (the same for these columns):
+// a constant statement, which diesel prepares once per connection.
+#[diesel(table_name = notifications, treat_none_as_default_value = false)]
 pub struct NewNotification {
     pub id: Uuid,
     pub order_id: Option<Uuid>,
@@ -132,13 +136,22 @@ impl NewNotification {
 
     /// Inserts unless the same (order, event, channel, recipient) exists;
     /// returns the row only when it is new.
-    pub async fn insert_once(&self, conn: &mut AsyncPgConnection) -> QueryResult<Option<Notification>> {
+    /// Writes `rows` in one round trip, a pipelined (and prepared) one-row
+    /// statement each; returns those written (not already there by their
+    /// dedupe key), in order.
+    pub async fn insert_all_once(conn: &AsyncPgConnection, rows: &[NewNotification]) -> QueryResult<Vec<Notification>> {
+        let written = futures::future::try_join_all(rows.iter().map(|row| row.insert_once(conn))).await?;
+        Ok(written.into_iter().flatten().collect())
+    }
+
+    /// Takes a shared connection so it can be pipelined with other writes.
+    pub async fn insert_once(&self, mut conn: &AsyncPgConnection) -> QueryResult<Option<Notification>> {
         diesel::insert_into(notifications::table)
             .values(self)
             .on_conflict(notifications::dedupe_key)
             .do_nothing()
             .returning(Notification::as_returning())
-            .get_result(conn)
+            .get_result(&mut conn)
             .await
             .optional()
     }
@@ -173,42 +186,45 @@ impl Notification {
         lease: std::time::Duration,
     ) -> QueryResult<Option<Notification>> {
         let lease = chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::minutes(5));
-        diesel::update(notifications::table.find(id).filter(notifications::status.eq(NotificationStatus::Pending)))
-            .set((
-                notifications::status.eq(NotificationStatus::Sending),
-                notifications::attempts.eq(notifications::attempts + 1),
-                notifications::locked_until.eq(Utc::now() + lease),
-                notifications::updated_at.eq(diesel::dsl::now),
-            ))
-            .returning(Notification::as_returning())
-            .get_result(conn)
-            .await
-            .optional()
+        // (diesel re-prepares every UPDATE it builds; this one runs per send.)
+        PreparedSql::new(
+            "UPDATE notifications SET status = $2, attempts = attempts + 1, locked_until = $3, updated_at = now() \
+             WHERE id = $1 AND status = $4 RETURNING *",
+        )
+        .bind::<SqlUuid, _>(id)
+        .bind::<Text, _>(NotificationStatus::Sending)
+        .bind::<Timestamptz, _>(Utc::now() + lease)
+        .bind::<Text, _>(NotificationStatus::Pending)
+        .get_result(conn)
+        .await
+        .optional()
     }
 
     /// Records the send. Also from `pending`: an outcome recorded late,
     /// after the sweep released the claim but before anyone claimed it
     /// again, still lands (and so is not sent twice).
     /// `links` are the targets of the message's click links, in token order.
+    /// Takes a shared connection so it can be pipelined with other writes.
     pub async fn mark_sent(
-        conn: &mut AsyncPgConnection,
+        mut conn: &AsyncPgConnection,
         id: Uuid,
         provider_message_id: Option<&str>,
         links: &[String],
     ) -> QueryResult<usize> {
-        let unfinished = [NotificationStatus::Sending, NotificationStatus::Pending];
-        diesel::update(notifications::table.find(id).filter(notifications::status.eq_any(unfinished)))
-            .set((
-                notifications::status.eq(NotificationStatus::Sent),
-                notifications::provider_message_id.eq(provider_message_id),
-                notifications::links.eq(links),
-                notifications::sent_at.eq(diesel::dsl::now),
-                notifications::locked_until.eq(None::<DateTime<Utc>>),
-                notifications::last_error.eq(None::<String>),
-                notifications::updated_at.eq(diesel::dsl::now),
-            ))
-            .execute(conn)
-            .await
+        // (diesel re-prepares every UPDATE it builds; this one runs per send.)
+        PreparedSql::new(
+            "UPDATE notifications SET status = $2, provider_message_id = $3, links = $4, sent_at = now(), \
+             locked_until = NULL, last_error = NULL, updated_at = now() \
+             WHERE id = $1 AND status IN ($5, $6)",
+        )
+        .bind::<SqlUuid, _>(id)
+        .bind::<Text, _>(NotificationStatus::Sent)
+        .bind::<Nullable<Text>, _>(provider_message_id.map(str::to_owned))
+        .bind::<Array<Nullable<Text>>, _>(links.iter().cloned().map(Some).collect::<Vec<_>>())
+        .bind::<Text, _>(NotificationStatus::Sending)
+        .bind::<Text, _>(NotificationStatus::Pending)
+        .execute(&mut conn)
+        .await
     }
 
     /// Puts the row back in line for another attempt at `next_attempt_at`.

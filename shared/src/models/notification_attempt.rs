@@ -21,7 +21,9 @@ pub struct NotificationAttempt {
 }
 
 #[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = notification_attempts)]
+// `None` is written as NULL, not DEFAULT (the same for these columns):
+// a constant statement, which diesel prepares once per connection.
+#[diesel(table_name = notification_attempts, treat_none_as_default_value = false)]
 pub struct NewNotificationAttempt {
     pub notification_id: Uuid,
     pub attempt: i32,
@@ -34,8 +36,9 @@ pub struct NewNotificationAttempt {
 }
 
 impl NewNotificationAttempt {
-    pub async fn insert(&self, conn: &mut AsyncPgConnection) -> QueryResult<usize> {
-        diesel::insert_into(notification_attempts::table).values(self).execute(conn).await
+    /// Takes a shared connection so it can be pipelined with other writes.
+    pub async fn insert(&self, mut conn: &AsyncPgConnection) -> QueryResult<usize> {
+        diesel::insert_into(notification_attempts::table).values(self).execute(&mut conn).await
     }
 }
 

@@ -28,6 +28,27 @@ impl OptOut {
         .map(|_| ())
     }
 
+    /// Which of `wanted` (channel, recipient) pairs opted out: one query
+    /// on the primary key, whatever the channels.
+    pub async fn among_pairs(
+        conn: &mut AsyncPgConnection,
+        wanted: &[(Channel, &str)],
+    ) -> QueryResult<Vec<(Channel, String)>> {
+        if wanted.is_empty() {
+            return Ok(Vec::new());
+        }
+        let channels: Vec<Channel> = wanted.iter().map(|(channel, _)| *channel).collect();
+        let recipients: Vec<&str> = wanted.iter().map(|(_, recipient)| *recipient).collect();
+        let found: Vec<(Channel, String)> = channel_opt_outs::table
+            .filter(channel_opt_outs::channel.eq_any(channels))
+            .filter(channel_opt_outs::recipient.eq_any(recipients))
+            .select((channel_opt_outs::channel, channel_opt_outs::recipient))
+            .load(conn)
+            .await?;
+        // (The filter matched every channel with every recipient.)
+        Ok(found.into_iter().filter(|(c, r)| wanted.contains(&(*c, r.as_str()))).collect())
+    }
+
     /// Which of `recipients` opted out of `channel`.
     pub async fn among(
         conn: &mut AsyncPgConnection,

@@ -4,6 +4,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use crate::domain::{Locale, OrderStatus};
+use crate::prepared_sql::PreparedSql;
 use crate::schema::orders;
 
 diesel::define_sql_function! {
@@ -14,7 +15,7 @@ diesel::define_sql_function! {
     ) -> diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>;
 }
 
-#[derive(Debug, Clone, Queryable, Selectable)]
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable)]
 #[diesel(table_name = orders)]
 pub struct Order {
     pub id: Uuid,
@@ -41,7 +42,9 @@ pub struct Order {
 }
 
 #[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = orders)]
+// `None` is written as NULL, not DEFAULT (the same for these columns):
+// a constant statement, which diesel prepares once per connection.
+#[diesel(table_name = orders, treat_none_as_default_value = false)]
 pub struct NewOrder {
     pub id: Uuid,
     pub order_number: String,
@@ -100,8 +103,9 @@ pub struct OrderFilter {
 }
 
 impl NewOrder {
-    pub async fn insert(&self, conn: &mut AsyncPgConnection) -> QueryResult<Order> {
-        diesel::insert_into(orders::table).values(self).returning(Order::as_returning()).get_result(conn).await
+    /// Takes a shared connection so it can be pipelined with other writes.
+    pub async fn insert(&self, mut conn: &AsyncPgConnection) -> QueryResult<Order> {
+        diesel::insert_into(orders::table).values(self).returning(Order::as_returning()).get_result(&mut conn).await
     }
 }
 
@@ -177,22 +181,24 @@ impl Order {
 
     /// Moves the order to `status` if it is still at `expected_version`;
     /// `None` means somebody else changed it first.
+    /// Takes a shared connection so it can be pipelined with other writes.
     pub async fn set_status(
-        conn: &mut AsyncPgConnection,
+        mut conn: &AsyncPgConnection,
         id: Uuid,
         expected_version: i32,
         status: OrderStatus,
     ) -> QueryResult<Option<Order>> {
-        diesel::update(orders::table.find(id).filter(orders::version.eq(expected_version)))
-            .set((
-                orders::status.eq(status),
-                orders::version.eq(orders::version + 1),
-                orders::updated_at.eq(diesel::dsl::now),
-            ))
-            .returning(Order::as_returning())
-            .get_result(conn)
-            .await
-            .optional()
+        // (diesel re-prepares every UPDATE it builds; this one runs per change.)
+        PreparedSql::new(
+            "UPDATE orders SET status = $3, version = version + 1, updated_at = now() \
+             WHERE id = $1 AND version = $2 RETURNING *",
+        )
+        .bind::<diesel::sql_types::Uuid, _>(id)
+        .bind::<diesel::sql_types::Integer, _>(expected_version)
+        .bind::<diesel::sql_types::Text, _>(status)
+        .get_result(&mut conn)
+        .await
+        .optional()
     }
 
     /// Ships the order to `address` from now on (a new version).

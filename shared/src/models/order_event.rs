@@ -10,6 +10,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use crate::domain::{Locale, OrderStatus};
+use crate::prepared_sql::PreparedSql;
 use crate::schema::{order_events, orders};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -27,7 +28,9 @@ pub struct OrderEvent {
 }
 
 #[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = order_events)]
+// `None` is written as NULL, not DEFAULT (the same for these columns):
+// a constant statement, which diesel prepares once per connection.
+#[diesel(table_name = order_events, treat_none_as_default_value = false)]
 pub struct NewOrderEvent {
     pub order_id: Uuid,
     pub customer_id: Option<Uuid>,
@@ -69,11 +72,15 @@ struct Count {
 
 impl NewOrderEvent {
     /// Appends events inside the caller's transaction.
-    pub async fn append(conn: &mut AsyncPgConnection, events: &[NewOrderEvent]) -> QueryResult<()> {
-        if events.is_empty() {
-            return Ok(());
-        }
-        diesel::insert_into(order_events::table).values(events).execute(conn).await.map(|_| ())
+    /// One row per statement, pipelined: a one-row insert is a constant
+    /// statement that each connection prepares once (diesel prepares a
+    /// multi-row one anew each time), and they still take one round trip.
+    pub async fn append(conn: &AsyncPgConnection, events: &[NewOrderEvent]) -> QueryResult<()> {
+        let insert = |event| async move {
+            let mut conn = conn;
+            diesel::insert_into(order_events::table).values(event).execute(&mut conn).await
+        };
+        futures::future::try_join_all(events.iter().map(insert)).await.map(|_| ())
     }
 }
 
@@ -83,7 +90,8 @@ impl OrderEvent {
     /// advisory lock, so two sequencers never interleave; when another holds
     /// it, returns 0 at once (that one will number them).
     pub async fn sequence(conn: &mut AsyncPgConnection, batch: i64) -> QueryResult<i64> {
-        let query = diesel::sql_query(
+        // Runs after nearly every commit: prepared once per connection.
+        let query = PreparedSql::new(
             "WITH lock AS (SELECT pg_try_advisory_xact_lock($1) AS held), \
              picked AS (SELECT seq_key FROM order_events, lock WHERE lock.held AND id IS NULL \
                         ORDER BY seq_key LIMIT $2 FOR UPDATE), \

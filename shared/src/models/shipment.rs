@@ -15,7 +15,7 @@ pub fn end_of_day(date: NaiveDate) -> DateTime<Utc> {
 /// Tracking statuses after which a parcel no longer moves.
 const FINAL: [&str; 3] = ["delivered", "return_to_sender", "cancelled"];
 
-#[derive(Debug, Clone, Queryable, Selectable)]
+#[derive(Debug, Clone, Queryable, Selectable, serde::Deserialize)]
 #[diesel(table_name = shipments)]
 pub struct Shipment {
     pub id: Uuid,

@@ -6,7 +6,7 @@ use uuid::Uuid;
 use crate::schema::shipment_issues;
 
 /// A delay or exception we detected on a parcel.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Deserialize)]
 #[diesel(table_name = shipment_issues)]
 pub struct ShipmentIssue {
     pub id: Uuid,

@@ -6,7 +6,7 @@ use uuid::Uuid;
 use crate::domain::{ChangeSource, OrderStatus};
 use crate::schema::order_status_history;
 
-#[derive(Debug, Clone, Queryable, Selectable)]
+#[derive(Debug, Clone, Queryable, Selectable, serde::Deserialize)]
 #[diesel(table_name = order_status_history)]
 pub struct StatusChange {
     pub id: i64,
@@ -21,7 +21,9 @@ pub struct StatusChange {
 }
 
 #[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = order_status_history)]
+// `None` is written as NULL, not DEFAULT (the same for these columns):
+// a constant statement, which diesel prepares once per connection.
+#[diesel(table_name = order_status_history, treat_none_as_default_value = false)]
 pub struct NewStatusChange {
     pub order_id: Uuid,
     pub from_status: Option<OrderStatus>,
@@ -33,11 +35,12 @@ pub struct NewStatusChange {
 }
 
 impl NewStatusChange {
-    pub async fn insert(&self, conn: &mut AsyncPgConnection) -> QueryResult<StatusChange> {
+    /// Takes a shared connection so it can be pipelined with other writes.
+    pub async fn insert(&self, mut conn: &AsyncPgConnection) -> QueryResult<StatusChange> {
         diesel::insert_into(order_status_history::table)
             .values(self)
             .returning(StatusChange::as_returning())
-            .get_result(conn)
+            .get_result(&mut conn)
             .await
     }
 }

@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use crate::schema::tracking_events;
 
-#[derive(Debug, Clone, Queryable, Selectable)]
+#[derive(Debug, Clone, Queryable, Selectable, serde::Deserialize)]
 #[diesel(table_name = tracking_events)]
 pub struct TrackingEvent {
     pub id: i64,
@@ -20,6 +20,8 @@ pub struct TrackingEvent {
     pub source: String,
     pub receipt_id: Option<Uuid>,
     pub applied: bool,
+    /// The carrier's payload as received (not read for timelines).
+    #[serde(default)]
     pub raw: serde_json::Value,
 }
 

@@ -49,23 +49,17 @@ pub async fn notify_order_on(
     if let Some(channel) = only {
         planned.retain(|n| n.channel == channel);
     }
-    let mut written = Vec::new();
-    for channel in Channel::ALL {
-        let recipients: Vec<String> =
-            planned.iter().filter(|n| n.channel == *channel).map(|n| n.recipient.clone()).collect();
-        if recipients.is_empty() {
-            continue;
-        }
-        let opted_out = OptOut::among(conn, *channel, &recipients).await?;
-        for notification in planned.iter().filter(|n| n.channel == *channel) {
-            if opted_out.contains(&notification.recipient) {
-                continue;
-            }
-            let row = notification.clone().payload(payload.clone());
-            written.extend(row.insert_once(conn).await?);
-        }
-    }
-    Ok(written)
+    // Two statements however many messages: the opt-outs among them, then
+    // the rows, by channel.
+    let wanted: Vec<(Channel, &str)> = planned.iter().map(|n| (n.channel, n.recipient.as_str())).collect();
+    let opted_out = OptOut::among_pairs(conn, &wanted).await?;
+    let mut rows: Vec<NewNotification> = planned
+        .iter()
+        .filter(|n| !opted_out.iter().any(|(channel, recipient)| *channel == n.channel && *recipient == n.recipient))
+        .map(|n| n.clone().payload(payload.clone()))
+        .collect();
+    rows.sort_by_key(|n| Channel::ALL.iter().position(|c| *c == n.channel));
+    NewNotification::insert_all_once(conn, &rows).await
 }
 
 async fn plan_for_customer(

@@ -41,12 +41,6 @@ pub async fn create_order(
         Preferences::insert_defaults(conn, customer.id, customer.locale).await?;
         order.customer_id = Some(customer.id);
     }
-    let order = order.insert(conn).await.map_err(|e| match e {
-        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
-            CreateOrderError::Exists(order.order_number.clone())
-        }
-        other => other.into(),
-    })?;
     let first = NewStatusChange {
         order_id: order.id,
         from_status: None,
@@ -55,10 +49,22 @@ pub async fn create_order(
         actor,
         note: None,
         occurred_at: order.created_at,
-    }
-    .insert(conn)
-    .await?;
-    NewOrderEvent::append(conn, &[TimelineEntry::status_change(&first).event_for(&order)]).await?;
+    };
+    let events = [TimelineEntry::new_status_change(&first).event_of(order.id, order.customer_id)];
+    // One round trip: the three rows are pipelined. Postgres runs them in
+    // order, so a refused order fails the two after it too; its own error
+    // is the one to report.
+    let shared: &AsyncPgConnection = conn;
+    let (inserted, history, appended) =
+        futures::join!(order.insert(shared), first.insert(shared), NewOrderEvent::append(shared, &events));
+    let order = inserted.map_err(|e| match e {
+        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+            CreateOrderError::Exists(order.order_number.clone())
+        }
+        other => other.into(),
+    })?;
+    history?;
+    appended?;
     let notifications = notify_order(conn, &order, NotificationEvent::OrderConfirmed, "confirmed", json!({})).await?;
     Ok(OrderCreated { order, notifications })
 }

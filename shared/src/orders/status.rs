@@ -76,10 +76,6 @@ pub async fn change_status(
         }
     }
     current_workflow(conn).await?.check(order.status, request.to, request.role)?;
-    let updated = Order::set_status(conn, order.id, order.version, request.to)
-        .await?
-        // The row is locked, so the version cannot have moved.
-        .ok_or(StatusChangeError::StaleVersion { current: order.version })?;
     let change = NewStatusChange {
         order_id: order.id,
         from_status: Some(order.status),
@@ -88,10 +84,17 @@ pub async fn change_status(
         actor: request.actor.clone(),
         note: request.note.clone(),
         occurred_at: request.occurred_at,
-    }
-    .insert(conn)
-    .await?;
-    NewOrderEvent::append(conn, &[TimelineEntry::status_change(&change).event_for(&updated)]).await?;
+    };
+    let events = [TimelineEntry::new_status_change(&change).event_of(order.id, order.customer_id)];
+    // One round trip: the update, its history row and live event pipelined.
+    let shared: &AsyncPgConnection = conn;
+    let (updated, change, ()) = futures::try_join!(
+        Order::set_status(shared, order.id, order.version, request.to),
+        change.insert(shared),
+        NewOrderEvent::append(shared, &events),
+    )?;
+    // The row is locked, so the version cannot have moved.
+    let updated = updated.ok_or(StatusChangeError::StaleVersion { current: order.version })?;
     let notifications = match NotificationEvent::for_status(request.to) {
         Some(event) => notify_order(conn, &updated, event, &occasion(event, &change), request.payload.clone()).await?,
         None => Vec::new(),

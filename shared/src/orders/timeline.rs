@@ -18,8 +18,8 @@ use crate::carriers::status::{TrackingDetail, TrackingStatus};
 use crate::domain::{Carrier, ChangeSource, Locale, MessageEventKind, NotificationStatus, OrderStatus};
 use crate::i18n::{self, titles};
 use crate::models::{
-    CustomerRequest, MessageFact, NewOrderEvent, Notification, Order, Shipment, ShipmentIssue, StatusChange,
-    TrackingEvent,
+    CustomerRequest, MessageFact, NewOrderEvent, NewStatusChange, Notification, Order, Shipment, ShipmentIssue,
+    StatusChange, TrackingEvent,
 };
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -186,6 +186,20 @@ impl TimelineEntry {
         .in_english()
     }
 
+    /// The entry of a change not written yet (the same as once it is), so
+    /// that it can be written beside it.
+    pub fn new_status_change(h: &NewStatusChange) -> Self {
+        TimelineEntry {
+            status: Some(h.to_status),
+            from_status: h.from_status,
+            source: Some(h.source),
+            actor: Some(h.actor.clone()),
+            note: h.note.clone(),
+            ..Self::blank(TimelineKind::StatusChange, h.occurred_at, String::new())
+        }
+        .in_english()
+    }
+
     pub fn shipment_added(s: &Shipment) -> Self {
         TimelineEntry {
             shipment: Some(ShipmentView::new(s, Locale::En)),
@@ -333,9 +347,14 @@ impl TimelineEntry {
 
     /// This entry as a live event of `order`.
     pub fn event_for(&self, order: &Order) -> NewOrderEvent {
+        self.event_of(order.id, order.customer_id)
+    }
+
+    /// [`event_for`](Self::event_for) the order `order_id` of `customer_id`.
+    pub fn event_of(&self, order_id: Uuid, customer_id: Option<Uuid>) -> NewOrderEvent {
         NewOrderEvent {
-            order_id: order.id,
-            customer_id: order.customer_id,
+            order_id,
+            customer_id,
             kind: self.kind.as_str().to_owned(),
             staff_only: self.kind.staff_only(),
             entry: serde_json::to_value(self).unwrap_or_default(),

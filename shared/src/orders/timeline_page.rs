@@ -1,8 +1,8 @@
 //! One page of an order's timeline, however long its history: the sources
-//! that grow without bound (status history, carrier scans) are read with a
-//! keyset seek and a limit on their indexes, the bounded ones (parcels,
-//! issues, requests: a handful per order) whole, and the page is merged
-//! from them. The n first entries after a cursor are among the n first of
+//! that grow without bound (status history, carrier scans, message facts)
+//! are read with a keyset seek and a limit on their indexes, the bounded
+//! ones (parcels, issues, requests: a handful per order) whole, all in one
+//! statement (`timeline_page.sql`), and the page is merged from them. The n first entries after a cursor are among the n first of
 //! every source, so reading n + 1 of each is enough, and a page costs the
 //! same on the first page of a short order and the last of a 10,000-event
 //! one.
@@ -12,16 +12,14 @@
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use diesel::pg::Pg;
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Bool, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::timeline::{TimelineEntry, TimelineSources};
-use crate::domain::Channel;
 use crate::domain::Locale;
-use crate::models::{CustomerRequest, MessageEvent, MessageFact, Shipment, ShipmentIssue, StatusChange, TrackingEvent};
-use crate::schema::{notification_events, notifications, order_status_history, tracking_events};
+use crate::prepared_sql::PreparedSql;
 
 /// Entries a page holds unless asked for fewer, and at most.
 pub const DEFAULT_PAGE: usize = 100;
@@ -67,7 +65,7 @@ impl TimelineCursor {
         let source: u8 = parts.next()?.parse().ok()?;
         let id = parts.next()?;
         let id = match source {
-            HISTORY | SCAN => RowId::Serial(id.parse().ok()?),
+            HISTORY | SCAN | MESSAGE => RowId::Serial(id.parse().ok()?),
             SHIPMENT | ISSUE | REQUEST | RESOLUTION => RowId::Uuid(Uuid::try_parse(id).ok()?),
             _ => return None,
         };
@@ -89,30 +87,34 @@ pub struct TimelinePage {
     pub next: Option<TimelineCursor>,
 }
 
-type StatusChangeColumns = diesel::dsl::AsSelect<StatusChange, Pg>;
-type TrackingEventColumns = diesel::dsl::AsSelect<TrackingEvent, Pg>;
-
-/// How a source of rank `source` is cut at the cursor, in SQL terms.
-enum Seek<K> {
-    Start,
-    /// Rows at the cursor's time come after it: `at >= t` (or `<=`).
-    Inclusive(DateTime<Utc>),
-    /// They come before it: `at > t` (or `<`).
-    Exclusive(DateTime<Utc>),
-    /// The cursor's own source: `(at, id) > (t, k)` (or `<`).
-    Key(DateTime<Utc>, K),
-}
+/// The statement reading one page of every source (`timeline_page.sql`),
+/// oldest first and newest first.
+/// (Leaked once each, so that they are prepared once per connection.)
+static PAGE_SQL: std::sync::LazyLock<[&'static str; 2]> = std::sync::LazyLock::new(|| {
+    let template = include_str!("timeline_page.sql");
+    let fill = |cmp, dir, edge| -> &'static str {
+        template.replace("{cmp}", cmp).replace("{dir}", dir).replace("{edge}", edge).leak()
+    };
+    [fill(">", "ASC", "-infinity"), fill("<", "DESC", "infinity")]
+});
 
 impl PageRequest {
-    fn seek(&self, source: u8) -> Seek<i64> {
-        let Some(c) = self.after else { return Seek::Start };
+    /// Where a source of rank `source` starts on this page, as the row
+    /// `(at, id)` that its `(occurred_at, id)` must follow (precede, newest
+    /// first); no time: from its first (last) row. Rows of an earlier-ranked
+    /// source at the cursor's time come before the cursor, so a later-ranked
+    /// one keeps them (`id` past every id) and an earlier one drops them.
+    fn seek(&self, source: u8) -> (Option<DateTime<Utc>>, i64) {
+        let Some(c) = self.after else { return (None, 0) };
+        let (keep_ties, drop_ties) = if self.newest_first { (i64::MAX, i64::MIN) } else { (i64::MIN, i64::MAX) };
         match (source.cmp(&c.source), self.newest_first) {
             (std::cmp::Ordering::Equal, _) => match c.id {
-                RowId::Serial(id) => Seek::Key(c.at, id),
-                RowId::Uuid(_) => Seek::Exclusive(c.at),
+                RowId::Serial(id) => (Some(c.at), id),
+                // (Only bounded sources have UUIDs; they are filtered in memory.)
+                RowId::Uuid(_) => (Some(c.at), drop_ties),
             },
-            (std::cmp::Ordering::Greater, false) | (std::cmp::Ordering::Less, true) => Seek::Inclusive(c.at),
-            _ => Seek::Exclusive(c.at),
+            (std::cmp::Ordering::Greater, false) | (std::cmp::Ordering::Less, true) => (Some(c.at), keep_ties),
+            _ => (Some(c.at), drop_ties),
         }
     }
 
@@ -132,117 +134,95 @@ impl PageRequest {
     }
 }
 
-/// Applies a `Seek`, the order and the limit to a boxed query on a table
-/// with `(…, at, id)` index columns.
-macro_rules! seek_page {
-    ($query:expr, $at:expr, $id:expr, $seek:expr, $newest_first:expr, $limit:expr) => {{
-        let mut q = $query.limit($limit);
-        q = match ($seek, $newest_first) {
-            (Seek::Start, _) => q,
-            (Seek::Inclusive(t), false) => q.filter($at.ge(t)),
-            (Seek::Exclusive(t), false) => q.filter($at.gt(t)),
-            // `at >= t` bounds the index range; the OR settles the tie.
-            (Seek::Key(t, k), false) => q.filter($at.ge(t)).filter($at.gt(t).or($id.gt(k))),
-            (Seek::Inclusive(t), true) => q.filter($at.le(t)),
-            (Seek::Exclusive(t), true) => q.filter($at.lt(t)),
-            (Seek::Key(t, k), true) => q.filter($at.le(t)).filter($at.lt(t).or($id.lt(k))),
-        };
-        if $newest_first {
-            q.order(($at.desc(), $id.desc()))
-        } else {
-            q.order(($at.asc(), $id.asc()))
-        }
-    }};
+/// The one statement that reads a page of `order_id`'s timeline with its
+/// binds; `staff` adds what became of its messages.
+pub fn page_query(order_id: Uuid, page: &PageRequest, staff: bool) -> PreparedSql {
+    let sql = PAGE_SQL[usize::from(page.newest_first)];
+    let (history_at, history_id) = page.seek(HISTORY);
+    let (scans_at, scans_id) = page.seek(SCAN);
+    let (messages_at, messages_id) = page.seek(MESSAGE);
+    PreparedSql::new(sql)
+        .bind::<SqlUuid, _>(order_id)
+        .bind::<Nullable<Timestamptz>, _>(history_at)
+        .bind::<BigInt, _>(history_id)
+        .bind::<Nullable<Timestamptz>, _>(scans_at)
+        .bind::<BigInt, _>(scans_id)
+        .bind::<Nullable<Timestamptz>, _>(messages_at)
+        .bind::<BigInt, _>(messages_id)
+        .bind::<BigInt, _>(page.fetch())
+        .bind::<Bool, _>(staff)
 }
 
-/// A page's worth of an order's status changes (its seek on
-/// `order_status_history (order_id, occurred_at, id)`).
-pub fn history_page(
-    order_id: Uuid,
-    page: &PageRequest,
-) -> order_status_history::BoxedQuery<'static, Pg, StatusChangeColumns> {
-    seek_page!(
-        order_status_history::table
-            .filter(order_status_history::order_id.eq(order_id))
-            .select(StatusChange::as_select())
-            .into_boxed(),
-        order_status_history::occurred_at,
-        order_status_history::id,
-        page.seek(HISTORY),
-        page.newest_first,
-        page.fetch()
-    )
+/// What the timeline needs to know of the order itself.
+#[derive(Debug, Clone)]
+pub struct OrderHead {
+    /// `None` for a guest's order.
+    pub customer_id: Option<Uuid>,
+    pub locale: Locale,
+    pub ship_country: String,
+    /// The shopper's own time zone, if they chose one.
+    pub time_zone: Option<String>,
 }
 
-/// A page's worth of one parcel's scans (its seek on
-/// `tracking_events (shipment_id, occurred_at, id)`).
-pub fn scans_page(
-    shipment_id: Uuid,
-    page: &PageRequest,
-) -> tracking_events::BoxedQuery<'static, Pg, TrackingEventColumns> {
-    seek_page!(
-        tracking_events::table
-            .filter(tracking_events::shipment_id.eq(shipment_id))
-            .select(TrackingEvent::as_select())
-            .into_boxed(),
-        tracking_events::occurred_at,
-        tracking_events::id,
-        page.seek(SCAN),
-        page.newest_first,
-        page.fetch()
-    )
+#[derive(QueryableByName)]
+struct PageRow {
+    #[diesel(sql_type = Nullable<SqlUuid>)]
+    customer_id: Option<Uuid>,
+    #[diesel(sql_type = Text)]
+    locale: Locale,
+    #[diesel(sql_type = Text)]
+    ship_country: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    time_zone: Option<String>,
+    #[diesel(sql_type = Text)]
+    history: String,
+    #[diesel(sql_type = Text)]
+    shipments: String,
+    #[diesel(sql_type = Text)]
+    scans: String,
+    #[diesel(sql_type = Text)]
+    issues: String,
+    #[diesel(sql_type = Text)]
+    requests: String,
+    #[diesel(sql_type = Text)]
+    messages: String,
 }
 
-/// A page's worth of what became of an order's messages, with their
-/// channel and recipient (its seek on `notification_events (order_id,
-/// occurred_at, id)`; staff only).
-async fn messages_page(conn: &AsyncPgConnection, order_id: Uuid, page: &PageRequest) -> QueryResult<Vec<MessageFact>> {
-    let query = seek_page!(
-        notification_events::table
-            .left_join(notifications::table)
-            .filter(notification_events::order_id.eq(order_id))
-            .select((MessageEvent::as_select(), notifications::channel.nullable(), notifications::recipient.nullable()))
-            .into_boxed(),
-        notification_events::occurred_at,
-        notification_events::id,
-        page.seek(MESSAGE),
-        page.newest_first,
-        page.fetch()
-    );
-    let rows: Vec<(MessageEvent, Option<Channel>, Option<String>)> = query.load(&mut &*conn).await?;
-    Ok(rows.into_iter().map(|(event, channel, recipient)| MessageFact { event, channel, recipient }).collect())
+fn rows<T: serde::de::DeserializeOwned>(json: &str) -> QueryResult<Vec<T>> {
+    serde_json::from_str(json).map_err(|e| diesel::result::Error::DeserializationError(Box::new(e)))
 }
 
 impl TimelineSources {
-    /// The sources of one page of `order_id`'s timeline; `staff` adds what
-    /// became of its messages. Two pipelined round trips: the history page,
-    /// parcels, issues, requests (and messages) together, then one seek per
-    /// parcel for its scans.
-    pub async fn load_page(
-        conn: &AsyncPgConnection,
+    /// The order and the sources of one page of its timeline, in one round
+    /// trip and one statement; `None` when there is no such order. `staff`
+    /// adds what became of its messages.
+    pub async fn load_order_page(
+        mut conn: &AsyncPgConnection,
         order_id: Uuid,
         page: &PageRequest,
         staff: bool,
-    ) -> QueryResult<TimelineSources> {
-        let messages = async {
-            match staff {
-                true => messages_page(conn, order_id, page).await,
-                false => Ok(Vec::new()),
-            }
+    ) -> QueryResult<Option<(OrderHead, TimelineSources)>> {
+        let Some(row) = page_query(order_id, page, staff).get_result::<PageRow>(&mut conn).await.optional()? else {
+            return Ok(None);
         };
-        let (history, shipments, issues, requests, messages) = futures::try_join!(
-            history_page(order_id, page).load(&mut &*conn),
-            Shipment::for_order(conn, order_id),
-            ShipmentIssue::for_order(conn, order_id),
-            CustomerRequest::for_order(conn, order_id),
-            messages,
-        )?;
-        let scans = shipments.iter().map(|shipment| scans_page(shipment.id, page).load(&mut &*conn));
-        let events = futures::future::try_join_all(scans).await?.into_iter().flatten().collect();
-        Ok(TimelineSources { history, shipments, events, issues, requests, messages })
+        let sources = TimelineSources {
+            history: rows(&row.history)?,
+            shipments: rows(&row.shipments)?,
+            events: rows(&row.scans)?,
+            issues: rows(&row.issues)?,
+            requests: rows(&row.requests)?,
+            messages: rows(&row.messages)?,
+        };
+        let head = OrderHead {
+            customer_id: row.customer_id,
+            locale: row.locale,
+            ship_country: row.ship_country,
+            time_zone: row.time_zone,
+        };
+        Ok(Some((head, sources)))
     }
 
-    /// The page `page` asks for, from sources loaded by `load_page`.
+    /// The page `page` asks for, from sources loaded by `load_order_page`.
     pub fn page(&self, page: &PageRequest, show_internal: bool, locale: Locale, zone: Tz) -> TimelinePage {
         let mut keyed: Vec<(TimelineCursor, TimelineEntry)> = Vec::new();
         let key = |at, source, id| TimelineCursor { at, source, id };
@@ -308,6 +288,8 @@ mod tests {
         for c in [
             TimelineCursor { at: at(1_700_000_000), source: HISTORY, id: RowId::Serial(42) },
             TimelineCursor { at: at(1_700_000_001), source: ISSUE, id: RowId::Uuid(Uuid::from_u128(7)) },
+            // A staff page may end on what became of a message.
+            TimelineCursor { at: at(1_700_000_002), source: MESSAGE, id: RowId::Serial(9) },
         ] {
             assert_eq!(TimelineCursor::decode(&c.encode()), Some(c));
         }
@@ -320,10 +302,12 @@ mod tests {
     fn each_source_is_cut_at_the_cursor_on_the_right_side_of_a_tie() {
         let c = TimelineCursor { at: at(10), source: SCAN, id: RowId::Serial(5) };
         let oldest = PageRequest { newest_first: false, limit: 10, after: Some(c) };
-        assert!(matches!(oldest.seek(HISTORY), Seek::Exclusive(_)), "history at the same time came before");
-        assert!(matches!(oldest.seek(SCAN), Seek::Key(_, 5)));
+        assert_eq!(oldest.seek(HISTORY), (Some(c.at), i64::MAX), "history at the same time came before");
+        assert_eq!(oldest.seek(SCAN), (Some(c.at), 5));
+        assert_eq!(oldest.seek(MESSAGE), (Some(c.at), i64::MIN), "messages at the same time come after");
         let newest = PageRequest { newest_first: true, ..oldest };
-        assert!(matches!(newest.seek(HISTORY), Seek::Inclusive(_)), "newest first, history at that time comes after");
+        assert_eq!(newest.seek(HISTORY), (Some(c.at), i64::MAX), "newest first, history at that time comes after");
+        assert_eq!(newest.seek(MESSAGE), (Some(c.at), i64::MIN));
         // A status change at the cursor's time sorts before a scan.
         let change = TimelineCursor { at: c.at, source: HISTORY, id: RowId::Serial(99) };
         assert!(newest.keeps(&change) && !oldest.keeps(&change));

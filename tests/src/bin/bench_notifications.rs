@@ -94,7 +94,7 @@ async fn main() {
         .into_iter()
         .flat_map(|channel| [(channel, true), (channel, false)]);
     for (round, (channel, cached)) in runs.enumerate() {
-        let mut conn = app.db.get().await.unwrap();
+        let conn = app.db.get().await.unwrap();
         let mut rows: Vec<Notification> = Vec::with_capacity(PER_CHANNEL);
         for i in 0..PER_CHANNEL {
             let recipient = match channel {
@@ -114,7 +114,7 @@ async fn main() {
             if channel == Channel::Push {
                 row = row.device(device.id);
             }
-            rows.push(row.insert_once(&mut conn).await.unwrap().unwrap());
+            rows.push(row.insert_once(&conn).await.unwrap().unwrap());
         }
         drop(conn);
         for row in &rows {

@@ -19,7 +19,7 @@ async fn a_critical_message_overtakes_a_bulk_backlog() {
     app.smtp.hold("fan");
 
     let bulk_id = bulk_order["id"].as_str().unwrap().parse().unwrap();
-    let mut conn = app.db.get().await.unwrap();
+    let conn = app.db.get().await.unwrap();
     let mut ids = Vec::new();
     for i in 0..3000 {
         let row = NewNotification::for_order(
@@ -31,7 +31,7 @@ async fn a_critical_message_overtakes_a_bulk_backlog() {
             Locale::En,
         )
         .payload(serde_json::json!({"message": "Our autumn catalogue is out"}));
-        ids.push(row.insert_once(&mut conn).await.unwrap().unwrap().id);
+        ids.push(row.insert_once(&conn).await.unwrap().unwrap().id);
     }
     drop(conn);
     let enqueuer = app.enqueuer();

@@ -202,12 +202,15 @@ async fn write_outcome(
     let result = async {
         match outcome {
             Outcome::Sent { record, provider_message_id, links, order } => {
-                record.insert(conn).await?;
-                Notification::mark_sent(conn, notification.id, provider_message_id.as_deref(), links).await?;
                 let entry = TimelineEntry::notification(notification, NotificationStatus::Sent, None);
-                if let Some(order) = order {
-                    NewOrderEvent::append(conn, &[entry.event_for(order)]).await?;
-                }
+                let events: Vec<_> = order.iter().map(|order| entry.event_for(order)).collect();
+                // One round trip: the three writes pipelined.
+                let shared: &AsyncPgConnection = conn;
+                tokio::try_join!(
+                    record.insert(shared),
+                    Notification::mark_sent(shared, notification.id, provider_message_id.as_deref(), links),
+                    NewOrderEvent::append(shared, &events),
+                )?;
             }
             Outcome::Retry { record, error, next_at, .. } => {
                 record.insert(conn).await?;

@@ -109,18 +109,21 @@ pub async fn update_order_status(
     };
     let mut conn = state.conn().await?;
     let audit_entry = audit::entry(&principal, &req, "order.status_change", "order", &id.to_string());
-    let changed = conn
+    let (changed, shipments) = conn
         .transaction::<_, ApiError, _>(async |conn| {
             let changed = change_status(conn, &change).await?;
             let before = json!({"status": changed.change.from_status, "version": changed.order.version - 1});
             let after = json!({"status": changed.order.status, "version": changed.order.version, "note": change.note});
-            NewAuditEntry { before: Some(before), after: Some(after), ..audit_entry }.insert(conn).await?;
-            Ok(changed)
+            let audit = NewAuditEntry { before: Some(before), after: Some(after), ..audit_entry };
+            // Pipelined: the audit row and the parcels the answer shows.
+            let shared: &diesel_async::AsyncPgConnection = conn;
+            let ((), shipments) =
+                futures::try_join!(audit.insert(shared), Shipment::for_order(shared, change.order_id))?;
+            Ok((changed, shipments))
         })
         .await?;
     state.enqueuer.after_commit(&changed.notifications).await;
     let order = changed.order;
-    let shipments = Shipment::for_order(&conn, order.id).await?;
     Ok(HttpResponse::Ok().insert_header((header::ETAG, format!("\"{}\"", order.version))).json(OrderView::new(
         &order,
         &shipments,

@@ -1,12 +1,9 @@
 use actix_web::{get, web, HttpRequest, HttpResponse};
-use futures::TryFutureExt;
 use ordertrack_shared::i18n;
-use ordertrack_shared::models::Preferences;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::load::visible_order;
 use crate::auth::{Permission, Principal};
 use crate::errors::{ApiError, ErrorBody};
 use crate::locale;
@@ -100,15 +97,15 @@ pub async fn get_order_timeline(
     let requested = locale::requested(&req, query.locale.as_deref())?;
     let page = query.page()?;
     let conn = state.conn().await?;
-    // Pipelined: the order, its shopper's time zone and the page's sources
-    // go out together (those of an order the caller may not see are dropped).
-    let (order, zone, sources) = futures::try_join!(
-        visible_order(&conn, &principal, *id),
-        Preferences::time_zone_of_order(&conn, *id).err_into(),
-        TimelineSources::load_page(&conn, *id, &page, principal.role.sees_all_orders()).err_into(),
-    )?;
-    let zone = i18n::shopper_zone(zone.as_deref(), &order.ship_country);
-    let page = sources.page(&page, principal.role.sees_all_orders(), requested.unwrap_or(order.locale), zone);
+    let staff = principal.role.sees_all_orders();
+    // One statement: the order and the page's sources (those of an order
+    // the caller may not see are read and dropped).
+    let (order, sources) = match TimelineSources::load_order_page(&conn, *id, &page, staff).await? {
+        Some((order, sources)) if principal.can_see(order.customer_id) => (order, sources),
+        _ => return Err(ApiError::NotFound("order")),
+    };
+    let zone = i18n::shopper_zone(order.time_zone.as_deref(), &order.ship_country);
+    let page = sources.page(&page, staff, requested.unwrap_or(order.locale), zone);
     let mut res = HttpResponse::Ok();
     if let Some(next) = &page.next {
         res.insert_header((actix_web::http::header::LINK, query.next_link(&req, next)));

@@ -105,7 +105,8 @@ pub async fn tracking_view(
     zone: Tz,
 ) -> Result<TrackingView, ApiError> {
     let latest = PageRequest { newest_first: true, limit: DEFAULT_PAGE, after: None };
-    let sources = TimelineSources::load_page(conn, order.id, &latest, false).await?;
+    let (_, sources) =
+        TimelineSources::load_order_page(conn, order.id, &latest, false).await?.ok_or(ApiError::NotFound("order"))?;
     let mut timeline = sources.page(&latest, false, locale, zone).entries;
     timeline.reverse();
     Ok(TrackingView {

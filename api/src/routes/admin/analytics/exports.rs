@@ -76,7 +76,7 @@ pub async fn export(
     let mut conn = state.conn().await?;
     let mut entry = audit::entry(&principal, &req, "analytics.export", "dataset", dataset.name());
     entry.after = Some(json!({"format": format.extension(), "from": from, "to": to}));
-    entry.insert(&mut conn).await?;
+    entry.insert(&conn).await?;
     let mut encoder = Encoder::new(format, dataset.columns()).map_err(ApiError::Internal)?;
 
     let (tx, rx) = mpsc::channel::<Result<Bytes, std::io::Error>>(AHEAD);

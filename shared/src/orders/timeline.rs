@@ -175,15 +175,15 @@ impl TimelineEntry {
     }
 
     pub fn status_change(h: &StatusChange) -> Self {
-        TimelineEntry {
-            status: Some(h.to_status),
+        Self::new_status_change(&NewStatusChange {
+            order_id: h.order_id,
             from_status: h.from_status,
-            source: Some(h.source),
-            actor: Some(h.actor.clone()),
+            to_status: h.to_status,
+            source: h.source,
+            actor: h.actor.clone(),
             note: h.note.clone(),
-            ..Self::blank(TimelineKind::StatusChange, h.occurred_at, String::new())
-        }
-        .in_english()
+            occurred_at: h.occurred_at,
+        })
     }
 
     /// The entry of a change not written yet (the same as once it is), so

@@ -30,7 +30,7 @@ impl OptOut {
 
     /// Which of `wanted` (channel, recipient) pairs opted out: one query
     /// on the primary key, whatever the channels.
-    pub async fn among_pairs(
+    pub async fn among(
         conn: &mut AsyncPgConnection,
         wanted: &[(Channel, &str)],
     ) -> QueryResult<Vec<(Channel, String)>> {
@@ -47,19 +47,5 @@ impl OptOut {
             .await?;
         // (The filter matched every channel with every recipient.)
         Ok(found.into_iter().filter(|(c, r)| wanted.contains(&(*c, r.as_str()))).collect())
-    }
-
-    /// Which of `recipients` opted out of `channel`.
-    pub async fn among(
-        conn: &mut AsyncPgConnection,
-        channel: Channel,
-        recipients: &[String],
-    ) -> QueryResult<Vec<String>> {
-        channel_opt_outs::table
-            .filter(channel_opt_outs::channel.eq(channel))
-            .filter(channel_opt_outs::recipient.eq_any(recipients))
-            .select(channel_opt_outs::recipient)
-            .load(conn)
-            .await
     }
 }

@@ -80,20 +80,6 @@ impl Preferences {
             .map(|row| row.map(Preferences::from))
     }
 
-    /// The time zone the order's customer chose, if any (guests and
-    /// customers who never saved preferences have none): one query keyed by
-    /// the order, so it can be pipelined with the order's own read.
-    pub async fn time_zone_of_order(mut conn: &AsyncPgConnection, order_id: Uuid) -> QueryResult<Option<String>> {
-        use crate::schema::orders;
-        let customer = orders::table.filter(orders::id.eq(order_id)).select(orders::customer_id);
-        notification_preferences::table
-            .filter(notification_preferences::customer_id.nullable().eq_any(customer))
-            .select(notification_preferences::time_zone)
-            .first(&mut conn)
-            .await
-            .optional()
-    }
-
     /// [`load`](Self::load) through this process' cache (see `cache`; every
     /// save is announced to it), for planning notifications.
     pub async fn load_cached(conn: &mut AsyncPgConnection, customer_id: Uuid) -> QueryResult<Option<Preferences>> {

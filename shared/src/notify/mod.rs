@@ -52,7 +52,7 @@ pub async fn notify_order_on(
     // Two statements however many messages: the opt-outs among them, then
     // the rows, by channel.
     let wanted: Vec<(Channel, &str)> = planned.iter().map(|n| (n.channel, n.recipient.as_str())).collect();
-    let opted_out = OptOut::among_pairs(conn, &wanted).await?;
+    let opted_out = OptOut::among(conn, &wanted).await?;
     let mut rows: Vec<NewNotification> = planned
         .iter()
         .filter(|n| !opted_out.iter().any(|(channel, recipient)| *channel == n.channel && *recipient == n.recipient))

@@ -2,10 +2,10 @@
 //! that grow without bound (status history, carrier scans, message facts)
 //! are read with a keyset seek and a limit on their indexes, the bounded
 //! ones (parcels, issues, requests: a handful per order) whole, all in one
-//! statement (`timeline_page.sql`), and the page is merged from them. The n first entries after a cursor are among the n first of
-//! every source, so reading n + 1 of each is enough, and a page costs the
-//! same on the first page of a short order and the last of a 10,000-event
-//! one.
+//! statement (`timeline_page.sql`), and the page is merged from them. The
+//! n first entries after a cursor are among the n first of every source,
+//! so reading n + 1 of each is enough, and a page costs the same on the
+//! first page of a short order and the last of a 10,000-event one.
 //!
 //! Entries are ordered by (when, source, id): the source rank keeps the
 //! order in which `TimelineSources::timeline` lists simultaneous entries.

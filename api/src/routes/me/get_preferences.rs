@@ -11,15 +11,12 @@ use crate::state::AppState;
 
 /// The channels the customer's own addresses were unsubscribed from.
 pub async fn opted_out(conn: &mut AsyncPgConnection, customer: &Customer) -> Result<Vec<Channel>, ApiError> {
-    let mut channels = Vec::new();
-    for (channel, address) in [(Channel::Email, &customer.email), (Channel::Sms, &customer.phone)] {
-        if let Some(address) = address {
-            if !OptOut::among(conn, channel, std::slice::from_ref(address)).await?.is_empty() {
-                channels.push(channel);
-            }
-        }
-    }
-    Ok(channels)
+    let addresses = [(Channel::Email, &customer.email), (Channel::Sms, &customer.phone)];
+    let wanted: Vec<(Channel, &str)> =
+        addresses.iter().filter_map(|(channel, address)| Some((*channel, address.as_deref()?))).collect();
+    let found = OptOut::among(conn, &wanted).await?;
+    // In the order asked, email first.
+    Ok(wanted.iter().map(|(channel, _)| *channel).filter(|channel| found.iter().any(|(c, _)| c == channel)).collect())
 }
 
 /// The caller's notification preferences (defaults until changed).

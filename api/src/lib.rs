@@ -104,7 +104,7 @@ pub fn start(config: ApiConfig) -> Result<Running, StartError> {
     let port = listener.local_addr().map_err(|source| StartError::Bind { addr, source })?.port();
     let workers = config.workers;
     let hub = Hub::new(config.stream.clone());
-    let state = web::Data::new(state(config, hub.clone())?);
+    let state = state(config, hub.clone())?;
     tokio::spawn(live::tailer::run(hub.clone(), state.db.clone(), state.enqueuer.clone(), hub.shutdown_signal()));
     tokio::spawn(listen(state.enqueuer.clone(), state.caches.clone(), hub.shutdown_signal()));
     ordertrack_shared::metrics::register_all();
@@ -116,8 +116,10 @@ pub fn start(config: ApiConfig) -> Result<Running, StartError> {
     );
     let openapi = openapi::ApiDoc::openapi();
     let server = HttpServer::new(move || {
+        // (Runs on each worker thread.)
+        let state = web::Data::new(state.for_worker_thread(workers));
         App::new()
-            .app_data(state.clone())
+            .app_data(state)
             .app_data(web::QueryConfig::default().error_handler(json::query_error))
             .app_data(web::PathConfig::default().error_handler(json::path_error))
             .wrap(actix_web::middleware::from_fn(middleware::around))

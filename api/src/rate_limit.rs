@@ -30,6 +30,11 @@ impl RateLimiter {
         RateLimiter { redis, enabled, refused: Arc::default() }
     }
 
+    /// The same limiter (and remembered refusals) counting through `redis`.
+    pub fn with_redis(&self, redis: Enqueuer) -> Self {
+        RateLimiter { redis, ..self.clone() }
+    }
+
     /// Counts one hit for `key`; `None` when off or Redis did not answer.
     /// A hit over the limit is remembered until the window ends.
     pub async fn hit(&self, scope: &str, key: &str, limit: u32, window_secs: u64) -> Option<(RateState, bool)> {

@@ -24,6 +24,20 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// This state for one of `workers` HTTP worker threads: its own database
+    /// pool (a share of the configured size) and Redis connection. diesel-async
+    /// and redis drive each connection from a task on the thread that opened
+    /// it, so a pool shared by the threads wakes a second thread, and switches
+    /// context twice, for every statement. Everything else stays shared.
+    pub fn for_worker_thread(&self, workers: usize) -> AppState {
+        let size = self.config.store.database_pool_size.div_ceil(workers.max(1));
+        // (Building a pool only fails for a bad configuration, which
+        // building `self.db` already ruled out.)
+        let db = ordertrack_shared::db::pool(&self.config.store.database_url, size).unwrap_or_else(|_| self.db.clone());
+        let enqueuer = self.enqueuer.with_own_connection();
+        AppState { db, rate_limiter: self.rate_limiter.with_redis(enqueuer.clone()), enqueuer, ..self.clone() }
+    }
+
     pub async fn conn(&self) -> Result<DbConn, ApiError> {
         Ok(self.db.get().await?)
     }

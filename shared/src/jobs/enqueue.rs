@@ -76,6 +76,12 @@ impl Enqueuer {
         })
     }
 
+    /// The same queues through a connection of its own, opened on first use
+    /// (by the thread that will drive it).
+    pub fn with_own_connection(&self) -> Self {
+        Enqueuer { conn: Arc::new(Mutex::new(None)), moved: Arc::new(watch::channel(0).0), ..self.clone() }
+    }
+
     pub fn namespace(&self) -> &str {
         &self.namespace
     }

@@ -66,7 +66,7 @@ async fn customer_lists_staff_search_and_tracking_codes_seek_on_indexes() {
     }
 
     for (search, index) in [
-        ("BULK-01234", "orders_number_prefix_idx"),
+        ("BULK-01234", "orders_order_number_idx"),
         ("b777@example.com", "orders_contact_email_idx"),
         ("+34600000777", "orders_contact_phone_idx"),
     ] {

@@ -1,12 +1,14 @@
-//! One order event as live-update clients receive it, rendered once per
-//! audience and language: staff see everything, shoppers never see
+//! One order event as live-update clients receive it, rendered on demand,
+//! at most once per audience and language: staff see everything, shoppers never see
 //! staff-only events nor the internal fields of an entry. The log holds the
 //! entry in English; it is localized here, on the way out, so one event
 //! serves subscribers of every language.
 
+use std::sync::OnceLock;
+
 use chrono::{DateTime, Utc};
 use ordertrack_shared::domain::{Locale, OrderStatus};
-use ordertrack_shared::i18n::zone_for_country;
+use ordertrack_shared::i18n::{zone_for_country, Tz};
 use ordertrack_shared::models::{EventOrder, OrderEvent};
 use ordertrack_shared::orders::timeline::{TimelineEntry, INTERNAL_FIELDS};
 use serde::Serialize;
@@ -32,6 +34,9 @@ pub struct LiveEventBody {
     pub entry: Value,
 }
 
+/// How many languages an event is rendered in.
+const LOCALES: usize = Locale::ALL.len();
+
 #[derive(Debug)]
 pub struct LiveEvent {
     pub id: i64,
@@ -43,72 +48,72 @@ pub struct LiveEvent {
     /// The language of subscribers who asked for none.
     pub order_locale: Locale,
     pub created_at: DateTime<Utc>,
-    /// The event JSON for staff, one per locale in `Locale::ALL` order.
-    staff_json: Vec<String>,
-    /// The event JSON for shoppers, likewise; `None` when they may not see it.
-    public_json: Option<Vec<String>>,
+    /// Seen by staff only.
+    staff_only: bool,
+    /// The entry as logged (English).
+    entry: Value,
+    /// The country's zone stands in for each shopper's own (the timeline
+    /// endpoint reads their preference): per event, not per subscriber.
+    zone: Tz,
+    /// The event JSON, rendered on first demand and at most once per
+    /// audience and language: staff in `Locale::ALL` order, then shoppers.
+    /// Most events have no watcher on a given replica, and most watchers
+    /// share a language.
+    rendered: [OnceLock<String>; 2 * LOCALES],
 }
 
 impl LiveEvent {
     pub fn new(event: OrderEvent, order: EventOrder) -> LiveEvent {
-        // Per event, not per subscriber: the country's zone stands in for
-        // each shopper's own (the timeline endpoint reads their preference).
-        let zone = zone_for_country(&order.ship_country);
-        let readable: Option<TimelineEntry> = serde_json::from_value(event.entry.clone()).ok();
-        let localized = |locale: Locale| match &readable {
-            Some(entry) => serde_json::to_value(entry.clone().localized(locale, zone)).unwrap_or_default(),
-            // Not an entry this version reads: as logged.
-            None => event.entry.clone(),
-        };
-        let body = |entry: Value| {
-            serde_json::to_string(&LiveEventBody {
-                id: event.id,
-                order_id: event.order_id,
-                kind: event.kind.clone(),
-                created_at: event.created_at,
-                entry,
-            })
-            .unwrap_or_default()
-        };
-        let public_json = (!event.staff_only).then(|| {
-            Locale::ALL
-                .iter()
-                .map(|locale| {
-                    let mut entry = localized(*locale);
-                    if let Some(fields) = entry.as_object_mut() {
-                        for field in INTERNAL_FIELDS {
-                            fields.remove(field);
-                        }
-                    }
-                    body(entry)
-                })
-                .collect()
-        });
-        let staff_json = Locale::ALL.iter().map(|locale| body(localized(*locale))).collect();
         LiveEvent {
             id: event.id,
             order_id: event.order_id,
             customer_id: event.customer_id,
-            kind: event.kind.clone(),
+            kind: event.kind,
             order_status: order.status,
             order_locale: order.locale,
             created_at: event.created_at,
-            staff_json,
-            public_json,
+            staff_only: event.staff_only,
+            entry: event.entry,
+            zone: zone_for_country(&order.ship_country),
+            rendered: std::array::from_fn(|_| OnceLock::new()),
         }
     }
 
     /// Whether this audience may see the event at all.
     pub fn visible_to(&self, staff: bool) -> bool {
-        staff || self.public_json.is_some()
+        staff || !self.staff_only
     }
 
     /// The JSON this audience may see, if any, in `locale` (else the order's).
     pub fn json_for(&self, staff: bool, locale: Option<Locale>) -> Option<&str> {
+        if !self.visible_to(staff) {
+            return None;
+        }
         let locale = locale.unwrap_or(self.order_locale);
         let index = Locale::ALL.iter().position(|l| *l == locale)?;
-        let texts = if staff { Some(&self.staff_json) } else { self.public_json.as_ref() };
-        texts?.get(index).map(String::as_str)
+        let slot = if staff { index } else { LOCALES + index };
+        Some(self.rendered[slot].get_or_init(|| self.render(staff, locale)))
+    }
+
+    fn render(&self, staff: bool, locale: Locale) -> String {
+        let mut entry = match serde_json::from_value::<TimelineEntry>(self.entry.clone()) {
+            Ok(entry) => serde_json::to_value(entry.localized(locale, self.zone)).unwrap_or_default(),
+            // Not an entry this version reads: as logged.
+            Err(_) => self.entry.clone(),
+        };
+        if let (false, Some(fields)) = (staff, entry.as_object_mut()) {
+            for field in INTERNAL_FIELDS {
+                fields.remove(field);
+            }
+        }
+        serde_json::to_string(&LiveEventBody {
+            id: self.id,
+            order_id: self.order_id,
+            kind: self.kind.clone(),
+            created_at: self.created_at,
+            entry,
+        })
+        .unwrap_or_default()
     }
 
     /// A customer request or its outcome (the admin stream's `queue=requests`).

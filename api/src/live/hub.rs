@@ -176,6 +176,23 @@ impl Hub {
         inner.position = Some(inner.position.unwrap_or(0).max(event.id));
     }
 
+    /// With no client connected, records everything up to `latest` as
+    /// dispatched (there is no one to hand it to) and says so; a client that
+    /// connects later starts live after it. Otherwise changes nothing.
+    pub fn skip_to_if_idle(&self, latest: i64) -> bool {
+        let mut inner = self.lock();
+        if !inner.clients.is_empty() {
+            return false;
+        }
+        inner.position = Some(inner.position.unwrap_or(0).max(latest));
+        true
+    }
+
+    /// Whether no client is connected.
+    pub fn is_idle(&self) -> bool {
+        self.lock().clients.is_empty()
+    }
+
     /// How far events have been dispatched (`None` before start-up).
     pub fn position(&self) -> Option<i64> {
         self.lock().position
@@ -324,5 +341,49 @@ fn decrement(counts: &mut HashMap<String, usize>, key: &str) {
         if *count == 0 {
             counts.remove(key);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    fn hub() -> Arc<Hub> {
+        Hub::new(StreamConfig {
+            heartbeat: Duration::from_secs(15),
+            poll_interval: Duration::from_secs(1),
+            max_per_principal: 4,
+            max_per_ip: 4,
+            max_total: 16,
+            client_buffer: 8,
+            allowed_origins: Vec::new(),
+        })
+    }
+
+    fn viewer() -> Viewer {
+        Viewer { staff: true, locale: None, principal: "token".into(), ip: "127.0.0.1".into(), kind: "admin" }
+    }
+
+    #[test]
+    fn an_idle_replica_skips_to_the_end_of_the_log_and_a_watched_one_does_not() {
+        let hub = hub();
+        hub.begin_at(10);
+        assert!(hub.is_idle());
+        assert!(hub.skip_to_if_idle(25));
+        assert_eq!(hub.position(), Some(25));
+        // Never backwards.
+        assert!(hub.skip_to_if_idle(20));
+        assert_eq!(hub.position(), Some(25));
+
+        let subscription = hub.subscribe(Follow::All { status: None, requests_only: false }, viewer()).unwrap();
+        assert_eq!(subscription.position, 25, "a client starts live after what was skipped");
+        assert!(!hub.is_idle());
+        assert!(!hub.skip_to_if_idle(40), "events a client may want are read, not skipped");
+        assert_eq!(hub.position(), Some(25));
+        drop(subscription);
+        assert!(hub.skip_to_if_idle(40));
+        assert_eq!(hub.position(), Some(40));
     }
 }

@@ -1,6 +1,7 @@
 //! Each api replica runs one tailer: it numbers committed events (one
 //! replica at a time, see `OrderEvent::sequence`), reads those it has not
-//! dispatched yet from Postgres, in id order, and hands them to the hub.
+//! dispatched yet from Postgres, in id order, and hands them to the hub;
+//! while no client is connected to this replica it skips reading them.
 //!
 //! Writers announce commits on Redis pub/sub, which wakes the tailer at
 //! once; Redis pub/sub forgets what is published while a replica is
@@ -77,6 +78,11 @@ async fn catch_up(hub: &Hub, db: &DbPool, enqueuer: &Enqueuer) -> Result<(), Box
             return Ok(());
         }
     };
+    // No one to hand events to: move to where the log stands without
+    // reading (and rendering) what is in between.
+    if hub.is_idle() && hub.skip_to_if_idle(OrderEvent::latest_id(&mut conn).await?) {
+        return Ok(());
+    }
     let mut position = position;
     loop {
         let events = OrderEvent::after(&mut conn, EventScope::All, position, BATCH).await?;

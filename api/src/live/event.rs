@@ -1,8 +1,8 @@
 //! One order event as live-update clients receive it, rendered on demand,
-//! at most once per audience and language: staff see everything, shoppers never see
-//! staff-only events nor the internal fields of an entry. The log holds the
-//! entry in English; it is localized here, on the way out, so one event
-//! serves subscribers of every language.
+//! at most once per audience and language: staff see everything, shoppers
+//! never see staff-only events nor the internal fields of an entry. The log
+//! holds the entry in English; it is localized here, on the way out, so one
+//! event serves subscribers of every language.
 
 use std::sync::OnceLock;
 

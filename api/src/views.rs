@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use ordertrack_shared::domain::{Locale, OrderStatus};
 use ordertrack_shared::i18n::status_text;
 use ordertrack_shared::models::{Order, Shipment};
-pub use ordertrack_shared::orders::timeline::{ShipmentView, TimelineEntry, TimelineKind, TimelineSources};
+pub use ordertrack_shared::orders::timeline::{ShipmentView, TimelineEntry, TimelineKind};
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;

@@ -311,6 +311,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    order_timeline (order_id, occurred_at, source, serial_id, uuid_id) {
+        order_id -> Uuid,
+        occurred_at -> Timestamptz,
+        source -> Int2,
+        serial_id -> Int8,
+        uuid_id -> Uuid,
+        entry -> Jsonb,
+    }
+}
+
+diesel::table! {
     orders (id) {
         id -> Uuid,
         order_number -> Text,
@@ -576,6 +587,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     order_ratings,
     order_rollups,
     order_status_history,
+    order_timeline,
     orders,
     phone_verifications,
     portal_links,

@@ -362,27 +362,6 @@ impl TimelineEntry {
     }
 }
 
-/// Everything that goes into an order's timeline.
-pub struct TimelineSources {
-    pub history: Vec<StatusChange>,
-    pub shipments: Vec<Shipment>,
-    pub events: Vec<TrackingEvent>,
-    pub issues: Vec<ShipmentIssue>,
-    pub requests: Vec<CustomerRequest>,
-    /// What became of its messages (staff only).
-    pub messages: Vec<MessageFact>,
-}
-
-impl TimelineSources {
-    /// Merges every source into one list, oldest first, written in `locale`
-    /// with dates in `zone`; `show_internal` keeps who did what and their
-    /// notes (staff).
-    pub fn timeline(&self, show_internal: bool, locale: Locale, zone: Tz) -> Vec<TimelineEntry> {
-        let all = super::timeline_page::PageRequest { newest_first: false, limit: usize::MAX, after: None };
-        self.page(&all, show_internal, locale, zone).entries
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,24 +1,23 @@
-//! One page of an order's timeline, however long its history: the sources
-//! that grow without bound (status history, carrier scans, message facts)
-//! are read with a keyset seek and a limit on their indexes, the bounded
-//! ones (parcels, issues, requests: a handful per order) whole, all in one
-//! statement (`timeline_page.sql`), and the page is merged from them. The
-//! n first entries after a cursor are among the n first of every source,
-//! so reading n + 1 of each is enough, and a page costs the same on the
-//! first page of a short order and the last of a 10,000-event one.
+//! One page of an order's timeline, however long its history: every
+//! source's entries are kept in `order_timeline` (by triggers, in the
+//! source's own transaction), so a page is one keyset seek and a limit on
+//! one index, in one statement with the order (`timeline_page.sql`), and
+//! costs the same on the first page of a short order and the last of a
+//! 10,000-event one.
 //!
 //! Entries are ordered by (when, source, id): the source rank keeps the
-//! order in which `TimelineSources::timeline` lists simultaneous entries.
+//! order in which simultaneous entries have always been listed.
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Bool, Nullable, Text, Timestamptz, Uuid as SqlUuid};
+use diesel::sql_types::{BigInt, Nullable, SmallInt, Text, Timestamptz, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::timeline::{TimelineEntry, TimelineSources};
+use super::timeline::TimelineEntry;
 use crate::domain::Locale;
+use crate::models::{CustomerRequest, MessageFact, Shipment, ShipmentIssue, StatusChange, TrackingEvent};
 use crate::prepared_sql::PreparedSql;
 
 /// Entries a page holds unless asked for fewer, and at most.
@@ -87,70 +86,51 @@ pub struct TimelinePage {
     pub next: Option<TimelineCursor>,
 }
 
-/// The statement reading one page of every source (`timeline_page.sql`),
-/// oldest first and newest first.
+/// The statement reading one page (`timeline_page.sql`), by whether staff
+/// read it and then by direction: oldest first, newest first.
 /// (Leaked once each, so that they are prepared once per connection.)
-static PAGE_SQL: std::sync::LazyLock<[&'static str; 2]> = std::sync::LazyLock::new(|| {
+static PAGE_SQL: std::sync::LazyLock<[[&'static str; 2]; 2]> = std::sync::LazyLock::new(|| {
     let template = include_str!("timeline_page.sql");
-    let fill = |cmp, dir, edge| -> &'static str {
-        template.replace("{cmp}", cmp).replace("{dir}", dir).replace("{edge}", edge).leak()
+    let fill = |shown, cmp, dir, edge| -> &'static str {
+        let sql = template.replace("{shown}", shown).replace("{cmp}", cmp).replace("{dir}", dir);
+        sql.replace("{edge}", edge).leak()
     };
-    [fill(">", "ASC", "-infinity"), fill("<", "DESC", "infinity")]
+    let both = |shown| [fill(shown, ">", "ASC", "-infinity"), fill(shown, "<", "DESC", "infinity")];
+    [both("t.source <> 6"), both("true")]
 });
 
 impl PageRequest {
-    /// Where a source of rank `source` starts on this page, as the row
-    /// `(at, id)` that its `(occurred_at, id)` must follow (precede, newest
-    /// first); no time: from its first (last) row. Rows of an earlier-ranked
-    /// source at the cursor's time come before the cursor, so a later-ranked
-    /// one keeps them (`id` past every id) and an earlier one drops them.
-    fn seek(&self, source: u8) -> (Option<DateTime<Utc>>, i64) {
-        let Some(c) = self.after else { return (None, 0) };
-        let (keep_ties, drop_ties) = if self.newest_first { (i64::MAX, i64::MIN) } else { (i64::MIN, i64::MAX) };
-        match (source.cmp(&c.source), self.newest_first) {
-            (std::cmp::Ordering::Equal, _) => match c.id {
-                RowId::Serial(id) => (Some(c.at), id),
-                // (Only bounded sources have UUIDs; they are filtered in memory.)
-                RowId::Uuid(_) => (Some(c.at), drop_ties),
-            },
-            (std::cmp::Ordering::Greater, false) | (std::cmp::Ordering::Less, true) => (Some(c.at), keep_ties),
-            _ => (Some(c.at), drop_ties),
-        }
+    /// Where this page starts: the cursor's (when, source, serial id, UUID
+    /// id), the id a source does not have being zero; no time: from the
+    /// first (last) entry.
+    fn seek(&self) -> (Option<DateTime<Utc>>, i16, i64, Uuid) {
+        let Some(c) = self.after else { return (None, 0, 0, Uuid::nil()) };
+        let (serial, uuid) = match c.id {
+            RowId::Serial(id) => (id, Uuid::nil()),
+            RowId::Uuid(id) => (0, id),
+        };
+        (Some(c.at), i16::from(c.source), serial, uuid)
     }
 
-    /// Rows to read of each unbounded source: one more than a page shows,
-    /// to know whether there is a next page.
+    /// Rows to read: one more than a page shows, to know whether there is
+    /// a next page.
     fn fetch(&self) -> i64 {
         i64::try_from(self.limit).unwrap_or(i64::MAX - 1) + 1
-    }
-
-    /// Whether an entry at `key` belongs on this page's side of the cursor.
-    fn keeps(&self, key: &TimelineCursor) -> bool {
-        match self.after {
-            None => true,
-            Some(c) if self.newest_first => *key < c,
-            Some(c) => *key > c,
-        }
     }
 }
 
 /// The one statement that reads a page of `order_id`'s timeline with its
 /// binds; `staff` adds what became of its messages.
 pub fn page_query(order_id: Uuid, page: &PageRequest, staff: bool) -> PreparedSql {
-    let sql = PAGE_SQL[usize::from(page.newest_first)];
-    let (history_at, history_id) = page.seek(HISTORY);
-    let (scans_at, scans_id) = page.seek(SCAN);
-    let (messages_at, messages_id) = page.seek(MESSAGE);
+    let sql = PAGE_SQL[usize::from(staff)][usize::from(page.newest_first)];
+    let (at, source, serial, uuid) = page.seek();
     PreparedSql::new(sql)
         .bind::<SqlUuid, _>(order_id)
-        .bind::<Nullable<Timestamptz>, _>(history_at)
-        .bind::<BigInt, _>(history_id)
-        .bind::<Nullable<Timestamptz>, _>(scans_at)
-        .bind::<BigInt, _>(scans_id)
-        .bind::<Nullable<Timestamptz>, _>(messages_at)
-        .bind::<BigInt, _>(messages_id)
+        .bind::<Nullable<Timestamptz>, _>(at)
+        .bind::<SmallInt, _>(source)
+        .bind::<BigInt, _>(serial)
+        .bind::<SqlUuid, _>(uuid)
         .bind::<BigInt, _>(page.fetch())
-        .bind::<Bool, _>(staff)
 }
 
 /// What the timeline needs to know of the order itself.
@@ -174,95 +154,96 @@ struct PageRow {
     ship_country: String,
     #[diesel(sql_type = Nullable<Text>)]
     time_zone: Option<String>,
-    #[diesel(sql_type = Text)]
-    history: String,
-    #[diesel(sql_type = Text)]
-    shipments: String,
-    #[diesel(sql_type = Text)]
-    scans: String,
-    #[diesel(sql_type = Text)]
-    issues: String,
-    #[diesel(sql_type = Text)]
-    requests: String,
-    #[diesel(sql_type = Text)]
-    messages: String,
+    #[diesel(sql_type = Nullable<SmallInt>)]
+    source: Option<i16>,
+    #[diesel(sql_type = Nullable<Text>)]
+    entry: Option<String>,
 }
 
-fn rows<T: serde::de::DeserializeOwned>(json: &str) -> QueryResult<Vec<T>> {
+fn row<T: serde::de::DeserializeOwned>(json: &str) -> QueryResult<T> {
     serde_json::from_str(json).map_err(|e| diesel::result::Error::DeserializationError(Box::new(e)))
 }
 
-impl TimelineSources {
-    /// The order and the sources of one page of its timeline, in one round
-    /// trip and one statement; `None` when there is no such order. `staff`
-    /// adds what became of its messages.
-    pub async fn load_order_page(
+/// A timeline row's entry, from its source's row as JSON, and where it sorts.
+fn keyed_entry(source: i16, json: &str) -> QueryResult<(TimelineCursor, TimelineEntry)> {
+    let key = |at, source, id| TimelineCursor { at, source, id };
+    Ok(match u8::try_from(source).unwrap_or(u8::MAX) {
+        HISTORY => {
+            let h: StatusChange = row(json)?;
+            (key(h.occurred_at, HISTORY, RowId::Serial(h.id)), TimelineEntry::status_change(&h))
+        }
+        SHIPMENT => {
+            let s: Shipment = row(json)?;
+            (key(s.created_at, SHIPMENT, RowId::Uuid(s.id)), TimelineEntry::shipment_added(&s))
+        }
+        SCAN => {
+            let e: TrackingEvent = row(json)?;
+            (key(e.occurred_at, SCAN, RowId::Serial(e.id)), TimelineEntry::carrier_event(&e))
+        }
+        ISSUE => {
+            let i: ShipmentIssue = row(json)?;
+            (key(i.detected_at, ISSUE, RowId::Uuid(i.id)), TimelineEntry::issue(&i))
+        }
+        REQUEST => {
+            let r: CustomerRequest = row(json)?;
+            (key(r.created_at, REQUEST, RowId::Uuid(r.id)), TimelineEntry::customer_request(&r))
+        }
+        RESOLUTION => {
+            let r: CustomerRequest = row(json)?;
+            let resolved = TimelineEntry::request_resolved(&r, r.resolved_by.as_deref().unwrap_or_default());
+            (key(r.updated_at, RESOLUTION, RowId::Uuid(r.id)), resolved)
+        }
+        MESSAGE => {
+            let m: MessageFact = row(json)?;
+            (key(m.event.occurred_at, MESSAGE, RowId::Serial(m.event.id)), TimelineEntry::message_event(&m))
+        }
+        other => {
+            let error = format!("order_timeline row of unknown source {other}");
+            return Err(diesel::result::Error::DeserializationError(error.into()));
+        }
+    })
+}
+
+/// One page's entries as read, before they are written for a reader.
+pub struct PageEntries {
+    /// In page order; one more than the page shows when there is a next page.
+    keyed: Vec<(TimelineCursor, TimelineEntry)>,
+}
+
+impl PageEntries {
+    /// The order and one page of its timeline, in one round trip and one
+    /// statement; `None` when there is no such order. `staff` adds what
+    /// became of its messages.
+    pub async fn load(
         mut conn: &AsyncPgConnection,
         order_id: Uuid,
         page: &PageRequest,
         staff: bool,
-    ) -> QueryResult<Option<(OrderHead, TimelineSources)>> {
-        let Some(row) = page_query(order_id, page, staff).get_result::<PageRow>(&mut conn).await.optional()? else {
-            return Ok(None);
-        };
-        let sources = TimelineSources {
-            history: rows(&row.history)?,
-            shipments: rows(&row.shipments)?,
-            events: rows(&row.scans)?,
-            issues: rows(&row.issues)?,
-            requests: rows(&row.requests)?,
-            messages: rows(&row.messages)?,
-        };
+    ) -> QueryResult<Option<(OrderHead, PageEntries)>> {
+        let rows = page_query(order_id, page, staff).load::<PageRow>(&mut conn).await?;
+        let Some(first) = rows.as_slice().first() else { return Ok(None) };
         let head = OrderHead {
-            customer_id: row.customer_id,
-            locale: row.locale,
-            ship_country: row.ship_country,
-            time_zone: row.time_zone,
+            customer_id: first.customer_id,
+            locale: first.locale,
+            ship_country: first.ship_country.clone(),
+            time_zone: first.time_zone.clone(),
         };
-        Ok(Some((head, sources)))
-    }
-
-    /// The page `page` asks for, from sources loaded by `load_order_page`.
-    pub fn page(&self, page: &PageRequest, show_internal: bool, locale: Locale, zone: Tz) -> TimelinePage {
-        let mut keyed: Vec<(TimelineCursor, TimelineEntry)> = Vec::new();
-        let key = |at, source, id| TimelineCursor { at, source, id };
-        keyed.extend(
-            self.history
-                .iter()
-                .map(|h| (key(h.occurred_at, HISTORY, RowId::Serial(h.id)), TimelineEntry::status_change(h))),
-        );
-        keyed.extend(
-            self.shipments
-                .iter()
-                .map(|s| (key(s.created_at, SHIPMENT, RowId::Uuid(s.id)), TimelineEntry::shipment_added(s))),
-        );
-        keyed.extend(
-            self.events
-                .iter()
-                .map(|e| (key(e.occurred_at, SCAN, RowId::Serial(e.id)), TimelineEntry::carrier_event(e))),
-        );
-        keyed.extend(
-            self.issues.iter().map(|i| (key(i.detected_at, ISSUE, RowId::Uuid(i.id)), TimelineEntry::issue(i))),
-        );
-        keyed.extend(
-            self.requests
-                .iter()
-                .map(|r| (key(r.created_at, REQUEST, RowId::Uuid(r.id)), TimelineEntry::customer_request(r))),
-        );
-        keyed.extend(self.requests.iter().filter_map(|r| {
-            let resolver = r.resolved_by.as_deref()?;
-            Some((key(r.updated_at, RESOLUTION, RowId::Uuid(r.id)), TimelineEntry::request_resolved(r, resolver)))
-        }));
-        if show_internal {
-            keyed.extend(self.messages.iter().map(|m| {
-                (key(m.event.occurred_at, MESSAGE, RowId::Serial(m.event.id)), TimelineEntry::message_event(m))
-            }));
-        }
-        keyed.retain(|(k, _)| page.keeps(k));
+        let mut keyed = rows
+            .iter()
+            .filter_map(|r| Some(keyed_entry(r.source?, r.entry.as_deref()?)))
+            .collect::<QueryResult<Vec<_>>>()?;
+        // The statement reads them in order; a nested loop is not a promise.
         keyed.sort_by_key(|(k, _)| *k);
         if page.newest_first {
             keyed.reverse();
         }
+        Ok(Some((head, PageEntries { keyed })))
+    }
+
+    /// The page, written in `locale` with dates in `zone`; without
+    /// `show_internal`, without who did what and their notes.
+    pub fn page(self, page: &PageRequest, show_internal: bool, locale: Locale, zone: Tz) -> TimelinePage {
+        let mut keyed = self.keyed;
         let more = keyed.len() > page.limit;
         keyed.truncate(page.limit);
         let next = more.then(|| keyed.last().map(|(k, _)| *k)).flatten();
@@ -299,20 +280,33 @@ mod tests {
     }
 
     #[test]
-    fn each_source_is_cut_at_the_cursor_on_the_right_side_of_a_tie() {
-        let c = TimelineCursor { at: at(10), source: SCAN, id: RowId::Serial(5) };
-        let oldest = PageRequest { newest_first: false, limit: 10, after: Some(c) };
-        assert_eq!(oldest.seek(HISTORY), (Some(c.at), i64::MAX), "history at the same time came before");
-        assert_eq!(oldest.seek(SCAN), (Some(c.at), 5));
-        assert_eq!(oldest.seek(MESSAGE), (Some(c.at), i64::MIN), "messages at the same time come after");
-        let newest = PageRequest { newest_first: true, ..oldest };
-        assert_eq!(newest.seek(HISTORY), (Some(c.at), i64::MAX), "newest first, history at that time comes after");
-        assert_eq!(newest.seek(MESSAGE), (Some(c.at), i64::MIN));
-        // A status change at the cursor's time sorts before a scan.
-        let change = TimelineCursor { at: c.at, source: HISTORY, id: RowId::Serial(99) };
-        assert!(newest.keeps(&change) && !oldest.keeps(&change));
-        let next_scan = TimelineCursor { id: RowId::Serial(6), ..c };
-        assert!(oldest.keeps(&next_scan) && !newest.keeps(&next_scan));
-        assert!(!oldest.keeps(&c) && !newest.keeps(&c), "the cursor's own entry was on the last page");
+    fn a_page_starts_right_after_its_cursor_in_the_index_order() {
+        let scan = TimelineCursor { at: at(10), source: SCAN, id: RowId::Serial(5) };
+        let page = PageRequest { newest_first: false, limit: 10, after: Some(scan) };
+        assert_eq!(page.seek(), (Some(at(10)), 2, 5, Uuid::nil()));
+        let issue = TimelineCursor { at: at(11), source: ISSUE, id: RowId::Uuid(Uuid::from_u128(7)) };
+        let page = PageRequest { newest_first: true, limit: 10, after: Some(issue) };
+        assert_eq!(page.seek(), (Some(at(11)), 3, 0, Uuid::from_u128(7)));
+        let first = PageRequest { newest_first: true, limit: 10, after: None };
+        assert_eq!(first.seek(), (None, 0, 0, Uuid::nil()));
+        assert_eq!(first.fetch(), 11, "one more than a page, to know whether there is a next");
+    }
+
+    #[test]
+    fn cursors_sort_as_the_index_does() {
+        // (when, source, id): a status change before a scan at the same time,
+        // an earlier time before either.
+        let change = TimelineCursor { at: at(10), source: HISTORY, id: RowId::Serial(99) };
+        let scan = TimelineCursor { at: at(10), source: SCAN, id: RowId::Serial(5) };
+        let earlier = TimelineCursor { at: at(9), source: MESSAGE, id: RowId::Serial(1) };
+        let mut keys = vec![scan, change, earlier];
+        keys.sort();
+        assert_eq!(keys, [earlier, change, scan]);
+    }
+
+    #[test]
+    fn a_row_of_an_unknown_source_is_an_error_not_a_gap() {
+        assert!(keyed_entry(9, "{}").is_err());
+        assert!(keyed_entry(HISTORY.into(), "{\"id\": \"not a number\"}").is_err());
     }
 }

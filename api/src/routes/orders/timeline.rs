@@ -9,8 +9,8 @@ use crate::errors::{ApiError, ErrorBody};
 use crate::locale;
 use crate::openapi::responses::Bearer;
 use crate::state::AppState;
-use crate::views::{TimelineEntry, TimelineSources};
-use ordertrack_shared::orders::timeline_page::{PageRequest, TimelineCursor, DEFAULT_PAGE, MAX_PAGE};
+use crate::views::TimelineEntry;
+use ordertrack_shared::orders::timeline_page::{PageEntries, PageRequest, TimelineCursor, DEFAULT_PAGE, MAX_PAGE};
 
 #[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -98,14 +98,14 @@ pub async fn get_order_timeline(
     let page = query.page()?;
     let conn = state.conn().await?;
     let staff = principal.role.sees_all_orders();
-    // One statement: the order and the page's sources (those of an order
+    // One statement: the order and the page's entries (those of an order
     // the caller may not see are read and dropped).
-    let (order, sources) = match TimelineSources::load_order_page(&conn, *id, &page, staff).await? {
-        Some((order, sources)) if principal.can_see(order.customer_id) => (order, sources),
+    let (order, entries) = match PageEntries::load(&conn, *id, &page, staff).await? {
+        Some((order, entries)) if principal.can_see(order.customer_id) => (order, entries),
         _ => return Err(ApiError::NotFound("order")),
     };
     let zone = i18n::shopper_zone(order.time_zone.as_deref(), &order.ship_country);
-    let page = sources.page(&page, staff, requested.unwrap_or(order.locale), zone);
+    let page = entries.page(&page, staff, requested.unwrap_or(order.locale), zone);
     let mut res = HttpResponse::Ok();
     if let Some(next) = &page.next {
         res.insert_header((actix_web::http::header::LINK, query.next_link(&req, next)));

@@ -2,8 +2,8 @@ use actix_web::{post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use ordertrack_shared::domain::{EmailAddress, Locale, OrderStatus};
 use ordertrack_shared::i18n::{status_text, Tz};
-use ordertrack_shared::models::Order;
-use ordertrack_shared::orders::timeline_page::{PageRequest, DEFAULT_PAGE};
+use ordertrack_shared::models::{Order, Shipment};
+use ordertrack_shared::orders::timeline_page::{PageEntries, PageRequest, DEFAULT_PAGE};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -12,7 +12,7 @@ use crate::json;
 use crate::locale::{self, LocaleQuery};
 use crate::openapi::responses::{Guest, JsonBody};
 use crate::state::AppState;
-use crate::views::{ShipmentView, TimelineEntry, TimelineSources};
+use crate::views::{ShipmentView, TimelineEntry};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -105,9 +105,10 @@ pub async fn tracking_view(
     zone: Tz,
 ) -> Result<TrackingView, ApiError> {
     let latest = PageRequest { newest_first: true, limit: DEFAULT_PAGE, after: None };
-    let (_, sources) =
-        TimelineSources::load_order_page(conn, order.id, &latest, false).await?.ok_or(ApiError::NotFound("order"))?;
-    let mut timeline = sources.page(&latest, false, locale, zone).entries;
+    let (_, entries) = PageEntries::load(conn, order.id, &latest, false).await?.ok_or(ApiError::NotFound("order"))?;
+    let mut timeline = entries.page(&latest, false, locale, zone).entries;
+    // Every parcel, however far back in the timeline it was added.
+    let shipments = Shipment::for_order(conn, order.id).await?;
     timeline.reverse();
     Ok(TrackingView {
         order_number: order.order_number.clone(),
@@ -115,7 +116,7 @@ pub async fn tracking_view(
         status: order.status,
         status_text: status_text(order.status, locale).to_owned(),
         estimated_delivery_at: order.estimated_delivery_at,
-        shipments: sources.shipments.iter().map(|s| ShipmentView::new(s, locale)).collect(),
+        shipments: shipments.iter().map(|s| ShipmentView::new(s, locale)).collect(),
         timeline,
     })
 }

@@ -1,0 +1,12 @@
+DROP TRIGGER order_timeline_follow ON order_status_history;
+DROP TRIGGER order_timeline_follow ON shipment_issues;
+DROP TRIGGER order_timeline_follow ON customer_requests;
+DROP TRIGGER order_timeline_follow ON notification_events;
+DROP TRIGGER order_timeline_follow ON shipments;
+DROP TRIGGER order_timeline_follow_update ON shipments;
+DROP TRIGGER order_timeline_follow ON tracking_events;
+DROP TRIGGER order_timeline_follow_update ON tracking_events;
+DROP FUNCTION order_timeline_rebuild();
+DROP FUNCTION order_timeline_follow();
+DROP FUNCTION order_timeline_entries(text, jsonb);
+DROP TABLE order_timeline;

@@ -317,7 +317,7 @@ diesel::table! {
         source -> Int2,
         serial_id -> Int8,
         uuid_id -> Uuid,
-        entry -> Jsonb,
+        entry -> Json,
     }
 }
 

@@ -256,9 +256,20 @@ diesel::table! {
 }
 
 diesel::table! {
-    order_events (seq_key) {
+    order_event_inbox (seq_key) {
         seq_key -> Int8,
-        id -> Nullable<Int8>,
+        order_id -> Uuid,
+        customer_id -> Nullable<Uuid>,
+        kind -> Text,
+        staff_only -> Bool,
+        entry -> Jsonb,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    order_events (id) {
+        id -> Int8,
         order_id -> Uuid,
         customer_id -> Nullable<Uuid>,
         kind -> Text,
@@ -583,6 +594,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     notification_rollups,
     notification_templates,
     notifications,
+    order_event_inbox,
     order_events,
     order_ratings,
     order_rollups,

@@ -12,6 +12,7 @@ pub mod providers;
 pub mod sendgrid;
 pub mod sentinel;
 pub mod smtp_sink;
+pub mod timeline;
 
 use std::future::Future;
 use std::time::Duration;

@@ -1,7 +1,8 @@
 //! `order_events`: the durable log behind live updates. Writers append rows
-//! (unnumbered) in the transaction of the change; [`OrderEvent::sequence`]
-//! numbers committed rows, one locked batch at a time, so ids appear strictly
-//! in increasing order and "after id N" never skips a late commit.
+//! to `order_event_inbox` in the transaction of the change;
+//! [`OrderEvent::sequence`] moves committed rows into the log with their ids,
+//! one locked batch at a time, so ids appear strictly in increasing order and
+//! "after id N" never skips a late commit.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -11,13 +12,11 @@ use uuid::Uuid;
 
 use crate::domain::{Locale, OrderStatus};
 use crate::prepared_sql::PreparedSql;
-use crate::schema::{order_events, orders};
+use crate::schema::{order_event_inbox, order_events, orders};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = order_events)]
 pub struct OrderEvent {
-    #[diesel(select_expression = order_events::id.assume_not_null())]
-    #[diesel(select_expression_type = diesel::dsl::AssumeNotNull<order_events::id>)]
     pub id: i64,
     pub order_id: Uuid,
     pub customer_id: Option<Uuid>,
@@ -30,7 +29,7 @@ pub struct OrderEvent {
 #[derive(Debug, Clone, Insertable)]
 // `None` is written as NULL, not DEFAULT (the same for these columns):
 // a constant statement, which diesel prepares once per connection.
-#[diesel(table_name = order_events, treat_none_as_default_value = false)]
+#[diesel(table_name = order_event_inbox, treat_none_as_default_value = false)]
 pub struct NewOrderEvent {
     pub order_id: Uuid,
     pub customer_id: Option<Uuid>,
@@ -78,28 +77,31 @@ impl NewOrderEvent {
     pub async fn append(conn: &AsyncPgConnection, events: &[NewOrderEvent]) -> QueryResult<()> {
         let insert = |event| async move {
             let mut conn = conn;
-            diesel::insert_into(order_events::table).values(event).execute(&mut conn).await
+            diesel::insert_into(order_event_inbox::table).values(event).execute(&mut conn).await
         };
         futures::future::try_join_all(events.iter().map(insert)).await.map(|_| ())
     }
 }
 
 impl OrderEvent {
-    /// Numbers up to `batch` committed, unnumbered events in insertion order;
-    /// returns how many. Runs in its own transaction under a transaction-level
-    /// advisory lock, so two sequencers never interleave; when another holds
-    /// it, returns 0 at once (that one will number them).
+    /// Moves up to `batch` committed events from the inbox into the log, in
+    /// insertion order, numbering them; returns how many. Runs in its own
+    /// transaction under a transaction-level advisory lock, so two sequencers
+    /// never interleave; when another holds it, returns 0 at once (that one
+    /// will move them).
     pub async fn sequence(conn: &mut AsyncPgConnection, batch: i64) -> QueryResult<i64> {
-        // Runs after nearly every commit: prepared once per connection.
+        // Runs after nearly every commit: prepared once per connection. A row
+        // another sequencer moved since this statement's snapshot is skipped
+        // by the DELETE, so it is never logged twice.
         let query = PreparedSql::new(
             "WITH lock AS (SELECT pg_try_advisory_xact_lock($1) AS held), \
-             picked AS (SELECT seq_key FROM order_events, lock WHERE lock.held AND id IS NULL \
-                        ORDER BY seq_key LIMIT $2 FOR UPDATE), \
-             numbered AS (SELECT seq_key, nextval('order_event_ids') AS id \
-                          FROM (SELECT seq_key FROM picked ORDER BY seq_key) ordered), \
-             updated AS (UPDATE order_events e SET id = numbered.id FROM numbered \
-                         WHERE e.seq_key = numbered.seq_key RETURNING 1) \
-             SELECT count(*) AS n FROM updated",
+             picked AS (SELECT seq_key FROM order_event_inbox, lock WHERE lock.held ORDER BY seq_key LIMIT $2), \
+             moved AS (DELETE FROM order_event_inbox i USING picked WHERE i.seq_key = picked.seq_key \
+                       RETURNING i.*), \
+             logged AS (INSERT INTO order_events (id, order_id, customer_id, kind, staff_only, entry, created_at) \
+                        SELECT nextval('order_event_ids'), order_id, customer_id, kind, staff_only, entry, created_at \
+                        FROM (SELECT * FROM moved ORDER BY seq_key) ordered RETURNING 1) \
+             SELECT count(*) AS n FROM logged",
         )
         .bind::<BigInt, _>(SEQUENCER_LOCK)
         .bind::<BigInt, _>(batch);
@@ -156,8 +158,7 @@ impl OrderEvent {
     /// Deletes numbered events created before `before`; returns how many.
     pub async fn prune(conn: &mut AsyncPgConnection, before: DateTime<Utc>, batch: i64) -> QueryResult<usize> {
         diesel::sql_query(
-            "DELETE FROM order_events WHERE seq_key IN \
-             (SELECT seq_key FROM order_events WHERE created_at < $1 AND id IS NOT NULL LIMIT $2)",
+            "DELETE FROM order_events WHERE id IN (SELECT id FROM order_events WHERE created_at < $1 LIMIT $2)",
         )
         .bind::<diesel::sql_types::Timestamptz, _>(before)
         .bind::<BigInt, _>(batch)

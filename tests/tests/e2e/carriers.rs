@@ -4,6 +4,7 @@ use diesel_async::RunQueryDsl;
 use ordertrack_shared::models::{AuditEntry, Shipment};
 use ordertrack_shared::schema::{carrier_receipts, tracking_events};
 use ordertrack_shared::webhooks::carriers::{sign_fedex, sign_timestamped};
+use ordertrack_tests::timeline::assert_rebuild_keeps_the_timeline;
 use ordertrack_tests::{
     guest_order, Options, TestApp, DHL_WEBHOOK_API_KEY, FEDEX_WEBHOOK_SECRET, OWN_SIGNING_SECRET,
     UPS_WEBHOOK_CREDENTIAL,
@@ -122,6 +123,7 @@ async fn a_fedex_webhook_becomes_the_normalized_timeline_and_moves_the_order() {
     let again = post_fedex(&app, &body).await;
     assert_eq!(again.json::<Value>().await.unwrap()["duplicate"], true);
     assert_eq!(receipts(&app).await, 1);
+    assert_rebuild_keeps_the_timeline(&app, order_id.parse().unwrap(), &[0, 1, 2]).await;
     app.stop().await;
 }
 

@@ -5,6 +5,7 @@
 use chrono::{Duration, NaiveDate, Utc};
 use ordertrack_shared::domain::NotificationEvent;
 use ordertrack_shared::models::{Notification, Order, ShipmentIssue};
+use ordertrack_tests::timeline::assert_rebuild_keeps_the_timeline;
 use ordertrack_tests::{guest_order, TestApp};
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -195,6 +196,7 @@ async fn a_resolution_reaches_the_shopper_and_a_rejection_changes_nothing() {
     let answered =
         view["timeline"].as_array().unwrap().iter().any(|e| e["kind"] == "request_resolved" && e["detail"] == reply);
     assert!(answered, "{view}");
+    assert_rebuild_keeps_the_timeline(&app, order_id.parse().unwrap(), &[0, 1, 4, 5]).await;
     app.stop().await;
 }
 

@@ -6,6 +6,7 @@ use ordertrack_shared::domain::NotificationEvent;
 use ordertrack_shared::jobs::MaintenanceJob;
 use ordertrack_shared::models::ShipmentIssue;
 use ordertrack_shared::schema::shipments;
+use ordertrack_tests::timeline::assert_rebuild_keeps_the_timeline;
 use ordertrack_tests::{Options, TestApp};
 use serde_json::Value;
 use uuid::Uuid;
@@ -128,6 +129,7 @@ async fn a_carrier_exception_is_recorded_and_the_shopper_told_once() {
         problem.iter().map(|n| n.event).collect::<Vec<_>>()
     );
     assert_eq!(problem[0].payload["reason_code"], "address_issue");
+    assert_rebuild_keeps_the_timeline(&app, order_id.parse().unwrap(), &[0, 1, 2, 3]).await;
     app.stop().await;
 }
 

@@ -121,6 +121,8 @@ pub struct StreamConfig {
     pub heartbeat: Duration,
     /// How often the event tailer looks for events when Redis says nothing.
     pub poll_interval: Duration,
+    /// Events the tailer moves out of the inbox between two vacuums of it.
+    pub inbox_vacuum_after: i64,
     /// Concurrent streams per token, per client IP, and in all, per replica.
     pub max_per_principal: usize,
     pub max_per_ip: usize,
@@ -137,6 +139,7 @@ impl StreamConfig {
         Ok(StreamConfig {
             heartbeat: config::millis("SSE_HEARTBEAT_MS", 15_000)?,
             poll_interval: config::millis("STREAM_POLL_MS", 1_000)?,
+            inbox_vacuum_after: config::positive("EVENT_INBOX_VACUUM_AFTER", 5_000)? as i64,
             max_per_principal: config::positive("STREAM_MAX_PER_PRINCIPAL", 20)?,
             max_per_ip: config::positive("STREAM_MAX_PER_IP", 1_000)?,
             max_total: config::positive("STREAM_MAX_TOTAL", 15_000)?,

@@ -12,7 +12,7 @@ WITH o AS (
   INSERT INTO order_status_history (order_id, to_status, source, actor, occurred_at)
   SELECT id, 'confirmed', 'storefront', 'bench', now() FROM o
 ), event AS (
-  INSERT INTO order_events (order_id, kind, entry)
+  INSERT INTO order_event_inbox (order_id, kind, entry)
   SELECT id, 'status_change', '{"kind": "status_change", "to": "confirmed"}' FROM o
 )
 -- Written as already sent: the same row, but not work for bench/run's worker.

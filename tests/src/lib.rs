@@ -216,6 +216,8 @@ impl TestApp {
             stream: StreamConfig {
                 heartbeat: options.stream_heartbeat,
                 poll_interval: Duration::from_millis(200),
+                // Every pass that moved events vacuums: the path runs in every test.
+                inbox_vacuum_after: 1,
                 max_per_principal: options.stream_max_per_principal,
                 max_per_ip: 1_000,
                 max_total: 15_000,

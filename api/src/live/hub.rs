@@ -354,6 +354,7 @@ mod tests {
         Hub::new(StreamConfig {
             heartbeat: Duration::from_secs(15),
             poll_interval: Duration::from_secs(1),
+            inbox_vacuum_after: 5_000,
             max_per_principal: 4,
             max_per_ip: 4,
             max_total: 16,

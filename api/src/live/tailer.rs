@@ -34,11 +34,17 @@ const PASS_GAP: Duration = Duration::from_millis(5);
 pub async fn run(hub: Arc<Hub>, db: DbPool, enqueuer: Enqueuer, mut stop: watch::Receiver<bool>) {
     let wake = Arc::new(Notify::new());
     let listener = tokio::spawn(listen(enqueuer.clone(), wake.clone(), stop.clone()));
-    let poll = hub.config().poll_interval;
+    let (poll, vacuum_after) = (hub.config().poll_interval, hub.config().inbox_vacuum_after);
+    let mut moved_since_vacuum = 0;
     loop {
         let pass = tokio::time::Instant::now();
-        if let Err(e) = catch_up(&hub, &db, &enqueuer).await {
-            tracing::warn!(error = %e, "reading order events failed; retrying");
+        match catch_up(&hub, &db, &enqueuer).await {
+            Ok(moved) => moved_since_vacuum += moved,
+            Err(e) => tracing::warn!(error = %e, "reading order events failed; retrying"),
+        }
+        if moved_since_vacuum >= vacuum_after {
+            moved_since_vacuum = 0;
+            vacuum_inbox(&db).await;
         }
         tokio::time::sleep_until(pass + PASS_GAP).await;
         tokio::select! {
@@ -50,9 +56,23 @@ pub async fn run(hub: Arc<Hub>, db: DbPool, enqueuer: Enqueuer, mut stop: watch:
     listener.abort();
 }
 
+/// Every event moved leaves a dead row in the inbox, and the sequencer's
+/// ordered read walks their index entries until a vacuum removes them:
+/// autovacuum comes by at most once a minute, when a busy minute has left
+/// tens of thousands (a pass then took 1.3 ms instead of 0.2).
+async fn vacuum_inbox(db: &DbPool) {
+    let result = match db.get().await {
+        Ok(mut conn) => OrderEvent::vacuum_inbox(&mut conn).await.map_err(|e| e.to_string()),
+        Err(e) => Err(e.to_string()),
+    };
+    if let Err(error) = result {
+        tracing::warn!(%error, "vacuuming the event inbox failed");
+    }
+}
+
 /// Numbers pending events, then dispatches everything after the hub's
-/// position.
-async fn catch_up(hub: &Hub, db: &DbPool, enqueuer: &Enqueuer) -> Result<(), Box<dyn std::error::Error>> {
+/// position; returns how many it numbered.
+async fn catch_up(hub: &Hub, db: &DbPool, enqueuer: &Enqueuer) -> Result<i64, Box<dyn std::error::Error>> {
     let mut conn = db.get().await?;
     let mut numbered = 0;
     loop {
@@ -75,13 +95,13 @@ async fn catch_up(hub: &Hub, db: &DbPool, enqueuer: &Enqueuer) -> Result<(), Box
         None => {
             // Start live from where the log stands; history is for replays.
             hub.begin_at(OrderEvent::latest_id(&mut conn).await?);
-            return Ok(());
+            return Ok(numbered);
         }
     };
     // No one to hand events to: move to where the log stands without
     // reading (and rendering) what is in between.
     if hub.is_idle() && hub.skip_to_if_idle(OrderEvent::latest_id(&mut conn).await?) {
-        return Ok(());
+        return Ok(numbered);
     }
     let mut position = position;
     loop {
@@ -92,7 +112,7 @@ async fn catch_up(hub: &Hub, db: &DbPool, enqueuer: &Enqueuer) -> Result<(), Box
             hub.dispatch(&Arc::new(LiveEvent::new(event, order)));
         }
         if count < BATCH {
-            return Ok(());
+            return Ok(numbered);
         }
     }
 }

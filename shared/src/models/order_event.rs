@@ -109,6 +109,11 @@ impl OrderEvent {
         Ok(query.get_result::<Count>(conn).await?.n)
     }
 
+    /// Removes the inbox's dead rows, unless another replica is at it.
+    pub async fn vacuum_inbox(conn: &mut AsyncPgConnection) -> QueryResult<()> {
+        diesel::sql_query("VACUUM (SKIP_LOCKED) order_event_inbox").execute(conn).await.map(|_| ())
+    }
+
     /// Numbered events after `after`, oldest first, at most `limit`, each
     /// with its order's current status, locale and country.
     pub async fn after(

@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use chrono::Utc;
+use diesel_async::RunQueryDsl;
 use ordertrack_shared::models::Order;
 use ordertrack_shared::webhooks::carriers::sign_fedex;
 use ordertrack_tests::live::{RedisServer, SseEvent, SseStream, WsClient};
@@ -229,7 +230,30 @@ async fn a_client_that_reconnects_with_its_last_event_id_gets_exactly_what_it_mi
         last_id = live.id.unwrap();
     }
     drop(stream);
+    // Every event left the inbox, and the tailer vacuumed the dead rows that
+    // leaves (the harness vacuums after every pass that moved one).
+    let vacuumed = eventually(WAIT, || async {
+        let mut conn = app.db.get().await.unwrap();
+        let inbox: Inbox = diesel::sql_query(
+            "SELECT (SELECT count(*) FROM order_event_inbox) AS waiting,
+                    (SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = 'order_event_inbox') AS vacuums",
+        )
+        .get_result(&mut conn)
+        .await
+        .unwrap();
+        inbox.waiting == 0 && inbox.vacuums > 0
+    })
+    .await;
+    assert!(vacuumed, "the event inbox is emptied and vacuumed");
     app.stop().await;
+}
+
+#[derive(diesel::QueryableByName)]
+struct Inbox {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    waiting: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    vacuums: i64,
 }
 
 #[tokio::test]

@@ -19,6 +19,10 @@ CREATE TABLE order_event_inbox (
     entry       jsonb NOT NULL,
     created_at  timestamptz NOT NULL DEFAULT clock_timestamp()
 );
+-- Its pages are emptied and refilled all the time: no vacuum (the api's
+-- frequent one, or autovacuum) should take an exclusive lock, stalling
+-- writers, to give back an end of it that is about to be used again.
+ALTER TABLE order_event_inbox SET (vacuum_truncate = false);
 
 INSERT INTO order_event_inbox (order_id, customer_id, kind, staff_only, entry, created_at)
 SELECT order_id, customer_id, kind, staff_only, entry, created_at FROM order_events WHERE id IS NULL ORDER BY seq_key;

@@ -58,7 +58,9 @@ $$;
 
 -- A source row changed: its old entries go, its new ones come. PL/pgSQL
 -- compiles a trigger function once per table and each statement on first
--- use, so a table only ever plans its own branch.
+-- use, so a table only ever plans its own branch. The branches are spelled
+-- out per table because the cast to the row type must be static: EXECUTE
+-- would plan on every row, the cost this migration removes.
 CREATE OR REPLACE FUNCTION order_timeline_follow() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP IN ('UPDATE', 'DELETE') THEN

@@ -8,9 +8,10 @@ use actix_web::HttpRequest;
 use diesel_async::AsyncPgConnection;
 use ordertrack_shared::domain::Locale;
 use ordertrack_shared::i18n::{self, Tz};
-use ordertrack_shared::models::{Order, Preferences};
+use ordertrack_shared::models::Preferences;
 use serde::Deserialize;
 use utoipa::IntoParams;
+use uuid::Uuid;
 
 use crate::errors::ApiError;
 
@@ -40,11 +41,13 @@ pub fn accepted(req: &HttpRequest) -> Option<Locale> {
     req.headers().get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(i18n::preferred_locale)
 }
 
-/// The zone `order`'s shopper reads times in.
-pub async fn shopper_zone(conn: &mut AsyncPgConnection, order: &Order) -> Result<Tz, ApiError> {
-    let preference = match order.customer_id {
-        Some(customer) => Preferences::load(conn, customer).await?.map(|p| p.time_zone),
+/// The zone the shopper of an order (of `customer`, shipped to `country`)
+/// reads times in: their saved preference (through this process' cache),
+/// else their country's.
+pub async fn shopper_zone(conn: &mut AsyncPgConnection, customer: Option<Uuid>, country: &str) -> Result<Tz, ApiError> {
+    let preference = match customer {
+        Some(customer) => Preferences::load_cached(conn, customer).await?.map(|p| p.time_zone),
         None => None,
     };
-    Ok(i18n::shopper_zone(preference.as_deref(), &order.ship_country))
+    Ok(i18n::shopper_zone(preference.as_deref(), country))
 }

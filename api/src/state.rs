@@ -1,3 +1,4 @@
+use ordertrack_shared::cache::Invalidation;
 use ordertrack_shared::db::{DbConn, DbPool};
 use ordertrack_shared::jobs::Enqueuer;
 use ordertrack_shared::links::Signer;
@@ -40,5 +41,13 @@ impl AppState {
 
     pub async fn conn(&self) -> Result<DbConn, ApiError> {
         Ok(self.db.get().await?)
+    }
+
+    /// After a committed change to cached data: this replica forgets it at
+    /// once (its next read sees the change even before, or without, Redis
+    /// delivering the announcement), and every replica is told.
+    pub async fn announce_change(&self, what: Invalidation) {
+        self.caches.apply(Some(what));
+        self.enqueuer.announce_change(what).await;
     }
 }

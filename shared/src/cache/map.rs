@@ -9,10 +9,15 @@ use std::time::{Duration, Instant};
 
 use crate::metrics::CACHE_LOOKUPS;
 
+/// Entries a map holds at most, so that one keyed by customer stays small
+/// however many customers the process serves.
+const CAPACITY: usize = 10_000;
+
 pub struct CacheMap<K, V> {
     /// The `cache` label of `cache_lookups_total`.
     name: &'static str,
     ttl: Duration,
+    capacity: usize,
     /// Moves on every invalidation; a load stores only if it did not move.
     generation: AtomicU64,
     entries: Mutex<HashMap<K, (V, Instant)>>,
@@ -20,7 +25,11 @@ pub struct CacheMap<K, V> {
 
 impl<K: Eq + Hash, V: Clone> CacheMap<K, V> {
     pub fn new(name: &'static str, ttl: Duration) -> Self {
-        CacheMap { name, ttl, generation: AtomicU64::new(0), entries: Mutex::new(HashMap::new()) }
+        Self::with_capacity(name, ttl, CAPACITY)
+    }
+
+    pub fn with_capacity(name: &'static str, ttl: Duration, capacity: usize) -> Self {
+        CacheMap { name, ttl, capacity, generation: AtomicU64::new(0), entries: Mutex::new(HashMap::new()) }
     }
 
     pub fn get(&self, key: &K) -> Option<V> {
@@ -40,9 +49,18 @@ impl<K: Eq + Hash, V: Clone> CacheMap<K, V> {
     pub fn put(&self, key: K, value: V, generation: u64) {
         let mut entries = self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         // Checked under the lock: `remove` and `clear` move it under the lock too.
-        if self.generation() == generation {
-            entries.insert(key, (value, Instant::now()));
+        if self.generation() != generation {
+            return;
         }
+        // Full: the expired entries go; if none had, everything does (a
+        // cold start now and then beats a scan on every insert).
+        if entries.len() >= self.capacity && !entries.contains_key(&key) {
+            entries.retain(|_, (_, filled)| filled.elapsed() < self.ttl);
+            if entries.len() >= self.capacity {
+                entries.clear();
+            }
+        }
+        entries.insert(key, (value, Instant::now()));
     }
 
     pub fn remove(&self, key: &K) {
@@ -86,6 +104,20 @@ mod tests {
         assert_eq!(map.get(&"key"), None);
         map.put("key", 2, map.generation());
         assert_eq!(map.get(&"key"), Some(2));
+    }
+
+    #[test]
+    fn a_full_map_makes_room_expired_entries_first() {
+        let map = CacheMap::with_capacity("test", Duration::from_millis(20), 2);
+        map.put("old", 1, map.generation());
+        std::thread::sleep(Duration::from_millis(30));
+        map.put("a", 2, map.generation());
+        map.put("b", 3, map.generation());
+        assert_eq!((map.len(), map.get(&"a"), map.get(&"b")), (2, Some(2), Some(3)), "the expired one made room");
+        map.put("a", 4, map.generation());
+        assert_eq!((map.len(), map.get(&"a")), (2, Some(4)), "a key it holds is replaced in place");
+        map.put("c", 5, map.generation());
+        assert_eq!((map.len(), map.get(&"c"), map.get(&"b")), (1, Some(5), None), "full of live entries: starts over");
     }
 
     #[test]

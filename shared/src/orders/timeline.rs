@@ -301,6 +301,12 @@ impl TimelineEntry {
         self.localized(Locale::En, Tz::UTC)
     }
 
+    /// Whether [`localized`](Self::localized) writes a date (in the
+    /// shopper's zone) into the title: an issue's new estimated delivery.
+    pub fn writes_a_date(&self) -> bool {
+        self.kind == TimelineKind::Issue && self.estimated_delivery_at.is_some()
+    }
+
     /// The entry with its title (and parcel state) written in `locale`,
     /// dates in `zone`, from its structured fields. An entry missing the
     /// field its title needs (logged before it existed) keeps its title.

@@ -140,8 +140,6 @@ pub struct OrderHead {
     pub customer_id: Option<Uuid>,
     pub locale: Locale,
     pub ship_country: String,
-    /// The shopper's own time zone, if they chose one.
-    pub time_zone: Option<String>,
 }
 
 #[derive(QueryableByName)]
@@ -152,8 +150,6 @@ struct PageRow {
     locale: Locale,
     #[diesel(sql_type = Text)]
     ship_country: String,
-    #[diesel(sql_type = Nullable<Text>)]
-    time_zone: Option<String>,
     #[diesel(sql_type = Nullable<SmallInt>)]
     source: Option<i16>,
     #[diesel(sql_type = Nullable<Text>)]
@@ -226,7 +222,6 @@ impl PageEntries {
             customer_id: first.customer_id,
             locale: first.locale,
             ship_country: first.ship_country.clone(),
-            time_zone: first.time_zone.clone(),
         };
         let mut keyed = rows
             .iter()
@@ -238,6 +233,12 @@ impl PageEntries {
             keyed.reverse();
         }
         Ok(Some((head, PageEntries { keyed })))
+    }
+
+    /// Whether the page writes a date in the shopper's time zone (most do
+    /// not: the zone, a second read, is then not needed).
+    pub fn writes_dates(&self, page: &PageRequest) -> bool {
+        self.keyed.iter().take(page.limit).any(|(_, entry)| entry.writes_a_date())
     }
 
     /// The page, written in `locale` with dates in `zone`; without

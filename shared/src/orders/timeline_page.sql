@@ -1,5 +1,5 @@
 -- One page of an order's timeline in one statement: who owns the order, its
--- language and country, the shopper's time zone, and the page's entries,
+-- language and country, and the page's entries,
 -- one row each, from one index range of order_timeline (kept by triggers
 -- from every source; see its migration). An order without entries yet is
 -- one row with a NULL entry; no order, no row.
@@ -9,9 +9,8 @@
 -- and `t.source <> 6` for shoppers (no message facts: the partial index).
 --   $1 order id   $2..$5 the cursor: when, source, serial id, UUID id
 --   $6 rows to read
-SELECT o.customer_id, o.locale, o.ship_country, p.time_zone, t.source, t.entry::text AS entry
+SELECT o.customer_id, o.locale, o.ship_country, t.source, t.entry::text AS entry
 FROM orders o
-LEFT JOIN notification_preferences p ON p.customer_id = o.customer_id
 LEFT JOIN LATERAL (
   SELECT t.source, t.entry, t.occurred_at, t.serial_id, t.uuid_id FROM order_timeline t
   WHERE t.order_id = o.id AND {shown}

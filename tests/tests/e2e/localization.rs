@@ -254,3 +254,45 @@ async fn times_are_in_the_customer_s_chosen_zone_else_their_country_s() {
     assert!(shown.contains("Sep 25, 2030, 12:30 CST"), "{shown}");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_moved_delivery_date_in_the_timeline_is_the_shopper_s_date_from_their_next_read() {
+    let app = TestApp::spawn().await;
+    let order = app.create_order(&customer_order("RO-2", "cust-ro")).await;
+    let id = order["id"].as_str().unwrap();
+    add_fedex_parcel(&app, id).await;
+    // The second estimate is later: 02:00 UTC on the 26th, which is the
+    // 26th in Bucharest and still the 25th in Mexico City.
+    for (at, eta) in
+        [("2030-09-20T08:00:00Z", "2030-09-22T12:00:00Z"), ("2030-09-21T08:00:00Z", "2030-09-26T02:00:00Z")]
+    {
+        let scans = vec![fedex_scan(at, "IT", "In transit", "")];
+        assert_eq!(post_fedex(&app, &fedex_payload(FEDEX_NUMBER, scans, Some(eta))).await.status(), 202);
+        app.run_pending_jobs().await;
+    }
+    let shopper = app.customer_token("cust-ro").await;
+    let moved_title = |token: String| {
+        let app = &app;
+        async move {
+            let url = format!("/api/v1/orders/{id}/timeline?locale=en");
+            let timeline: Vec<Value> = app.get(&url, &token).await.json().await.unwrap();
+            let moved: Vec<_> = timeline.iter().filter(|e| e["issue_kind"] == "eta_moved").collect();
+            assert_eq!(moved.len(), 1, "{timeline:?}");
+            moved[0]["title"].as_str().unwrap().to_owned()
+        }
+    };
+
+    // Never chose a zone (the default, UTC): Romania's date.
+    let in_romania = "The carrier moved the estimated delivery to Sep 26, 2030";
+    assert_eq!(moved_title(shopper.clone()).await, in_romania);
+    assert_eq!(moved_title(app.service_token.clone()).await, in_romania);
+
+    let prefs: Value = app.get("/api/v1/me/preferences", &shopper).await.json().await.unwrap();
+    let chosen = json!({"locale": "en", "time_zone": "America/Mexico_City", "channels": prefs["channels"]});
+    assert_eq!(app.put("/api/v1/me/preferences", &shopper, &chosen).await.status(), 200);
+    // At once, though the replica had the old preference cached.
+    let in_mexico = "The carrier moved the estimated delivery to Sep 25, 2030";
+    assert_eq!(moved_title(shopper.clone()).await, in_mexico);
+    assert_eq!(moved_title(app.service_token.clone()).await, in_mexico);
+    app.stop().await;
+}

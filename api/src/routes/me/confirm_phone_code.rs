@@ -88,7 +88,7 @@ pub async fn confirm_phone_code(
         .await?;
     match check {
         Check::Verified(customer) => {
-            state.enqueuer.announce_change(Invalidation::Preferences(customer.id)).await;
+            state.announce_change(Invalidation::Preferences(customer.id)).await;
             Ok(HttpResponse::Ok().json(json!({"phone": customer.phone, "verified_at": customer.phone_verified_at})))
         }
         Check::Wrong { remaining } => Err(ApiError::Invalid {

@@ -36,7 +36,7 @@ pub async fn put_preferences(
     let mut conn = state.conn().await?;
     let customer = Customer::find(&mut conn, customer_id).await?;
     let prefs = body.validate(&customer)?.save(&mut conn).await?;
-    state.enqueuer.announce_change(Invalidation::Preferences(customer_id)).await;
+    state.announce_change(Invalidation::Preferences(customer_id)).await;
     let wants = |channel| prefs.channels.values().any(|set| set.contains(&channel));
     for (channel, address) in [(Channel::Email, &customer.email), (Channel::Sms, &customer.phone)] {
         if let Some(address) = address.as_deref().filter(|_| wants(channel)) {

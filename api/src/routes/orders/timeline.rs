@@ -1,5 +1,5 @@
 use actix_web::{get, web, HttpRequest, HttpResponse};
-use ordertrack_shared::i18n;
+use ordertrack_shared::i18n::Tz;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -96,7 +96,7 @@ pub async fn get_order_timeline(
     principal.require(Permission::ReadOrder)?;
     let requested = locale::requested(&req, query.locale.as_deref())?;
     let page = query.page()?;
-    let conn = state.conn().await?;
+    let mut conn = state.conn().await?;
     let staff = principal.role.sees_all_orders();
     // One statement: the order and the page's entries (those of an order
     // the caller may not see are read and dropped).
@@ -104,7 +104,11 @@ pub async fn get_order_timeline(
         Some((order, entries)) if principal.can_see(order.customer_id) => (order, entries),
         _ => return Err(ApiError::NotFound("order")),
     };
-    let zone = i18n::shopper_zone(order.time_zone.as_deref(), &order.ship_country);
+    // The zone is read (a preference) only for a page that writes a date in it.
+    let zone = match entries.writes_dates(&page) {
+        true => locale::shopper_zone(&mut conn, order.customer_id, &order.ship_country).await?,
+        false => Tz::UTC,
+    };
     let page = entries.page(&page, staff, requested.unwrap_or(order.locale), zone);
     let mut res = HttpResponse::Ok();
     if let Some(next) = &page.next {

@@ -68,7 +68,7 @@ pub async fn tracking_page(
     // rather than an error. The browser's Accept-Language is not asked:
     // the shopper chose their language when ordering.
     let locale = query.locale.as_deref().and_then(Locale::from_tag).unwrap_or(order.locale);
-    let zone = shopper_zone(&mut conn, &order).await?;
+    let zone = shopper_zone(&mut conn, order.customer_id, &order.ship_country).await?;
     let view = tracking_view(&mut conn, &order, locale, zone).await?;
     let page = Page {
         locale: locale.to_string(),

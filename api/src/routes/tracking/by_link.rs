@@ -31,6 +31,6 @@ pub async fn track_by_link(
     let requested = locale::requested(&req, query.locale.as_deref())?;
     let mut conn = state.conn().await?;
     let order = order_by_link(&state, &req, &mut conn, &code).await?;
-    let zone = locale::shopper_zone(&mut conn, &order).await?;
+    let zone = locale::shopper_zone(&mut conn, order.customer_id, &order.ship_country).await?;
     Ok(HttpResponse::Ok().json(tracking_view(&mut conn, &order, requested.unwrap_or(order.locale), zone).await?))
 }

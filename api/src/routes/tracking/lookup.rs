@@ -93,7 +93,7 @@ pub async fn track_order(
         Ok(_) | Err(diesel::result::Error::NotFound) => return Err(ApiError::NotFound("order")),
         Err(e) => return Err(e.into()),
     };
-    let zone = locale::shopper_zone(&mut conn, &order).await?;
+    let zone = locale::shopper_zone(&mut conn, order.customer_id, &order.ship_country).await?;
     Ok(HttpResponse::Ok().json(tracking_view(&mut conn, &order, requested.unwrap_or(order.locale), zone).await?))
 }
 

@@ -54,6 +54,6 @@ pub async fn activate_template_version(
             Ok(TemplateVersion::all(conn, key).await?)
         })
         .await?;
-    state.enqueuer.announce_change(Invalidation::Template(key)).await;
+    state.announce_change(Invalidation::Template(key)).await;
     Ok(HttpResponse::Ok().json(all.iter().map(TemplateVersionView::from).collect::<Vec<_>>()))
 }

@@ -61,6 +61,6 @@ pub async fn rollback_template(
             Ok(TemplateVersion::all(conn, key).await?)
         })
         .await?;
-    state.enqueuer.announce_change(Invalidation::Template(key)).await;
+    state.announce_change(Invalidation::Template(key)).await;
     Ok(HttpResponse::Ok().json(all.iter().map(TemplateVersionView::from).collect::<Vec<_>>()))
 }

@@ -41,7 +41,7 @@ pub async fn revoke_token(
             let after = json!({"revoked_at": token.revoked_at, "role": token.role, "label": token.label});
             audit::record(&mut conn, NewAuditEntry { before: Some(before), after: Some(after), ..entry }).await;
             tracing::info!(by = %principal.token_id, token = %token.id, "token revoked");
-            state.enqueuer.announce_change(Invalidation::Token(token.id)).await;
+            state.announce_change(Invalidation::Token(token.id)).await;
             token
         }
         None => match ApiToken::find(&mut conn, *id).await {

@@ -48,6 +48,6 @@ pub async fn delete_workflow_transition(
             .await
         })
         .await?;
-    state.enqueuer.announce_change(Invalidation::Workflow).await;
+    state.announce_change(Invalidation::Workflow).await;
     Ok(HttpResponse::Ok().json(after))
 }

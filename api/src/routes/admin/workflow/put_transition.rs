@@ -60,6 +60,6 @@ pub async fn put_workflow_transition(
             apply(conn, entry, async |conn| Ok(StatusTransition::upsert(conn, from, to, &body.roles).await?)).await
         })
         .await?;
-    state.enqueuer.announce_change(Invalidation::Workflow).await;
+    state.announce_change(Invalidation::Workflow).await;
     Ok(HttpResponse::Ok().json(after))
 }

@@ -105,9 +105,10 @@ pub async fn get_order_timeline(
         _ => return Err(ApiError::NotFound("order")),
     };
     // The zone is read (a preference) only for a page that writes a date in it.
-    let zone = match entries.writes_dates(&page) {
-        true => locale::shopper_zone(&mut conn, order.customer_id, &order.ship_country).await?,
-        false => Tz::UTC,
+    let zone = if entries.writes_dates(&page) {
+        locale::shopper_zone(&mut conn, order.customer_id, &order.ship_country).await?
+    } else {
+        Tz::UTC
     };
     let page = entries.page(&page, staff, requested.unwrap_or(order.locale), zone);
     let mut res = HttpResponse::Ok();

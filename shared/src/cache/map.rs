@@ -52,7 +52,7 @@ impl<K: Eq + Hash, V: Clone> CacheMap<K, V> {
         if self.generation() != generation {
             return;
         }
-        // Full: the expired entries go; if none had, everything does (a
+        // Full: the expired entries go; if none had expired, everything does (a
         // cold start now and then beats a scan on every insert).
         if entries.len() >= self.capacity && !entries.contains_key(&key) {
             entries.retain(|_, (_, filled)| filled.elapsed() < self.ttl);
@@ -108,12 +108,20 @@ mod tests {
 
     #[test]
     fn a_full_map_makes_room_expired_entries_first() {
-        let map = CacheMap::with_capacity("test", Duration::from_millis(20), 2);
+        // A TTL far above a scheduling stall: only "old" may expire here.
+        let map = CacheMap::with_capacity("test", Duration::from_millis(500), 2);
         map.put("old", 1, map.generation());
-        std::thread::sleep(Duration::from_millis(30));
+        std::thread::sleep(Duration::from_millis(600));
         map.put("a", 2, map.generation());
         map.put("b", 3, map.generation());
         assert_eq!((map.len(), map.get(&"a"), map.get(&"b")), (2, Some(2), Some(3)), "the expired one made room");
+    }
+
+    #[test]
+    fn a_full_map_of_live_entries_replaces_in_place_or_starts_over() {
+        let map = CacheMap::with_capacity("test", Duration::from_secs(60), 2);
+        map.put("a", 2, map.generation());
+        map.put("b", 3, map.generation());
         map.put("a", 4, map.generation());
         assert_eq!((map.len(), map.get(&"a")), (2, Some(4)), "a key it holds is replaced in place");
         map.put("c", 5, map.generation());

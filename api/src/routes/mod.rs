@@ -17,21 +17,25 @@ pub mod webhooks;
 
 use actix_web::web;
 
+/// actix tries routes in the order registered, matching each `{param}`
+/// pattern with a regex (`regex-lite`, see Cargo.toml): the API, which takes
+/// nearly all the traffic, goes first behind its static prefix, and its
+/// busiest routes (orders) first within it.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.configure(webhooks::configure)
-        .configure(public::configure)
-        .service(health::healthz)
-        .service(health::readyz)
-        .service(health::metrics)
-        .service(
-            web::scope("/api/v1")
-                .configure(orders::configure)
-                .configure(tracking::configure)
-                .configure(me::configure)
-                .configure(requests::configure)
-                .configure(streams::configure)
-                .configure(portal::configure)
-                .configure(staff::configure)
-                .configure(admin::configure),
-        );
+    cfg.service(
+        web::scope("/api/v1")
+            .configure(orders::configure)
+            .configure(tracking::configure)
+            .configure(me::configure)
+            .configure(requests::configure)
+            .configure(streams::configure)
+            .configure(portal::configure)
+            .configure(staff::configure)
+            .configure(admin::configure),
+    )
+    .configure(webhooks::configure)
+    .configure(public::configure)
+    .service(health::healthz)
+    .service(health::readyz)
+    .service(health::metrics);
 }

@@ -3,12 +3,13 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{Array, Nullable, Text, Timestamptz, Uuid as SqlUuid};
+use diesel::sql_types::{Array, Bool, Integer, Jsonb, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use crate::domain::{Channel, Locale, NotificationEvent, NotificationStatus};
 use crate::jobs::Queue;
+use crate::models::{NewNotificationAttempt, NewOrderEvent};
 use crate::prepared_sql::PreparedSql;
 use crate::schema::notifications;
 
@@ -200,30 +201,55 @@ impl Notification {
         .optional()
     }
 
-    /// Records the send. Also from `pending`: an outcome recorded late,
-    /// after the sweep released the claim but before anyone claimed it
-    /// again, still lands (and so is not sent twice).
+    /// Records the send in one statement (its own transaction): the
+    /// attempt, the row marked sent, its event on the order's timeline
+    /// (`event`, when it has an order) and, for a message holding a secret
+    /// (`wipe`), its payload forgotten. Also from `pending`: an outcome
+    /// recorded late, after the sweep released the claim but before anyone
+    /// claimed it again, still lands (and so is not sent twice).
     /// `links` are the targets of the message's click links, in token order.
-    /// Takes a shared connection so it can be pipelined with other writes.
-    pub async fn mark_sent(
-        mut conn: &AsyncPgConnection,
-        id: Uuid,
-        provider_message_id: Option<&str>,
+    pub async fn record_sent(
+        conn: &mut AsyncPgConnection,
+        attempt: &NewNotificationAttempt,
         links: &[String],
+        event: Option<&NewOrderEvent>,
+        wipe: bool,
     ) -> QueryResult<usize> {
-        // (diesel re-prepares every UPDATE it builds; this one runs per send.)
+        // One statement, not BEGIN, three pipelined writes and COMMIT: a
+        // send is the worker's busiest write, and each statement and commit
+        // costs Postgres about as much as the rows themselves.
         PreparedSql::new(
-            "UPDATE notifications SET status = $2, provider_message_id = $3, links = $4, sent_at = now(), \
-             locked_until = NULL, last_error = NULL, updated_at = now() \
-             WHERE id = $1 AND status IN ($5, $6)",
+            "WITH attempt AS (\
+               INSERT INTO notification_attempts \
+                 (notification_id, attempt, outcome, provider, provider_message_id, error, started_at, duration_ms) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8)), \
+             event AS (\
+               INSERT INTO order_event_inbox (order_id, customer_id, kind, staff_only, entry) \
+               SELECT $9, $10, $11, $12, $13 WHERE $9 IS NOT NULL) \
+             UPDATE notifications SET status = $14, provider_message_id = $5, links = $15, sent_at = now(), \
+               locked_until = NULL, last_error = NULL, updated_at = now(), \
+               payload = CASE WHEN $16 THEN '{}'::jsonb ELSE payload END \
+             WHERE id = $1 AND status IN ($17, $18)",
         )
-        .bind::<SqlUuid, _>(id)
+        .bind::<SqlUuid, _>(attempt.notification_id)
+        .bind::<Integer, _>(attempt.attempt)
+        .bind::<Text, _>(attempt.outcome)
+        .bind::<Text, _>(attempt.provider.clone())
+        .bind::<Nullable<Text>, _>(attempt.provider_message_id.clone())
+        .bind::<Nullable<Text>, _>(attempt.error.clone())
+        .bind::<Timestamptz, _>(attempt.started_at)
+        .bind::<Integer, _>(attempt.duration_ms)
+        .bind::<Nullable<SqlUuid>, _>(event.map(|e| e.order_id))
+        .bind::<Nullable<SqlUuid>, _>(event.and_then(|e| e.customer_id))
+        .bind::<Nullable<Text>, _>(event.map(|e| e.kind.clone()))
+        .bind::<Nullable<Bool>, _>(event.map(|e| e.staff_only))
+        .bind::<Nullable<Jsonb>, _>(event.map(|e| e.entry.clone()))
         .bind::<Text, _>(NotificationStatus::Sent)
-        .bind::<Nullable<Text>, _>(provider_message_id.map(str::to_owned))
         .bind::<Array<Nullable<Text>>, _>(links.iter().cloned().map(Some).collect::<Vec<_>>())
+        .bind::<Bool, _>(wipe)
         .bind::<Text, _>(NotificationStatus::Sending)
         .bind::<Text, _>(NotificationStatus::Pending)
-        .execute(&mut conn)
+        .execute(conn)
         .await
     }
 

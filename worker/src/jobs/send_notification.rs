@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use apalis::prelude::{BoxDynError, Data};
 use chrono::Utc;
-use diesel_async::AsyncPgConnection;
+use diesel_async::{AsyncConnection, AsyncPgConnection};
 use ordertrack_shared::analytics::tracking::LinkTracker;
 use ordertrack_shared::channels::push::PushMessage;
 use ordertrack_shared::channels::sms_segments;
@@ -91,7 +91,6 @@ pub async fn deliver(ctx: &JobContext, id: uuid::Uuid) -> Result<Delivery, BoxDy
     let outcome = match result {
         Ok(sent) => Outcome::Sent {
             record: attempt(AttemptOutcome::Sent, Some(&sent.receipt), None),
-            provider_message_id: sent.receipt.provider_message_id,
             links: sent.links,
             order: sent.order,
         },
@@ -145,8 +144,8 @@ pub async fn deliver(ctx: &JobContext, id: uuid::Uuid) -> Result<Delivery, BoxDy
 /// How an attempt ended, to be written down.
 enum Outcome {
     Sent {
+        /// Holds the provider's message id too.
         record: NewNotificationAttempt,
-        provider_message_id: Option<String>,
         /// The targets of the message's click links.
         links: Vec<String>,
         /// The order it was about, as read to render it.
@@ -198,40 +197,36 @@ async fn write_outcome(
     notification: &Notification,
     outcome: &Outcome,
 ) -> diesel::QueryResult<()> {
-    db::begin(conn).await?;
-    let result = async {
-        match outcome {
-            Outcome::Sent { record, provider_message_id, links, order } => {
-                let entry = TimelineEntry::notification(notification, NotificationStatus::Sent, None);
-                let events: Vec<_> = order.iter().map(|order| entry.event_for(order)).collect();
-                // One round trip: the three writes pipelined.
-                let shared: &AsyncPgConnection = conn;
-                tokio::try_join!(
-                    record.insert(shared),
-                    Notification::mark_sent(shared, notification.id, provider_message_id.as_deref(), links),
-                    NewOrderEvent::append(shared, &events),
-                )?;
-            }
-            Outcome::Retry { record, error, next_at, .. } => {
+    let wipe = notification.event.is_sensitive();
+    match outcome {
+        Outcome::Sent { record, links, order } => {
+            let entry = TimelineEntry::notification(notification, NotificationStatus::Sent, None);
+            let event = order.as_ref().map(|order| entry.event_for(order));
+            Notification::record_sent(conn, record, links, event.as_ref(), wipe).await.map(|_| ())
+        }
+        Outcome::Retry { record, error, next_at, .. } => {
+            conn.transaction(async |conn| {
                 record.insert(conn).await?;
-                Notification::mark_retry(conn, notification.id, error, *next_at).await?;
-            }
-            Outcome::Failed { record, error, invalid_device } => {
+                Notification::mark_retry(conn, notification.id, error, *next_at).await.map(|_| ())
+            })
+            .await
+        }
+        Outcome::Failed { record, error, invalid_device } => {
+            conn.transaction(async |conn| {
                 if let (true, Some(device_id)) = (*invalid_device, notification.device_token_id) {
                     DeviceToken::invalidate(conn, device_id).await?;
                 }
                 record.insert(conn).await?;
                 Notification::mark_failed(conn, notification.id, error).await?;
                 outcome_event(conn, notification, NotificationStatus::Failed, Some(error)).await?;
-            }
+                if wipe {
+                    Notification::wipe_payload(conn, notification.id).await?;
+                }
+                Ok(())
+            })
+            .await
         }
-        if notification.event.is_sensitive() && !matches!(outcome, Outcome::Retry { .. }) {
-            Notification::wipe_payload(conn, notification.id).await?;
-        }
-        Ok(())
     }
-    .await;
-    db::finish(conn, result).await
 }
 
 /// Puts a message's final outcome on its order's timeline, for staff.

@@ -9,9 +9,20 @@ async fn health_readiness_and_metrics() {
     assert_eq!(ready.status(), 200);
     assert_eq!(ready.json::<Value>().await.unwrap()["redis"], "ok");
 
-    app.create_order(&guest_order("SO-1", "a@example.com", "en")).await;
+    let order = app.create_order(&guest_order("SO-1", "a@example.com", "en")).await;
+    let id = order["id"].as_str().unwrap();
+    // One order's routes sit in a scope of their own: labelled by their whole pattern all the same.
+    for path in [format!("/api/v1/orders/{id}"), format!("/api/v1/orders/{id}/timeline")] {
+        assert_eq!(app.get(&path, &app.service_token).await.status(), 200, "{path}");
+    }
     let metrics = app.http.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
-    assert!(metrics.contains(r#"http_requests_total{method="POST",route="/api/v1/orders",status="201"}"#), "{metrics}");
+    for route in [
+        r#"http_requests_total{method="POST",route="/api/v1/orders",status="201"}"#,
+        r#"http_requests_total{method="GET",route="/api/v1/orders/{id}",status="200"}"#,
+        r#"http_requests_total{method="GET",route="/api/v1/orders/{id}/timeline",status="200"}"#,
+    ] {
+        assert!(metrics.contains(route), "{route} in {metrics}");
+    }
     assert!(metrics.contains("http_request_duration_seconds_bucket"));
     app.stop().await;
 }

@@ -25,7 +25,7 @@ use crate::views::OrderView;
     ),
     security(("bearer" = []))
 )]
-#[get("/orders/{id}")]
+#[get("")]
 pub async fn get_order(
     state: web::Data<AppState>,
     principal: Principal,

@@ -55,7 +55,7 @@ pub struct MessagePreview {
     ),
     security(("bearer" = []))
 )]
-#[post("/orders/{id}/messages")]
+#[post("/messages")]
 pub async fn send_order_message(
     state: web::Data<AppState>,
     principal: Principal,

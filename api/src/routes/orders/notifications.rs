@@ -20,7 +20,7 @@ use crate::state::AppState;
     ),
     security(("bearer" = []))
 )]
-#[get("/orders/{id}/notifications")]
+#[get("/notifications")]
 pub async fn list_order_notifications(
     state: web::Data<AppState>,
     principal: Principal,

@@ -39,7 +39,7 @@ pub struct CreateShipmentRequest {
     ),
     security(("bearer" = []))
 )]
-#[post("/orders/{id}/shipments")]
+#[post("/shipments")]
 pub async fn create_shipment(
     state: web::Data<AppState>,
     principal: Principal,

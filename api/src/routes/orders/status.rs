@@ -72,7 +72,7 @@ fn source_for(role: Role) -> ChangeSource {
     ),
     security(("bearer" = []))
 )]
-#[post("/orders/{id}/status")]
+#[post("/status")]
 pub async fn update_order_status(
     state: web::Data<AppState>,
     principal: Principal,

@@ -85,7 +85,7 @@ impl TimelineQuery {
     ),
     security(("bearer" = []))
 )]
-#[get("/orders/{id}/timeline")]
+#[get("/timeline")]
 pub async fn get_order_timeline(
     state: web::Data<AppState>,
     principal: Principal,

@@ -33,7 +33,7 @@ async fn available(state: &AppState, conn: &mut AsyncPgConnection, order: &Order
     ),
     security(("bearer" = []))
 )]
-#[get("/orders/{id}/actions")]
+#[get("/actions")]
 pub async fn order_actions(
     state: web::Data<AppState>,
     principal: Principal,

@@ -26,7 +26,7 @@ use crate::state::AppState;
     ),
     security(("bearer" = []))
 )]
-#[post("/orders/{id}/requests")]
+#[post("/requests")]
 pub async fn create_customer_request(
     state: web::Data<AppState>,
     principal: Principal,

@@ -12,10 +12,13 @@ pub mod resolve;
 
 use actix_web::web;
 
+/// An order's actions and requests, relative to the `/orders/{id}` scope.
+pub fn configure_for_order(cfg: &mut web::ServiceConfig) {
+    cfg.service(actions::order_actions).service(create::create_customer_request);
+}
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(actions::order_actions)
-        .service(actions::guest_actions)
-        .service(create::create_customer_request)
+    cfg.service(actions::guest_actions)
         .service(create_guest::create_guest_request)
         .service(list::list_customer_requests)
         .service(claim::claim_customer_request)

@@ -12,9 +12,13 @@ pub mod ws;
 
 use actix_web::web;
 
+/// An order's live stream, relative to the `/orders/{id}` scope.
+pub fn configure_for_order(cfg: &mut web::ServiceConfig) {
+    cfg.service(order_events::order_events);
+}
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(tickets::create_stream_ticket)
-        .service(order_events::order_events)
         .service(me_events::me_events)
         .service(tracking_events::tracking_events)
         .service(admin_events::admin_events)

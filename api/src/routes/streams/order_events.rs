@@ -45,7 +45,7 @@ pub struct StreamQuery {
     ),
     security(("bearer" = []), ("stream_ticket" = []))
 )]
-#[get("/orders/{id}/events")]
+#[get("/events")]
 pub async fn order_events(
     state: web::Data<AppState>,
     req: HttpRequest,

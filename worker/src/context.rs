@@ -15,6 +15,7 @@ use ordertrack_shared::templates::Renderer;
 
 use crate::config::WorkerConfig;
 use crate::in_flight::InFlight;
+use crate::notification_writes::NotificationWrites;
 
 /// What every job handler can reach (apalis `Data`).
 pub struct JobContext {
@@ -33,6 +34,8 @@ pub struct JobContext {
     /// Active templates (compiled), the workflow and preferences, kept
     /// while this process hears their invalidations (`cache`).
     pub caches: Arc<Caches>,
+    /// Claims and recorded sends, grouped across jobs.
+    pub notification_writes: NotificationWrites,
 }
 
 pub type SharedContext = Arc<JobContext>;

@@ -2,8 +2,10 @@
 
 pub mod config;
 pub mod context;
+pub mod group_write;
 pub mod in_flight;
 pub mod jobs;
+pub mod notification_writes;
 pub mod register;
 pub mod retry;
 
@@ -26,6 +28,7 @@ use tokio::sync::watch;
 
 use crate::config::WorkerConfig;
 use crate::context::JobContext;
+use crate::notification_writes::NotificationWrites;
 
 /// What stopped the worker from starting; each names the part that failed.
 #[derive(Debug, thiserror::Error)]
@@ -63,7 +66,21 @@ pub fn context(config: WorkerConfig) -> Result<Arc<JobContext>, WorkerStartError
     }
     let in_flight = Arc::default();
     let caches = Arc::new(Caches::new(config.store.cache_ttl));
-    Ok(Arc::new(JobContext { config, db, enqueuer, email, sms, push, renderer, signer, carriers, in_flight, caches }))
+    let notification_writes = NotificationWrites::spawn(db.clone(), config.claim_lease);
+    Ok(Arc::new(JobContext {
+        config,
+        db,
+        enqueuer,
+        email,
+        sms,
+        push,
+        renderer,
+        signer,
+        carriers,
+        in_flight,
+        caches,
+        notification_writes,
+    }))
 }
 
 /// A unique worker instance name: the configured name, host process and a

@@ -37,7 +37,7 @@ pub use customer_request::CustomerRequest;
 pub use device_token::DeviceToken;
 pub use idempotency::IdempotentResponse;
 pub use message_event::{MessageEvent, MessageFact, NewMessageEvent};
-pub use notification::{DueNotification, NewNotification, Notification};
+pub use notification::{DueNotification, NewNotification, Notification, SentRecord};
 pub use notification_attempt::{NewNotificationAttempt, NotificationAttempt};
 pub use opt_out::OptOut;
 pub use order::{NewOrder, Order, OrderFilter, ShippingAddress, SortOrder};

@@ -158,6 +158,19 @@ impl NewNotification {
     }
 }
 
+/// A send to record (`Notification::record_all_sent`).
+#[derive(Debug, Clone)]
+pub struct SentRecord {
+    /// The attempt, with the provider's message id.
+    pub attempt: NewNotificationAttempt,
+    /// The targets of the message's click links, in token order.
+    pub links: Vec<String>,
+    /// Its event on the order's timeline, when it is about an order.
+    pub event: Option<NewOrderEvent>,
+    /// Forget the payload: the message held a secret.
+    pub wipe: bool,
+}
+
 /// A notification id and the queue its job belongs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Queryable)]
 pub struct DueNotification {
@@ -179,74 +192,89 @@ impl Notification {
             .await
     }
 
-    /// Takes a pending row for one delivery attempt. `None` when another
-    /// worker has it or it is already sent or dead: the job is then obsolete.
-    pub async fn claim(
+    /// Takes pending rows for one delivery attempt each; returns those it
+    /// took. A row it does not return is another worker's, or already sent
+    /// or dead: its job is then obsolete. Rows are locked in id order, so two
+    /// workers claiming overlapping ids wait for each other, never deadlock.
+    pub async fn claim_all(
         conn: &mut AsyncPgConnection,
-        id: Uuid,
+        ids: &[Uuid],
         lease: std::time::Duration,
-    ) -> QueryResult<Option<Notification>> {
+    ) -> QueryResult<Vec<Notification>> {
         let lease = chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::minutes(5));
-        // (diesel re-prepares every UPDATE it builds; this one runs per send.)
+        // (diesel re-prepares every UPDATE it builds; this one runs per batch of sends.)
         PreparedSql::new(
             "UPDATE notifications SET status = $2, attempts = attempts + 1, locked_until = $3, updated_at = now() \
-             WHERE id = $1 AND status = $4 RETURNING *",
+             WHERE id IN (SELECT id FROM notifications WHERE id = ANY($1) AND status = $4 ORDER BY id FOR UPDATE) \
+             RETURNING *",
         )
-        .bind::<SqlUuid, _>(id)
+        .bind::<Array<SqlUuid>, _>(ids.to_vec())
         .bind::<Text, _>(NotificationStatus::Sending)
         .bind::<Timestamptz, _>(Utc::now() + lease)
         .bind::<Text, _>(NotificationStatus::Pending)
-        .get_result(conn)
+        .load(conn)
         .await
-        .optional()
     }
 
-    /// Records the send in one statement (its own transaction): the
-    /// attempt, the row marked sent, its event on the order's timeline
-    /// (`event`, when it has an order) and, for a message holding a secret
-    /// (`wipe`), its payload forgotten. Also from `pending`: an outcome
-    /// recorded late, after the sweep released the claim but before anyone
-    /// claimed it again, still lands (and so is not sent twice).
-    /// `links` are the targets of the message's click links, in token order.
-    pub async fn record_sent(
-        conn: &mut AsyncPgConnection,
-        attempt: &NewNotificationAttempt,
-        links: &[String],
-        event: Option<&NewOrderEvent>,
-        wipe: bool,
-    ) -> QueryResult<usize> {
-        // One statement, not BEGIN, three pipelined writes and COMMIT: a
-        // send is the worker's busiest write, and each statement and commit
-        // costs Postgres about as much as the rows themselves.
+    /// Records sends in one statement (its own transaction), for each: the
+    /// attempt, the row marked sent, its event on the order's timeline (when
+    /// it has an order) and, for a message holding a secret, its payload
+    /// forgotten. Also from `pending`: an outcome recorded late, after the
+    /// sweep released the claim but before anyone claimed it again, still
+    /// lands (and so is not sent twice).
+    pub async fn record_all_sent(conn: &mut AsyncPgConnection, sends: &[SentRecord]) -> QueryResult<usize> {
+        // One statement for a batch, not BEGIN, three writes and COMMIT per
+        // send: a send is the worker's busiest write, and each statement and
+        // commit costs Postgres about as much as the rows themselves. Links
+        // go as one JSON array per send (SQL arrays must be rectangular).
         PreparedSql::new(
-            "WITH attempt AS (\
+            "WITH sent AS (\
+               SELECT * FROM unnest($1::uuid[], $2::int4[], $3::text[], $4::text[], $5::text[], $6::text[], \
+                 $7::timestamptz[], $8::int4[], $9::jsonb[], $10::bool[], $11::uuid[], $12::uuid[], $13::text[], \
+                 $14::bool[], $15::jsonb[]) WITH ORDINALITY \
+               AS s(id, attempt, outcome, provider, provider_message_id, error, started_at, duration_ms, links, \
+                 wipe, order_id, customer_id, kind, staff_only, entry, n)), \
+             attempt AS (\
                INSERT INTO notification_attempts \
                  (notification_id, attempt, outcome, provider, provider_message_id, error, started_at, duration_ms) \
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8)), \
+               SELECT id, attempt, outcome, provider, provider_message_id, error, started_at, duration_ms FROM sent), \
              event AS (\
                INSERT INTO order_event_inbox (order_id, customer_id, kind, staff_only, entry) \
-               SELECT $9, $10, $11, $12, $13 WHERE $9 IS NOT NULL) \
-             UPDATE notifications SET status = $14, provider_message_id = $5, links = $15, sent_at = now(), \
+               SELECT order_id, customer_id, kind, staff_only, entry FROM sent WHERE order_id IS NOT NULL ORDER BY n) \
+             UPDATE notifications SET status = $16, provider_message_id = sent.provider_message_id, \
+               links = ARRAY(SELECT jsonb_array_elements_text(sent.links)), sent_at = now(), \
                locked_until = NULL, last_error = NULL, updated_at = now(), \
-               payload = CASE WHEN $16 THEN '{}'::jsonb ELSE payload END \
-             WHERE id = $1 AND status IN ($17, $18)",
+               payload = CASE WHEN sent.wipe THEN '{}'::jsonb ELSE notifications.payload END \
+             FROM sent WHERE notifications.id = sent.id AND notifications.status IN ($17, $18)",
         )
-        .bind::<SqlUuid, _>(attempt.notification_id)
-        .bind::<Integer, _>(attempt.attempt)
-        .bind::<Text, _>(attempt.outcome)
-        .bind::<Text, _>(attempt.provider.clone())
-        .bind::<Nullable<Text>, _>(attempt.provider_message_id.clone())
-        .bind::<Nullable<Text>, _>(attempt.error.clone())
-        .bind::<Timestamptz, _>(attempt.started_at)
-        .bind::<Integer, _>(attempt.duration_ms)
-        .bind::<Nullable<SqlUuid>, _>(event.map(|e| e.order_id))
-        .bind::<Nullable<SqlUuid>, _>(event.and_then(|e| e.customer_id))
-        .bind::<Nullable<Text>, _>(event.map(|e| e.kind.clone()))
-        .bind::<Nullable<Bool>, _>(event.map(|e| e.staff_only))
-        .bind::<Nullable<Jsonb>, _>(event.map(|e| e.entry.clone()))
+        .bind::<Array<SqlUuid>, _>(sends.iter().map(|s| s.attempt.notification_id).collect::<Vec<_>>())
+        .bind::<Array<Integer>, _>(sends.iter().map(|s| s.attempt.attempt).collect::<Vec<_>>())
+        .bind::<Array<Text>, _>(sends.iter().map(|s| s.attempt.outcome.as_str()).collect::<Vec<_>>())
+        .bind::<Array<Text>, _>(sends.iter().map(|s| s.attempt.provider.clone()).collect::<Vec<_>>())
+        .bind::<Array<Nullable<Text>>, _>(
+            sends.iter().map(|s| s.attempt.provider_message_id.clone()).collect::<Vec<_>>(),
+        )
+        .bind::<Array<Nullable<Text>>, _>(sends.iter().map(|s| s.attempt.error.clone()).collect::<Vec<_>>())
+        .bind::<Array<Timestamptz>, _>(sends.iter().map(|s| s.attempt.started_at).collect::<Vec<_>>())
+        .bind::<Array<Integer>, _>(sends.iter().map(|s| s.attempt.duration_ms).collect::<Vec<_>>())
+        .bind::<Array<Jsonb>, _>(sends.iter().map(|s| serde_json::json!(s.links)).collect::<Vec<_>>())
+        .bind::<Array<Bool>, _>(sends.iter().map(|s| s.wipe).collect::<Vec<_>>())
+        .bind::<Array<Nullable<SqlUuid>>, _>(
+            sends.iter().map(|s| s.event.as_ref().map(|e| e.order_id)).collect::<Vec<_>>(),
+        )
+        .bind::<Array<Nullable<SqlUuid>>, _>(
+            sends.iter().map(|s| s.event.as_ref().and_then(|e| e.customer_id)).collect::<Vec<_>>(),
+        )
+        .bind::<Array<Nullable<Text>>, _>(
+            sends.iter().map(|s| s.event.as_ref().map(|e| e.kind.clone())).collect::<Vec<_>>(),
+        )
+        .bind::<Array<Nullable<Bool>>, _>(
+            sends.iter().map(|s| s.event.as_ref().map(|e| e.staff_only)).collect::<Vec<_>>(),
+        )
+        .bind::<Array<Nullable<Jsonb>>, _>(
+            sends.iter().map(|s| s.event.as_ref().map(|e| e.entry.clone())).collect::<Vec<_>>(),
+        )
         .bind::<Text, _>(NotificationStatus::Sent)
-        .bind::<Array<Nullable<Text>>, _>(links.iter().cloned().map(Some).collect::<Vec<_>>())
-        .bind::<Bool, _>(wipe)
         .bind::<Text, _>(NotificationStatus::Sending)
         .bind::<Text, _>(NotificationStatus::Pending)
         .execute(conn)

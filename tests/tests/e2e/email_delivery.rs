@@ -132,3 +132,53 @@ async fn a_phone_only_guest_gets_no_email_row() {
     assert!(app.notifications(order_id(&order)).await.is_empty());
     app.stop().await;
 }
+
+/// Sends that finish together are claimed and recorded together (one
+/// statement a batch, `notification_writes`): each record must still land on
+/// its own message, its attempt and its order's live stream, once.
+#[tokio::test]
+async fn a_burst_of_sends_is_recorded_on_each_message_once() {
+    use diesel::prelude::*;
+    use diesel_async::RunQueryDsl;
+    use ordertrack_shared::schema::{order_event_inbox, order_events};
+
+    let app = TestApp::spawn().await;
+    let count = 24;
+    let bodies: Vec<_> =
+        (0..count).map(|i| guest_order(&format!("SO-B{i}"), &format!("b{i}@example.com"), "en")).collect();
+    let orders = futures::future::join_all(bodies.iter().map(|body| app.create_order(body))).await;
+    app.run_pending_jobs().await;
+    let mails = app.smtp.received();
+    assert_eq!(mails.len(), count, "one email per order");
+    let mut conn = app.db.get().await.unwrap();
+    for (i, order) in orders.iter().enumerate() {
+        let address = format!("b{i}@example.com");
+        let mail = mails.iter().find(|m| m.to == [address.as_str()]).expect("its email");
+        assert!(mail.subject().contains(&format!("SO-B{i} ")), "{}", mail.subject());
+        let notifications = app.notifications(order_id(order)).await;
+        assert_eq!(notifications.len(), 1);
+        let n = &notifications[0];
+        assert_eq!((n.status, n.attempts), (NotificationStatus::Sent, 1));
+        let message_id = mail.header("Message-ID");
+        assert_eq!(n.provider_message_id, message_id, "the provider's id of its own email");
+        let attempts = app.attempts(n.id).await;
+        assert_eq!(attempts.len(), 1);
+        assert_eq!((attempts[0].outcome, &attempts[0].provider_message_id), (AttemptOutcome::Sent, &message_id));
+        let title = format!("order_confirmed email sent to {address}");
+        let titles: Vec<serde_json::Value> = order_events::table
+            .filter(order_events::order_id.eq(n.order_id.unwrap()))
+            .filter(order_events::kind.eq("notification"))
+            .select(order_events::entry)
+            .union_all(
+                order_event_inbox::table
+                    .filter(order_event_inbox::order_id.eq(n.order_id.unwrap()))
+                    .filter(order_event_inbox::kind.eq("notification"))
+                    .select(order_event_inbox::entry),
+            )
+            .load(&mut conn)
+            .await
+            .unwrap();
+        assert_eq!(titles.iter().map(|e| e["title"].clone()).collect::<Vec<_>>(), [json!(title)]);
+    }
+    app.stop().await;
+}

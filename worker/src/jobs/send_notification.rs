@@ -17,7 +17,8 @@ use ordertrack_shared::domain::{AttemptOutcome, Channel, Locale, NotificationEve
 use ordertrack_shared::jobs::{Job, Queue, SendNotification};
 use ordertrack_shared::metrics::{NOTIFICATION_ATTEMPTS, OUTCOME_WINDOW};
 use ordertrack_shared::models::{
-    DeviceToken, NewNotificationAttempt, NewOrderEvent, Notification, Order, Shipment, TemplateKey, TemplateVersion,
+    DeviceToken, NewNotificationAttempt, NewOrderEvent, Notification, Order, SentRecord, Shipment, TemplateKey,
+    TemplateVersion,
 };
 use ordertrack_shared::orders::timeline::TimelineEntry;
 use ordertrack_shared::templates::sms_budget::SMS_MAX_SEGMENTS;
@@ -28,6 +29,7 @@ use serde_json::json;
 
 use super::instrumented;
 use crate::context::{JobContext, SharedContext};
+use crate::group_write::Written;
 use crate::retry::backoff;
 
 /// What became of the job, for metrics and tests.
@@ -68,8 +70,10 @@ impl Delivery {
 
 pub async fn deliver(ctx: &JobContext, id: uuid::Uuid) -> Result<Delivery, BoxDynError> {
     let mut conn = ctx.db.get().await?;
-    let Some(notification) = Notification::claim(&mut conn, id, ctx.config.claim_lease).await? else {
-        return Ok(Delivery::Skipped);
+    let notification = match ctx.notification_writes.claims.write(id).await {
+        Written::Done(Some(notification)) => notification,
+        Written::Done(None) => return Ok(Delivery::Skipped),
+        Written::Retry(e) | Written::Failed(e) => return Err(e),
     };
     let started_at = Utc::now();
     let clock = Instant::now();
@@ -174,13 +178,10 @@ async fn record(ctx: &JobContext, notification: &Notification, outcome: &Outcome
     let deadline = Instant::now() + ctx.config.outcome_retry_for;
     let mut pause = Duration::from_millis(50);
     loop {
-        let error: BoxDynError = match ctx.db.get().await {
-            Ok(mut conn) => match write_outcome(&mut conn, notification, outcome).await {
-                Ok(()) => return Ok(()),
-                Err(e) if db::is_outage(&e) => e.into(),
-                Err(e) => return Err(e.into()),
-            },
-            Err(e) => e.into(),
+        let error = match write_outcome(ctx, notification, outcome).await {
+            Written::Done(()) => return Ok(()),
+            Written::Retry(e) => e,
+            Written::Failed(e) => return Err(e),
         };
         if Instant::now() >= deadline {
             tracing::error!(%error, "gave up recording a notification's outcome");
@@ -192,18 +193,35 @@ async fn record(ctx: &JobContext, notification: &Notification, outcome: &Outcome
     }
 }
 
-async fn write_outcome(
+/// One try at writing the outcome: a send goes with other jobs' sends
+/// (`notification_writes`), a failure in its own transaction.
+async fn write_outcome(ctx: &JobContext, notification: &Notification, outcome: &Outcome) -> Written<()> {
+    let wipe = notification.event.is_sensitive();
+    if let Outcome::Sent { record, links, order } = outcome {
+        let entry = TimelineEntry::notification(notification, NotificationStatus::Sent, None);
+        let event = order.as_ref().map(|order| entry.event_for(order));
+        let sent = SentRecord { attempt: record.clone(), links: links.clone(), event, wipe };
+        return ctx.notification_writes.sends.write(sent).await;
+    }
+    let mut conn = match ctx.db.get().await {
+        Ok(conn) => conn,
+        Err(e) => return Written::Retry(e.into()),
+    };
+    match write_failure(&mut conn, notification, outcome, wipe).await {
+        Ok(()) => Written::Done(()),
+        Err(e) if db::is_outage(&e) => Written::Retry(e.into()),
+        Err(e) => Written::Failed(e.into()),
+    }
+}
+
+async fn write_failure(
     conn: &mut AsyncPgConnection,
     notification: &Notification,
     outcome: &Outcome,
+    wipe: bool,
 ) -> diesel::QueryResult<()> {
-    let wipe = notification.event.is_sensitive();
     match outcome {
-        Outcome::Sent { record, links, order } => {
-            let entry = TimelineEntry::notification(notification, NotificationStatus::Sent, None);
-            let event = order.as_ref().map(|order| entry.event_for(order));
-            Notification::record_sent(conn, record, links, event.as_ref(), wipe).await.map(|_| ())
-        }
+        Outcome::Sent { .. } => unreachable!("sends are grouped (write_outcome)"),
         Outcome::Retry { record, error, next_at, .. } => {
             conn.transaction(async |conn| {
                 record.insert(conn).await?;

@@ -196,24 +196,34 @@ impl Notification {
     /// took. A row it does not return is another worker's, or already sent
     /// or dead: its job is then obsolete. Rows are locked in id order, so two
     /// workers claiming overlapping ids wait for each other, never deadlock.
+    ///
+    /// Rows are found by id alone, and their status checked once locked: a
+    /// status condition in the scan lets the planner read the partial
+    /// `pending` index whole, which statistics taken while it was empty call
+    /// cheap (3.3 ms a claim, not 0.2, in a backlog of thousands).
     pub async fn claim_all(
         conn: &mut AsyncPgConnection,
         ids: &[Uuid],
         lease: std::time::Duration,
     ) -> QueryResult<Vec<Notification>> {
+        Self::claim_all_query(ids, lease).load(conn).await
+    }
+
+    /// `claim_all`'s statement.
+    pub fn claim_all_query(ids: &[Uuid], lease: std::time::Duration) -> PreparedSql {
         let lease = chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::minutes(5));
         // (diesel re-prepares every UPDATE it builds; this one runs per batch of sends.)
         PreparedSql::new(
-            "UPDATE notifications SET status = $2, attempts = attempts + 1, locked_until = $3, updated_at = now() \
-             WHERE id IN (SELECT id FROM notifications WHERE id = ANY($1) AND status = $4 ORDER BY id FOR UPDATE) \
-             RETURNING *",
+            "WITH locked AS MATERIALIZED (\
+               SELECT id, status FROM notifications WHERE id = ANY($1) ORDER BY id FOR UPDATE) \
+             UPDATE notifications SET status = $2, attempts = attempts + 1, locked_until = $3, updated_at = now() \
+             FROM locked WHERE notifications.id = locked.id AND locked.status = $4 \
+             RETURNING notifications.*",
         )
         .bind::<Array<SqlUuid>, _>(ids.to_vec())
         .bind::<Text, _>(NotificationStatus::Sending)
         .bind::<Timestamptz, _>(Utc::now() + lease)
         .bind::<Text, _>(NotificationStatus::Pending)
-        .load(conn)
-        .await
     }
 
     /// Records sends in one statement (its own transaction), for each: the
@@ -221,8 +231,14 @@ impl Notification {
     /// it has an order) and, for a message holding a secret, its payload
     /// forgotten. Also from `pending`: an outcome recorded late, after the
     /// sweep released the claim but before anyone claimed it again, still
-    /// lands (and so is not sent twice).
+    /// lands (and so is not sent twice). Rows are locked and checked as in
+    /// `claim_all`.
     pub async fn record_all_sent(conn: &mut AsyncPgConnection, sends: &[SentRecord]) -> QueryResult<usize> {
+        Self::record_all_sent_query(sends).execute(conn).await
+    }
+
+    /// `record_all_sent`'s statement.
+    pub fn record_all_sent_query(sends: &[SentRecord]) -> PreparedSql {
         // One statement for a batch, not BEGIN, three writes and COMMIT per
         // send: a send is the worker's busiest write, and each statement and
         // commit costs Postgres about as much as the rows themselves. Links
@@ -234,6 +250,8 @@ impl Notification {
                  $14::bool[], $15::jsonb[]) WITH ORDINALITY \
                AS s(id, attempt, outcome, provider, provider_message_id, error, started_at, duration_ms, links, \
                  wipe, order_id, customer_id, kind, staff_only, entry, n)), \
+             locked AS MATERIALIZED (\
+               SELECT id, status FROM notifications WHERE id = ANY($1) ORDER BY id FOR UPDATE), \
              attempt AS (\
                INSERT INTO notification_attempts \
                  (notification_id, attempt, outcome, provider, provider_message_id, error, started_at, duration_ms) \
@@ -245,7 +263,8 @@ impl Notification {
                links = ARRAY(SELECT jsonb_array_elements_text(sent.links)), sent_at = now(), \
                locked_until = NULL, last_error = NULL, updated_at = now(), \
                payload = CASE WHEN sent.wipe THEN '{}'::jsonb ELSE notifications.payload END \
-             FROM sent WHERE notifications.id = sent.id AND notifications.status IN ($17, $18)",
+             FROM sent JOIN locked USING (id) \
+             WHERE notifications.id = sent.id AND locked.status IN ($17, $18)",
         )
         .bind::<Array<SqlUuid>, _>(sends.iter().map(|s| s.attempt.notification_id).collect::<Vec<_>>())
         .bind::<Array<Integer>, _>(sends.iter().map(|s| s.attempt.attempt).collect::<Vec<_>>())
@@ -277,8 +296,6 @@ impl Notification {
         .bind::<Text, _>(NotificationStatus::Sent)
         .bind::<Text, _>(NotificationStatus::Sending)
         .bind::<Text, _>(NotificationStatus::Pending)
-        .execute(conn)
-        .await
     }
 
     /// Puts the row back in line for another attempt at `next_attempt_at`.

@@ -3,7 +3,8 @@
 //! list (first and deep pages), staff search by number prefix, email and
 //! phone, and the public tracking link's code. Each is the very query the
 //! code builds, `EXPLAIN`ed. And the analytics roll-ups read by index within
-//! their time bucket.
+//! their time bucket, and the worker's claims and send records seek their
+//! rows by id.
 
 use chrono::{DateTime, Utc};
 use diesel::{sql_query, ExpressionMethods, QueryDsl};
@@ -157,4 +158,59 @@ async fn analytics_roll_ups_read_by_index_within_their_bucket() {
         assert_eq!(walks(seq_scans(&mut conn, query).await), Vec::<String>::new(), "{name}");
     }
     app.stop().await;
+}
+
+/// The worker's grouped claim and send record find their rows by id, even
+/// with statistics taken while nothing was pending: those call the partial
+/// `pending` index cheap to read whole, and by now it holds thousands.
+#[tokio::test]
+async fn claims_and_send_records_seek_their_rows_whatever_the_statistics_say() {
+    use ordertrack_shared::domain::AttemptOutcome;
+    use ordertrack_shared::models::{NewNotificationAttempt, Notification, SentRecord};
+
+    let app = TestApp::spawn_with(Options { worker: false, ..Options::default() }).await;
+    let mut conn = app.db.get().await.unwrap();
+    for statement in [
+        "ALTER TABLE notifications SET (autovacuum_enabled = false)",
+        "INSERT INTO orders (id, order_number, contact_email, locale, status, ship_name, ship_line1, ship_city,
+                             ship_postal_code, ship_country, tracking_code)
+         VALUES (md5('o1')::uuid, 'Q-1', 'r@example.com', 'en', 'shipped', 'B', 'L', 'C', '28013', 'ES', 'q1')",
+        "INSERT INTO notifications (id, order_id, event, channel, recipient, locale, queue, status, dedupe_key, sent_at)
+         SELECT md5('n' || g)::uuid, md5('o1')::uuid, 'delayed', 'email', 'r', 'en', 'notifications', 'sent', 'r' || g,
+                now() FROM generate_series(1, 20000) g",
+        "ANALYZE notifications",
+        "UPDATE notifications SET status = 'pending', sent_at = NULL WHERE dedupe_key LIKE 'r1%'",
+    ] {
+        sql_query(statement).execute(&mut conn).await.unwrap();
+    }
+    let ids = [md5_uuid(&mut conn, "n1").await, md5_uuid(&mut conn, "n10").await, md5_uuid(&mut conn, "n12").await];
+    let sends: Vec<SentRecord> = ids
+        .iter()
+        .map(|id| SentRecord {
+            attempt: NewNotificationAttempt {
+                notification_id: *id,
+                attempt: 1,
+                outcome: AttemptOutcome::Sent,
+                provider: "smtp".into(),
+                provider_message_id: None,
+                error: None,
+                started_at: Utc::now(),
+                duration_ms: 1,
+            },
+            links: Vec::new(),
+            event: None,
+            wipe: false,
+        })
+        .collect();
+    let lease = std::time::Duration::from_secs(60);
+    for (name, query) in [
+        ("claim", Notification::claim_all_query(&ids, lease)),
+        ("send record", Notification::record_all_sent_query(&sends)),
+    ] {
+        let reads = index_reads(&mut conn, query).await;
+        assert!(
+            !reads.is_empty() && reads.iter().all(|(index, cond)| index == "notifications_pkey" && cond.is_some()),
+            "{name} seeks the primary key only: {reads:?}"
+        );
+    }
 }

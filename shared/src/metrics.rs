@@ -80,6 +80,18 @@ pub static OUTCOME_WINDOW: LazyLock<HistogramVec> = LazyLock::new(|| {
     )
 });
 
+/// Requests per grouped write of the worker (`group_write`): `claims` and
+/// `sends`. Near 1 when idle; under load, how many jobs share a statement
+/// and a commit.
+pub static GROUP_WRITE_BATCH: LazyLock<HistogramVec> = LazyLock::new(|| {
+    histogram(
+        "worker_group_write_batch_size",
+        "Requests written together by one grouped statement, by write",
+        &["write"],
+        vec![1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0],
+    )
+});
+
 /// Every refused request (401, 403, 429, rejected webhooks) by audit action,
 /// and whether it wrote its audit row (`written`) or was only counted because
 /// its IP, actor and reason already had one in the window (`suppressed`).
@@ -180,6 +192,9 @@ pub fn register_all() {
     LazyLock::force(&CACHE_LOOKUPS);
     LazyLock::force(&JOB_DURATION);
     LazyLock::force(&OUTCOME_WINDOW);
+    for write in ["claims", "sends"] {
+        GROUP_WRITE_BATCH.with_label_values(&[write]);
+    }
     LazyLock::force(&SECURITY_REFUSALS);
     LazyLock::force(&SCHEDULER_TICKS);
     LazyLock::force(&STREAM_EVENTS_PUBLISHED);

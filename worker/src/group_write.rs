@@ -6,6 +6,7 @@
 use std::future::Future;
 
 use apalis::prelude::BoxDynError;
+use ordertrack_shared::metrics::GROUP_WRITE_BATCH;
 use tokio::sync::{mpsc, oneshot};
 
 /// A write's result for one request. `Retry`: Postgres could not be reached
@@ -29,8 +30,9 @@ pub struct GroupWriter<Req, Resp> {
 
 impl<Req: Send + 'static, Resp: Send + 'static> GroupWriter<Req, Resp> {
     /// Starts the writer task on the current runtime. `write` gets a batch
-    /// of at most `max` requests and answers each, in order.
-    pub fn spawn<W, F>(max: usize, write: W) -> Self
+    /// of at most `max` requests and answers each, in order; `name` labels
+    /// the batch sizes in metrics.
+    pub fn spawn<W, F>(name: &'static str, max: usize, write: W) -> Self
     where
         W: Fn(Vec<Req>) -> F + Send + 'static,
         F: Future<Output = Vec<Written<Resp>>> + Send,
@@ -41,6 +43,7 @@ impl<Req: Send + 'static, Resp: Send + 'static> GroupWriter<Req, Resp> {
             while queue.recv_many(&mut batch, max).await > 0 {
                 let (requests, replies): (Vec<_>, Vec<_>) = batch.drain(..).map(|r| (r.request, r.reply)).unzip();
                 let count = requests.len();
+                GROUP_WRITE_BATCH.with_label_values(&[name]).observe(count as f64);
                 let answers = write(requests).await;
                 debug_assert_eq!(answers.len(), count, "a group write answers every request");
                 for (reply, answer) in replies.into_iter().zip(answers) {
@@ -76,7 +79,7 @@ mod tests {
         let (started, mut batches) = mpsc::unbounded_channel();
         let permits = Arc::new(tokio::sync::Semaphore::new(0));
         let gate = permits.clone();
-        let writer = Arc::new(GroupWriter::spawn(64, move |batch: Vec<u32>| {
+        let writer = Arc::new(GroupWriter::spawn("test", 64, move |batch: Vec<u32>| {
             let (started, gate) = (started.clone(), gate.clone());
             async move {
                 started.send(batch.clone()).unwrap();
@@ -105,7 +108,7 @@ mod tests {
     async fn a_batch_never_exceeds_its_cap() {
         let largest = Arc::new(AtomicUsize::new(0));
         let seen = largest.clone();
-        let writer = Arc::new(GroupWriter::spawn(3, move |batch: Vec<u32>| {
+        let writer = Arc::new(GroupWriter::spawn("test", 3, move |batch: Vec<u32>| {
             seen.fetch_max(batch.len(), Ordering::SeqCst);
             async move {
                 tokio::time::sleep(Duration::from_millis(5)).await;

@@ -26,8 +26,8 @@ impl NotificationWrites {
     /// Starts both writers on the current runtime.
     pub fn spawn(db: DbPool, claim_lease: Duration) -> Self {
         let pool = db.clone();
-        let claims = GroupWriter::spawn(MAX_BATCH, move |ids| claim(pool.clone(), ids, claim_lease));
-        let sends = GroupWriter::spawn(MAX_BATCH, move |sends| record(db.clone(), sends));
+        let claims = GroupWriter::spawn("claims", MAX_BATCH, move |ids| claim(pool.clone(), ids, claim_lease));
+        let sends = GroupWriter::spawn("sends", MAX_BATCH, move |sends| record(db.clone(), sends));
         NotificationWrites { claims, sends }
     }
 }
@@ -76,7 +76,7 @@ async fn record(db: DbPool, sends: Vec<SentRecord>) -> Vec<Written<()>> {
 }
 
 /// Postgres going away is worth retrying; any other error is final.
-fn written<T>(result: diesel::QueryResult<T>) -> Written<T> {
+pub fn written<T>(result: diesel::QueryResult<T>) -> Written<T> {
     match result {
         Ok(value) => Written::Done(value),
         Err(e) if db::is_outage(&e) => Written::Retry(e.into()),

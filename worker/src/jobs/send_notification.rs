@@ -12,7 +12,6 @@ use ordertrack_shared::analytics::tracking::LinkTracker;
 use ordertrack_shared::channels::push::PushMessage;
 use ordertrack_shared::channels::sms_segments;
 use ordertrack_shared::channels::{SendError, SendReceipt};
-use ordertrack_shared::db;
 use ordertrack_shared::domain::{AttemptOutcome, Channel, Locale, NotificationEvent, NotificationStatus};
 use ordertrack_shared::jobs::{Job, Queue, SendNotification};
 use ordertrack_shared::metrics::{NOTIFICATION_ATTEMPTS, OUTCOME_WINDOW};
@@ -30,6 +29,7 @@ use serde_json::json;
 use super::instrumented;
 use crate::context::{JobContext, SharedContext};
 use crate::group_write::Written;
+use crate::notification_writes::written;
 use crate::retry::backoff;
 
 /// What became of the job, for metrics and tests.
@@ -197,53 +197,41 @@ async fn record(ctx: &JobContext, notification: &Notification, outcome: &Outcome
 /// (`notification_writes`), a failure in its own transaction.
 async fn write_outcome(ctx: &JobContext, notification: &Notification, outcome: &Outcome) -> Written<()> {
     let wipe = notification.event.is_sensitive();
-    if let Outcome::Sent { record, links, order } = outcome {
-        let entry = TimelineEntry::notification(notification, NotificationStatus::Sent, None);
-        let event = order.as_ref().map(|order| entry.event_for(order));
-        let sent = SentRecord { attempt: record.clone(), links: links.clone(), event, wipe };
-        return ctx.notification_writes.sends.write(sent).await;
-    }
-    let mut conn = match ctx.db.get().await {
-        Ok(conn) => conn,
-        Err(e) => return Written::Retry(e.into()),
-    };
-    match write_failure(&mut conn, notification, outcome, wipe).await {
-        Ok(()) => Written::Done(()),
-        Err(e) if db::is_outage(&e) => Written::Retry(e.into()),
-        Err(e) => Written::Failed(e.into()),
-    }
-}
-
-async fn write_failure(
-    conn: &mut AsyncPgConnection,
-    notification: &Notification,
-    outcome: &Outcome,
-    wipe: bool,
-) -> diesel::QueryResult<()> {
     match outcome {
-        Outcome::Sent { .. } => unreachable!("sends are grouped (write_outcome)"),
-        Outcome::Retry { record, error, next_at, .. } => {
-            conn.transaction(async |conn| {
-                record.insert(conn).await?;
-                Notification::mark_retry(conn, notification.id, error, *next_at).await.map(|_| ())
-            })
-            .await
+        Outcome::Sent { record, links, order } => {
+            let entry = TimelineEntry::notification(notification, NotificationStatus::Sent, None);
+            let event = order.as_ref().map(|order| entry.event_for(order));
+            let sent = SentRecord { attempt: record.clone(), links: links.clone(), event, wipe };
+            ctx.notification_writes.sends.write(sent).await
         }
-        Outcome::Failed { record, error, invalid_device } => {
-            conn.transaction(async |conn| {
-                if let (true, Some(device_id)) = (*invalid_device, notification.device_token_id) {
-                    DeviceToken::invalidate(conn, device_id).await?;
-                }
-                record.insert(conn).await?;
-                Notification::mark_failed(conn, notification.id, error).await?;
-                outcome_event(conn, notification, NotificationStatus::Failed, Some(error)).await?;
-                if wipe {
-                    Notification::wipe_payload(conn, notification.id).await?;
-                }
-                Ok(())
-            })
-            .await
-        }
+        Outcome::Retry { record, error, next_at, .. } => match ctx.db.get().await {
+            Ok(mut conn) => written(
+                conn.transaction(async |conn| {
+                    record.insert(conn).await?;
+                    Notification::mark_retry(conn, notification.id, error, *next_at).await.map(|_| ())
+                })
+                .await,
+            ),
+            Err(e) => Written::Retry(e.into()),
+        },
+        Outcome::Failed { record, error, invalid_device } => match ctx.db.get().await {
+            Ok(mut conn) => written(
+                conn.transaction(async |conn| {
+                    if let (true, Some(device_id)) = (*invalid_device, notification.device_token_id) {
+                        DeviceToken::invalidate(conn, device_id).await?;
+                    }
+                    record.insert(conn).await?;
+                    Notification::mark_failed(conn, notification.id, error).await?;
+                    outcome_event(conn, notification, NotificationStatus::Failed, Some(error)).await?;
+                    if wipe {
+                        Notification::wipe_payload(conn, notification.id).await?;
+                    }
+                    Ok(())
+                })
+                .await,
+            ),
+            Err(e) => Written::Retry(e.into()),
+        },
     }
 }
 

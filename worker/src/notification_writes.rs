@@ -4,9 +4,11 @@
 //! again one request at a time, so one bad row fails only its own job.
 
 use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
 use std::time::Duration;
 
-use ordertrack_shared::db::{self, DbPool};
+use ordertrack_shared::db::{self, DbConn, DbPool};
 use ordertrack_shared::models::{Notification, SentRecord};
 use uuid::Uuid;
 
@@ -33,46 +35,57 @@ impl NotificationWrites {
 }
 
 async fn claim(db: DbPool, ids: Vec<Uuid>, lease: Duration) -> Vec<Written<Option<Notification>>> {
-    let mut conn = match db.get().await {
-        Ok(conn) => conn,
-        Err(e) => return ids.iter().map(|_| Written::Retry(e.to_string().into())).collect(),
-    };
-    let claimed = match Notification::claim_all(&mut conn, &ids, lease).await {
-        Ok(rows) => rows,
-        Err(e) if ids.len() == 1 => return vec![written(Err(e))],
-        Err(e) => {
-            tracing::warn!(error = %e, batch = ids.len(), "a grouped claim failed; claiming one at a time");
-            let mut answers = Vec::with_capacity(ids.len());
-            for id in &ids {
-                let one = Notification::claim_all(&mut conn, std::slice::from_ref(id), lease).await;
-                answers.push(written(one.map(|rows| rows.into_iter().next())));
-            }
-            return answers;
-        }
-    };
-    // The same id twice in a batch (a duplicate job): the first takes the row.
-    let mut by_id: HashMap<Uuid, Notification> = claimed.into_iter().map(|row| (row.id, row)).collect();
-    ids.iter().map(|id| Written::Done(by_id.remove(id))).collect()
+    write_batch(&db, "claim", &ids, |conn, ids| {
+        Box::pin(async move {
+            let claimed = Notification::claim_all(conn, ids, lease).await?;
+            // The same id twice in a batch (a duplicate job): the first takes the row.
+            let mut by_id: HashMap<Uuid, Notification> = claimed.into_iter().map(|row| (row.id, row)).collect();
+            Ok(ids.iter().map(|id| by_id.remove(id)).collect())
+        })
+    })
+    .await
 }
 
 async fn record(db: DbPool, sends: Vec<SentRecord>) -> Vec<Written<()>> {
+    write_batch(&db, "send record", &sends, |conn, sends| {
+        Box::pin(async move {
+            Notification::record_all_sent(conn, sends).await?;
+            Ok(vec![(); sends.len()])
+        })
+    })
+    .await
+}
+
+/// A write in flight: one answer per request, or the batch's error.
+type Pending<'c, Resp> = Pin<Box<dyn Future<Output = diesel::QueryResult<Vec<Resp>>> + Send + 'c>>;
+
+/// Writes a batch with one call of `write`, which answers once per request.
+/// If the batch fails, each request is written alone, so one bad row fails
+/// only its own job.
+async fn write_batch<Req, Resp>(
+    db: &DbPool,
+    what: &'static str,
+    batch: &[Req],
+    write: impl for<'c> Fn(&'c mut DbConn, &'c [Req]) -> Pending<'c, Resp>,
+) -> Vec<Written<Resp>> {
     let mut conn = match db.get().await {
         Ok(conn) => conn,
-        Err(e) => return sends.iter().map(|_| Written::Retry(e.to_string().into())).collect(),
+        Err(e) => return batch.iter().map(|_| Written::Retry(e.to_string().into())).collect(),
     };
-    match Notification::record_all_sent(&mut conn, &sends).await {
-        Ok(_) => sends.iter().map(|_| Written::Done(())).collect(),
-        Err(e) if sends.len() == 1 => vec![written(Err(e))],
-        Err(e) => {
-            tracing::warn!(error = %e, batch = sends.len(), "a grouped send record failed; recording one at a time");
-            let mut answers = Vec::with_capacity(sends.len());
-            for send in &sends {
-                let one = Notification::record_all_sent(&mut conn, std::slice::from_ref(send)).await;
-                answers.push(written(one.map(|_| ())));
-            }
-            answers
+    let error = match write(&mut conn, batch).await {
+        Ok(answers) => return answers.into_iter().map(Written::Done).collect(),
+        Err(e) if batch.len() == 1 => return vec![written(Err(e))],
+        Err(e) => e,
+    };
+    tracing::warn!(error = %error, batch = batch.len(), "a grouped {what} failed; writing one at a time");
+    let mut answers = Vec::with_capacity(batch.len());
+    for one in batch.chunks(1) {
+        match write(&mut conn, one).await {
+            Ok(answer) => answers.extend(answer.into_iter().map(Written::Done)),
+            Err(e) => answers.push(written(Err(e))),
         }
     }
+    answers
 }
 
 /// Postgres going away is worth retrying; any other error is final.

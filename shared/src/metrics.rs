@@ -80,9 +80,9 @@ pub static OUTCOME_WINDOW: LazyLock<HistogramVec> = LazyLock::new(|| {
     )
 });
 
-/// Requests per grouped write of the worker (`group_write`): `claims` and
-/// `sends`. Near 1 when idle; under load, how many jobs share a statement
-/// and a commit.
+/// Requests per grouped statement of the worker (`group_write`): `claims`,
+/// `orders` (the orders messages are about, read) and `sends`. Near 1 when
+/// idle; under load, how many jobs share a statement (and a commit).
 pub static GROUP_WRITE_BATCH: LazyLock<HistogramVec> = LazyLock::new(|| {
     histogram(
         "worker_group_write_batch_size",

@@ -15,7 +15,7 @@ use ordertrack_shared::templates::Renderer;
 
 use crate::config::WorkerConfig;
 use crate::in_flight::InFlight;
-use crate::notification_writes::NotificationWrites;
+use crate::send_batches::SendBatches;
 
 /// What every job handler can reach (apalis `Data`).
 pub struct JobContext {
@@ -35,7 +35,7 @@ pub struct JobContext {
     /// while this process hears their invalidations (`cache`).
     pub caches: Arc<Caches>,
     /// Claims and recorded sends, grouped across jobs.
-    pub notification_writes: NotificationWrites,
+    pub send_batches: SendBatches,
 }
 
 pub type SharedContext = Arc<JobContext>;

@@ -5,9 +5,9 @@ pub mod context;
 pub mod group_write;
 pub mod in_flight;
 pub mod jobs;
-pub mod notification_writes;
 pub mod register;
 pub mod retry;
+pub mod send_batches;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -28,7 +28,7 @@ use tokio::sync::watch;
 
 use crate::config::WorkerConfig;
 use crate::context::JobContext;
-use crate::notification_writes::NotificationWrites;
+use crate::send_batches::SendBatches;
 
 /// What stopped the worker from starting; each names the part that failed.
 #[derive(Debug, thiserror::Error)]
@@ -66,7 +66,7 @@ pub fn context(config: WorkerConfig) -> Result<Arc<JobContext>, WorkerStartError
     }
     let in_flight = Arc::default();
     let caches = Arc::new(Caches::new(config.store.cache_ttl));
-    let notification_writes = NotificationWrites::spawn(db.clone(), config.claim_lease);
+    let send_batches = SendBatches::spawn(db.clone(), config.claim_lease);
     Ok(Arc::new(JobContext {
         config,
         db,
@@ -79,7 +79,7 @@ pub fn context(config: WorkerConfig) -> Result<Arc<JobContext>, WorkerStartError
         carriers,
         in_flight,
         caches,
-        notification_writes,
+        send_batches,
     }))
 }
 

@@ -1,36 +1,51 @@
-//! The send path's two writes to the outbox, grouped across this worker's
-//! jobs (`group_write`): claiming rows, and recording sends. Under load each
-//! batch is one statement and one commit; a batch that fails is written
-//! again one request at a time, so one bad row fails only its own job.
+//! The send path's statements, grouped across this worker's jobs
+//! (`group_write`): claiming rows, reading the orders they are about, and
+//! recording sends. Under load each batch is one statement (and one commit);
+//! a batch that fails is run again one request at a time, so one bad row
+//! fails only its own job.
 
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
 
+use diesel_async::AsyncPgConnection;
 use ordertrack_shared::db::{self, DbConn, DbPool};
-use ordertrack_shared::models::{Notification, SentRecord};
+use ordertrack_shared::models::{Notification, Order, SentRecord, Shipment};
 use uuid::Uuid;
 
 use crate::group_write::{GroupWriter, Written};
 
-/// The most rows one grouped statement writes.
+/// The most requests one grouped statement carries.
 const MAX_BATCH: usize = 64;
 
-pub struct NotificationWrites {
+pub struct SendBatches {
     /// A row's id to the row, claimed for one attempt; `None` when it is not
     /// pending (another worker has it, or it is sent or dead).
     pub claims: GroupWriter<Uuid, Option<Notification>>,
+    /// An order's id to the order and its parcels, as a message renders
+    /// them; `None` when there is no such order.
+    pub orders: GroupWriter<Uuid, Option<OrderRead>>,
     pub sends: GroupWriter<SentRecord, ()>,
 }
 
-impl NotificationWrites {
-    /// Starts both writers on the current runtime.
+/// What a message about an order is rendered from.
+#[derive(Debug, Clone)]
+pub struct OrderRead {
+    pub order: Order,
+    /// Oldest first.
+    pub shipments: Vec<Shipment>,
+}
+
+impl SendBatches {
+    /// Starts the three batchers on the current runtime.
     pub fn spawn(db: DbPool, claim_lease: Duration) -> Self {
         let pool = db.clone();
         let claims = GroupWriter::spawn("claims", MAX_BATCH, move |ids| claim(pool.clone(), ids, claim_lease));
+        let pool = db.clone();
+        let orders = GroupWriter::spawn("orders", MAX_BATCH, move |ids| read_orders(pool.clone(), ids));
         let sends = GroupWriter::spawn("sends", MAX_BATCH, move |sends| record(db.clone(), sends));
-        NotificationWrites { claims, sends }
+        SendBatches { claims, orders, sends }
     }
 }
 
@@ -41,6 +56,30 @@ async fn claim(db: DbPool, ids: Vec<Uuid>, lease: Duration) -> Vec<Written<Optio
             // The same id twice in a batch (a duplicate job): the first takes the row.
             let mut by_id: HashMap<Uuid, Notification> = claimed.into_iter().map(|row| (row.id, row)).collect();
             Ok(ids.iter().map(|id| by_id.remove(id)).collect())
+        })
+    })
+    .await
+}
+
+async fn read_orders(db: DbPool, ids: Vec<Uuid>) -> Vec<Written<Option<OrderRead>>> {
+    write_batch(&db, "order read", &ids, |conn, ids| {
+        Box::pin(async move {
+            let shared: &AsyncPgConnection = conn;
+            let (orders, shipments) =
+                tokio::try_join!(Order::find_all(shared, ids), Shipment::for_orders(shared, ids))?;
+            let mut parcels: HashMap<Uuid, Vec<Shipment>> = HashMap::new();
+            for shipment in shipments {
+                parcels.entry(shipment.order_id).or_default().push(shipment);
+            }
+            let orders: HashMap<Uuid, Order> = orders.into_iter().map(|order| (order.id, order)).collect();
+            // (Two messages about one order in a batch each get a copy.)
+            Ok(ids
+                .iter()
+                .map(|id| {
+                    let order = orders.get(id)?.clone();
+                    Some(OrderRead { order, shipments: parcels.get(id).cloned().unwrap_or_default() })
+                })
+                .collect())
         })
     })
     .await

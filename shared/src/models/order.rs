@@ -115,6 +115,12 @@ impl Order {
         orders::table.find(id).select(Order::as_select()).first(&mut conn).await
     }
 
+    /// Several orders in one query, in no particular order; missing ids are
+    /// left out. Takes a shared connection so it can be pipelined.
+    pub async fn find_all(mut conn: &AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<Order>> {
+        orders::table.filter(orders::id.eq_any(ids)).select(Order::as_select()).load(&mut conn).await
+    }
+
     /// Locks the row for the rest of the transaction.
     pub async fn find_for_update(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Order> {
         orders::table.find(id).select(Order::as_select()).for_update().first(conn).await

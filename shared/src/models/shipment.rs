@@ -83,13 +83,14 @@ impl Shipment {
             .await
     }
 
-    /// Shipments of several orders in one query (for list pages).
-    pub async fn for_orders(conn: &mut AsyncPgConnection, order_ids: &[Uuid]) -> QueryResult<Vec<Shipment>> {
+    /// Shipments of several orders in one query (list pages, the worker's
+    /// grouped reads); a shared connection, so it can be pipelined.
+    pub async fn for_orders(mut conn: &AsyncPgConnection, order_ids: &[Uuid]) -> QueryResult<Vec<Shipment>> {
         shipments::table
             .filter(shipments::order_id.eq_any(order_ids))
             .order((shipments::created_at.asc(), shipments::id.asc()))
             .select(Shipment::as_select())
-            .load(conn)
+            .load(&mut conn)
             .await
     }
 

@@ -134,7 +134,7 @@ async fn a_phone_only_guest_gets_no_email_row() {
 }
 
 /// Sends that finish together are claimed and recorded together (one
-/// statement a batch, `notification_writes`): each record must still land on
+/// statement a batch, `send_batches`): each record must still land on
 /// its own message, its attempt and its order's live stream, once.
 #[tokio::test]
 async fn a_burst_of_sends_is_recorded_on_each_message_once() {
@@ -179,6 +179,62 @@ async fn a_burst_of_sends_is_recorded_on_each_message_once() {
             .await
             .unwrap();
         assert_eq!(titles.iter().map(|e| e["title"].clone()).collect::<Vec<_>>(), [json!(title)]);
+    }
+    app.stop().await;
+}
+
+/// A grouped send record that one bad row breaks is written again one
+/// record at a time: the bad one fails alone and every other send lands.
+#[tokio::test]
+async fn one_bad_send_record_fails_alone_and_the_rest_of_its_batch_lands() {
+    use chrono::Utc;
+    use ordertrack_shared::models::{NewNotificationAttempt, SentRecord};
+    use ordertrack_worker::group_write::Written;
+    use ordertrack_worker::send_batches::SendBatches;
+
+    let app = TestApp::spawn().await;
+    let mut orders = Vec::new();
+    for i in 0..6 {
+        let order = app.create_order(&guest_order(&format!("SO-G{i}"), &format!("g{i}@example.com"), "en")).await;
+        orders.push(order_id(&order));
+    }
+    let mut ids = Vec::new();
+    for order in &orders {
+        ids.push(app.notifications(*order).await[0].id);
+    }
+    let attempt = |id: Uuid| NewNotificationAttempt {
+        notification_id: id,
+        attempt: 1,
+        outcome: AttemptOutcome::Sent,
+        provider: "smtp".into(),
+        provider_message_id: Some(format!("<{id}@test>")),
+        error: None,
+        started_at: Utc::now(),
+        duration_ms: 1,
+    };
+    // The third message already has its first attempt: recording it again
+    // breaks the attempts' unique key, and with it the grouped statement.
+    let bad = ids[2];
+    attempt(bad).insert(&app.db.get().await.unwrap()).await.unwrap();
+
+    let writes = SendBatches::spawn(app.db.clone(), std::time::Duration::from_secs(60));
+    let record = |id| SentRecord { attempt: attempt(id), links: Vec::new(), event: None, wipe: false };
+    // Sent together, so the writer takes them as one batch.
+    let answers = futures::future::join_all(ids.iter().map(|id| writes.sends.write(record(*id)))).await;
+    for (id, answer) in ids.iter().zip(&answers) {
+        let expected = if *id == bad { "failed" } else { "done" };
+        let got = match answer {
+            Written::Done(()) => "done",
+            Written::Retry(_) => "retry",
+            Written::Failed(_) => "failed",
+        };
+        assert_eq!(got, expected, "notification {id}");
+    }
+    for order in &orders {
+        let n = &app.notifications(*order).await[0];
+        let expected = if n.id == bad { NotificationStatus::Pending } else { NotificationStatus::Sent };
+        assert_eq!(n.status, expected, "notification {}", n.id);
+        assert_eq!(app.attempts(n.id).await.len(), 1, "one attempt row each");
     }
     app.stop().await;
 }

@@ -16,8 +16,7 @@ use ordertrack_shared::domain::{AttemptOutcome, Channel, Locale, NotificationEve
 use ordertrack_shared::jobs::{Job, Queue, SendNotification};
 use ordertrack_shared::metrics::{NOTIFICATION_ATTEMPTS, OUTCOME_WINDOW};
 use ordertrack_shared::models::{
-    DeviceToken, NewNotificationAttempt, NewOrderEvent, Notification, Order, SentRecord, Shipment, TemplateKey,
-    TemplateVersion,
+    DeviceToken, NewNotificationAttempt, NewOrderEvent, Notification, Order, SentRecord, TemplateKey, TemplateVersion,
 };
 use ordertrack_shared::orders::timeline::TimelineEntry;
 use ordertrack_shared::templates::sms_budget::SMS_MAX_SEGMENTS;
@@ -29,8 +28,8 @@ use serde_json::json;
 use super::instrumented;
 use crate::context::{JobContext, SharedContext};
 use crate::group_write::Written;
-use crate::notification_writes::written;
 use crate::retry::backoff;
+use crate::send_batches::{written, OrderRead};
 
 /// What became of the job, for metrics and tests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,7 +69,7 @@ impl Delivery {
 
 pub async fn deliver(ctx: &JobContext, id: uuid::Uuid) -> Result<Delivery, BoxDynError> {
     let mut conn = ctx.db.get().await?;
-    let notification = match ctx.notification_writes.claims.write(id).await {
+    let notification = match ctx.send_batches.claims.write(id).await {
         Written::Done(Some(notification)) => notification,
         Written::Done(None) => return Ok(Delivery::Skipped),
         Written::Retry(e) | Written::Failed(e) => return Err(e),
@@ -194,7 +193,7 @@ async fn record(ctx: &JobContext, notification: &Notification, outcome: &Outcome
 }
 
 /// One try at writing the outcome: a send goes with other jobs' sends
-/// (`notification_writes`), a failure in its own transaction.
+/// (`send_batches`), a failure in its own transaction.
 async fn write_outcome(ctx: &JobContext, notification: &Notification, outcome: &Outcome) -> Written<()> {
     let wipe = notification.event.is_sensitive();
     match outcome {
@@ -202,7 +201,7 @@ async fn write_outcome(ctx: &JobContext, notification: &Notification, outcome: &
             let entry = TimelineEntry::notification(notification, NotificationStatus::Sent, None);
             let event = order.as_ref().map(|order| entry.event_for(order));
             let sent = SentRecord { attempt: record.clone(), links: links.clone(), event, wipe };
-            ctx.notification_writes.sends.write(sent).await
+            ctx.send_batches.sends.write(sent).await
         }
         Outcome::Retry { record, error, next_at, .. } => match ctx.db.get().await {
             Ok(mut conn) => written(
@@ -274,8 +273,14 @@ async fn send(ctx: &JobContext, conn: &mut AsyncPgConnection, notification: &Not
     let mut data = MessageContext::default();
     let mut order = None;
     if let Some(order_id) = notification.order_id {
-        let (found, shipments) = tokio::try_join!(Order::find(conn, order_id), Shipment::for_order(conn, order_id))
-            .map_err(|e| SendError::Transient(format!("cannot load the order: {e}")))?;
+        // Read with the orders of the other jobs sending now (`send_batches`).
+        let OrderRead { order: found, shipments } = match ctx.send_batches.orders.write(order_id).await {
+            Written::Done(Some(read)) => read,
+            Written::Done(None) => return Err(SendError::Transient("cannot load the order: not found".into())),
+            Written::Retry(e) | Written::Failed(e) => {
+                return Err(SendError::Transient(format!("cannot load the order: {e}")))
+            }
+        };
         data = MessageContext::for_order(&found, notification.locale, base_url);
         if let Some(latest) = shipments.last() {
             data = data.with_shipment(latest);

@@ -100,7 +100,7 @@ pub async fn list_orders(
         None
     };
     let ids: Vec<Uuid> = orders.iter().map(|o| o.id).collect();
-    let shipments = Shipment::for_orders(&mut conn, &ids).await?;
+    let shipments = Shipment::for_orders(&conn, &ids).await?;
     let orders = orders
         .iter()
         .map(|o| {

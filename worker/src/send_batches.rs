@@ -50,7 +50,7 @@ impl SendBatches {
 }
 
 async fn claim(db: DbPool, ids: Vec<Uuid>, lease: Duration) -> Vec<Written<Option<Notification>>> {
-    write_batch(&db, "claim", &ids, |conn, ids| {
+    run_batch(&db, "claim", &ids, |conn, ids| {
         Box::pin(async move {
             let claimed = Notification::claim_all(conn, ids, lease).await?;
             // The same id twice in a batch (a duplicate job): the first takes the row.
@@ -62,7 +62,7 @@ async fn claim(db: DbPool, ids: Vec<Uuid>, lease: Duration) -> Vec<Written<Optio
 }
 
 async fn read_orders(db: DbPool, ids: Vec<Uuid>) -> Vec<Written<Option<OrderRead>>> {
-    write_batch(&db, "order read", &ids, |conn, ids| {
+    run_batch(&db, "order read", &ids, |conn, ids| {
         Box::pin(async move {
             let shared: &AsyncPgConnection = conn;
             let (orders, shipments) =
@@ -86,7 +86,7 @@ async fn read_orders(db: DbPool, ids: Vec<Uuid>) -> Vec<Written<Option<OrderRead
 }
 
 async fn record(db: DbPool, sends: Vec<SentRecord>) -> Vec<Written<()>> {
-    write_batch(&db, "send record", &sends, |conn, sends| {
+    run_batch(&db, "send record", &sends, |conn, sends| {
         Box::pin(async move {
             Notification::record_all_sent(conn, sends).await?;
             Ok(vec![(); sends.len()])
@@ -95,31 +95,31 @@ async fn record(db: DbPool, sends: Vec<SentRecord>) -> Vec<Written<()>> {
     .await
 }
 
-/// A write in flight: one answer per request, or the batch's error.
+/// A batch's statement in flight: one answer per request, or the batch's error.
 type Pending<'c, Resp> = Pin<Box<dyn Future<Output = diesel::QueryResult<Vec<Resp>>> + Send + 'c>>;
 
-/// Writes a batch with one call of `write`, which answers once per request.
-/// If the batch fails, each request is written alone, so one bad row fails
-/// only its own job.
-async fn write_batch<Req, Resp>(
+/// Runs a batch with one call of `run`, which answers once per request. If
+/// the batch fails, each request is run alone, so one bad row fails only its
+/// own job.
+async fn run_batch<Req, Resp>(
     db: &DbPool,
     what: &'static str,
     batch: &[Req],
-    write: impl for<'c> Fn(&'c mut DbConn, &'c [Req]) -> Pending<'c, Resp>,
+    run: impl for<'c> Fn(&'c mut DbConn, &'c [Req]) -> Pending<'c, Resp>,
 ) -> Vec<Written<Resp>> {
     let mut conn = match db.get().await {
         Ok(conn) => conn,
         Err(e) => return batch.iter().map(|_| Written::Retry(e.to_string().into())).collect(),
     };
-    let error = match write(&mut conn, batch).await {
+    let error = match run(&mut conn, batch).await {
         Ok(answers) => return answers.into_iter().map(Written::Done).collect(),
         Err(e) if batch.len() == 1 => return vec![written(Err(e))],
         Err(e) => e,
     };
-    tracing::warn!(error = %error, batch = batch.len(), "a grouped {what} failed; writing one at a time");
+    tracing::warn!(error = %error, batch = batch.len(), "a grouped {what} failed; running each request alone");
     let mut answers = Vec::with_capacity(batch.len());
     for one in batch.chunks(1) {
-        match write(&mut conn, one).await {
+        match run(&mut conn, one).await {
             Ok(answer) => answers.extend(answer.into_iter().map(Written::Done)),
             Err(e) => answers.push(written(Err(e))),
         }

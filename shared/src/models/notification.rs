@@ -135,17 +135,9 @@ impl NewNotification {
         self
     }
 
-    /// Inserts unless the same (order, event, channel, recipient) exists;
-    /// returns the row only when it is new.
-    /// Writes `rows` in one round trip, a pipelined (and prepared) one-row
-    /// statement each; returns those written (not already there by their
-    /// dedupe key), in order.
-    pub async fn insert_all_once(conn: &AsyncPgConnection, rows: &[NewNotification]) -> QueryResult<Vec<Notification>> {
-        let written = futures::future::try_join_all(rows.iter().map(|row| row.insert_once(conn))).await?;
-        Ok(written.into_iter().flatten().collect())
-    }
-
-    /// Takes a shared connection so it can be pipelined with other writes.
+    /// Inserts unless the same dedupe key exists; returns the row only when
+    /// it is new. For a message the recipient asked for (a verification
+    /// code), which no opt-out holds back.
     pub async fn insert_once(&self, mut conn: &AsyncPgConnection) -> QueryResult<Option<Notification>> {
         diesel::insert_into(notifications::table)
             .values(self)
@@ -155,6 +147,46 @@ impl NewNotification {
             .get_result(&mut conn)
             .await
             .optional()
+    }
+
+    /// Writes `rows` in one round trip, a pipelined (and prepared) one-row
+    /// statement each; returns those written, in order (see
+    /// `insert_unless_opted_out`).
+    pub async fn insert_all_unless_opted_out(
+        conn: &AsyncPgConnection,
+        rows: &[NewNotification],
+    ) -> QueryResult<Vec<Notification>> {
+        let written = futures::future::try_join_all(rows.iter().map(|row| row.insert_unless_opted_out(conn))).await?;
+        Ok(written.into_iter().flatten().collect())
+    }
+
+    /// `insert_once`, unless the recipient opted out of the channel (a hard
+    /// opt-out always wins). The check is in the statement, not a read
+    /// before it, so the row can be pipelined with the change that causes it.
+    pub async fn insert_unless_opted_out(&self, mut conn: &AsyncPgConnection) -> QueryResult<Option<Notification>> {
+        let written: Vec<Notification> = PreparedSql::new(
+            "INSERT INTO notifications (id, order_id, customer_id, device_token_id, event, channel, recipient, \
+               locale, queue, dedupe_key, payload, next_attempt_at) \
+             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 \
+             WHERE NOT EXISTS (SELECT 1 FROM channel_opt_outs WHERE channel = $6 AND recipient = $7) \
+             ON CONFLICT (dedupe_key) DO NOTHING \
+             RETURNING notifications.*",
+        )
+        .bind::<SqlUuid, _>(self.id)
+        .bind::<Nullable<SqlUuid>, _>(self.order_id)
+        .bind::<Nullable<SqlUuid>, _>(self.customer_id)
+        .bind::<Nullable<SqlUuid>, _>(self.device_token_id)
+        .bind::<Text, _>(self.event)
+        .bind::<Text, _>(self.channel)
+        .bind::<Text, _>(self.recipient.clone())
+        .bind::<Text, _>(self.locale)
+        .bind::<Text, _>(self.queue)
+        .bind::<Text, _>(self.dedupe_key.clone())
+        .bind::<Jsonb, _>(self.payload.clone())
+        .bind::<Timestamptz, _>(self.next_attempt_at)
+        .load(&mut conn)
+        .await?;
+        Ok(written.into_iter().next())
     }
 }
 

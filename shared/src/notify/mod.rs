@@ -16,7 +16,7 @@ use diesel_async::AsyncPgConnection;
 
 use self::preferences::{parse_time_zone, DEFAULT_SMS_EVENTS};
 use crate::domain::{Channel, NotificationEvent};
-use crate::models::{Customer, DeviceToken, NewNotification, Notification, OptOut, Order, Preferences};
+use crate::models::{Customer, DeviceToken, NewNotification, Notification, Order, Preferences};
 
 /// Writes the rows for `event` on `order`; returns the ones that are new.
 /// `occasion` distinguishes two real occurrences of one event (e.g. the
@@ -42,24 +42,31 @@ pub async fn notify_order_on(
     payload: serde_json::Value,
     only: Option<Channel>,
 ) -> QueryResult<Vec<Notification>> {
-    let mut planned = match order.customer_id {
-        Some(customer_id) => plan_for_customer(conn, order, customer_id, event, occasion).await?,
-        None => plan_for_guest(order, event, occasion),
-    };
+    let mut planned = plan_order_messages(conn, order, event, occasion, payload).await?;
     if let Some(channel) = only {
         planned.retain(|n| n.channel == channel);
     }
-    // Two statements however many messages: the opt-outs among them, then
-    // the rows, by channel.
-    let wanted: Vec<(Channel, &str)> = planned.iter().map(|n| (n.channel, n.recipient.as_str())).collect();
-    let opted_out = OptOut::among(conn, &wanted).await?;
-    let mut rows: Vec<NewNotification> = planned
-        .iter()
-        .filter(|n| !opted_out.iter().any(|(channel, recipient)| *channel == n.channel && *recipient == n.recipient))
-        .map(|n| n.clone().payload(payload.clone()))
-        .collect();
+    NewNotification::insert_all_unless_opted_out(conn, &planned).await
+}
+
+/// The messages `event` on `order` calls for, by channel, before opt-outs
+/// (which the insert checks: `NewNotification::insert_all_unless_opted_out`).
+/// Reads only, so a caller can plan before it writes and pipeline the rows
+/// with its own writes.
+pub async fn plan_order_messages(
+    conn: &mut AsyncPgConnection,
+    order: &Order,
+    event: NotificationEvent,
+    occasion: &str,
+    payload: serde_json::Value,
+) -> QueryResult<Vec<NewNotification>> {
+    let planned = match order.customer_id {
+        Some(customer_id) => plan_for_customer(conn, order, customer_id, event, occasion).await?,
+        None => plan_for_guest(order, event, occasion),
+    };
+    let mut rows: Vec<NewNotification> = planned.into_iter().map(|n| n.payload(payload.clone())).collect();
     rows.sort_by_key(|n| Channel::ALL.iter().position(|c| *c == n.channel));
-    NewNotification::insert_all_once(conn, &rows).await
+    Ok(rows)
 }
 
 async fn plan_for_customer(

@@ -8,8 +8,8 @@ use uuid::Uuid;
 use super::timeline::TimelineEntry;
 use super::workflow::{current_workflow, TransitionError};
 use crate::domain::{ChangeSource, NotificationEvent, OrderStatus, Role};
-use crate::models::{NewOrderEvent, NewStatusChange, Notification, Order, StatusChange};
-use crate::notify::notify_order;
+use crate::models::{NewNotification, NewOrderEvent, NewStatusChange, Notification, Order, StatusChange};
+use crate::notify::plan_order_messages;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StatusChangeError {
@@ -49,12 +49,25 @@ pub struct StatusChanged {
 }
 
 /// The occasion of a status event: confirmation happens once per order;
-/// every other event once per history entry.
-pub fn occasion(event: NotificationEvent, change: &StatusChange) -> String {
+/// every other event once per order version the change writes (known as
+/// soon as the order is locked, so the messages are written in the same
+/// round trip as the change).
+pub fn occasion(event: NotificationEvent, version: i32) -> String {
     match event {
         NotificationEvent::OrderConfirmed => "confirmed".into(),
-        _ => format!("history-{}", change.id),
+        _ => format!("version-{version}"),
     }
+}
+
+/// A status change checked and planned under the order's lock, not yet
+/// written (`PlannedStatusChange::write`).
+pub struct PlannedStatusChange {
+    /// The order as locked, before the change.
+    pub order: Order,
+    pub to: OrderStatus,
+    change: NewStatusChange,
+    events: [NewOrderEvent; 1],
+    messages: Vec<NewNotification>,
 }
 
 /// Applies a status change inside the caller's transaction: locks the order,
@@ -65,6 +78,15 @@ pub async fn change_status(
     conn: &mut AsyncPgConnection,
     request: &StatusChangeRequest,
 ) -> Result<StatusChanged, StatusChangeError> {
+    plan_status_change(conn, request).await?.write(conn).await
+}
+
+/// `change_status`'s checks and reads: locks the order, checks version and
+/// workflow, and plans the history, live event and messages.
+pub async fn plan_status_change(
+    conn: &mut AsyncPgConnection,
+    request: &StatusChangeRequest,
+) -> Result<PlannedStatusChange, StatusChangeError> {
     let order = match Order::find_for_update(conn, request.order_id).await {
         Ok(order) => order,
         Err(diesel::result::Error::NotFound) => return Err(StatusChangeError::NotFound),
@@ -86,18 +108,30 @@ pub async fn change_status(
         occurred_at: request.occurred_at,
     };
     let events = [TimelineEntry::new_status_change(&change).event_of(order.id, order.customer_id)];
-    // One round trip: the update, its history row and live event pipelined.
-    let shared: &AsyncPgConnection = conn;
-    let (updated, change, ()) = futures::try_join!(
-        Order::set_status(shared, order.id, order.version, request.to),
-        change.insert(shared),
-        NewOrderEvent::append(shared, &events),
-    )?;
-    // The row is locked, so the version cannot have moved.
-    let updated = updated.ok_or(StatusChangeError::StaleVersion { current: order.version })?;
-    let notifications = match NotificationEvent::for_status(request.to) {
-        Some(event) => notify_order(conn, &updated, event, &occasion(event, &change), request.payload.clone()).await?,
+    // (Reads: the shopper's preferences and devices, when a customer's.)
+    let messages = match NotificationEvent::for_status(request.to) {
+        Some(event) => {
+            let occasion = occasion(event, order.version + 1);
+            plan_order_messages(conn, &order, event, &occasion, request.payload.clone()).await?
+        }
         None => Vec::new(),
     };
-    Ok(StatusChanged { order: updated, change, notifications })
+    Ok(PlannedStatusChange { order, to: request.to, change, events, messages })
+}
+
+impl PlannedStatusChange {
+    /// Writes the change in one round trip: the update, its history row,
+    /// live event and messages pipelined (and whatever the caller pipelines
+    /// beside it on the same connection).
+    pub async fn write(self, conn: &AsyncPgConnection) -> Result<StatusChanged, StatusChangeError> {
+        let (updated, change, (), notifications) = futures::try_join!(
+            Order::set_status(conn, self.order.id, self.order.version, self.to),
+            self.change.insert(conn),
+            NewOrderEvent::append(conn, &self.events),
+            NewNotification::insert_all_unless_opted_out(conn, &self.messages),
+        )?;
+        // The row is locked, so the version cannot have moved.
+        let updated = updated.ok_or(StatusChangeError::StaleVersion { current: self.order.version })?;
+        Ok(StatusChanged { order: updated, change, notifications })
+    }
 }

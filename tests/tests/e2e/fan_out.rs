@@ -165,7 +165,9 @@ async fn guests_hear_on_the_email_and_phone_they_gave() {
 #[tokio::test]
 async fn one_click_unsubscribe_really_turns_email_off() {
     let app = TestApp::spawn().await;
-    let order = app.create_order(&guest_order("SO-U", "leave@example.com", "en")).await;
+    let mut body = guest_order("SO-U", "leave@example.com", "en");
+    body["guest"]["phone"] = json!("+7 912 345 67 89");
+    let order = app.create_order(&body).await;
     let order_id = order["id"].as_str().unwrap().to_owned();
     app.run_pending_jobs().await;
     assert_eq!(app.smtp.received().len(), 1);
@@ -182,8 +184,13 @@ async fn one_click_unsubscribe_really_turns_email_off() {
     assert_eq!(res.status(), 200);
 
     app.set_status(&order_id, "shipped").await;
+    app.set_status(&order_id, "out_for_delivery").await;
     app.run_pending_jobs().await;
     assert_eq!(app.smtp.received().len(), 1, "no email after unsubscribing");
-    assert_eq!(app.notifications(order_id.parse().unwrap()).await.len(), 1);
+    // Only that channel, for that address: the phone still hears.
+    assert_eq!(app.providers.sms().await.len(), 1);
+    let rows = app.notifications(order_id.parse().unwrap()).await;
+    let channels: Vec<Channel> = rows.iter().map(|n| n.channel).collect();
+    assert_eq!(channels, [Channel::Email, Channel::Sms], "the confirmation, then the SMS");
     app.stop().await;
 }

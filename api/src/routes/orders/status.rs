@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use diesel_async::AsyncConnection;
 use ordertrack_shared::domain::{ChangeSource, OrderStatus, Role};
 use ordertrack_shared::models::{NewAuditEntry, Shipment};
-use ordertrack_shared::orders::{change_status, StatusChangeRequest};
+use ordertrack_shared::orders::{plan_status_change, StatusChangeRequest};
 use serde::Deserialize;
 use serde_json::json;
 use utoipa::ToSchema;
@@ -111,14 +111,18 @@ pub async fn update_order_status(
     let audit_entry = audit::entry(&principal, &req, "order.status_change", "order", &id.to_string());
     let (changed, shipments) = conn
         .transaction::<_, ApiError, _>(async |conn| {
-            let changed = change_status(conn, &change).await?;
-            let before = json!({"status": changed.change.from_status, "version": changed.order.version - 1});
-            let after = json!({"status": changed.order.status, "version": changed.order.version, "note": change.note});
+            let planned = plan_status_change(conn, &change).await?;
+            let before = json!({"status": planned.order.status, "version": planned.order.version});
+            let after = json!({"status": change.to, "version": planned.order.version + 1, "note": change.note});
             let audit = NewAuditEntry { before: Some(before), after: Some(after), ..audit_entry };
-            // Pipelined: the audit row and the parcels the answer shows.
+            // One round trip: the change, its audit row and the parcels the
+            // answer shows, pipelined.
             let shared: &diesel_async::AsyncPgConnection = conn;
-            let ((), shipments) =
-                futures::try_join!(audit.insert(shared), Shipment::for_order(shared, change.order_id))?;
+            let (changed, (), shipments) = futures::try_join!(
+                async { planned.write(shared).await.map_err(ApiError::from) },
+                async { audit.insert(shared).await.map_err(ApiError::from) },
+                async { Shipment::for_order(shared, change.order_id).await.map_err(ApiError::from) },
+            )?;
             Ok((changed, shipments))
         })
         .await?;

@@ -64,7 +64,6 @@ pub fn occasion(event: NotificationEvent, version: i32) -> String {
 pub struct PlannedStatusChange {
     /// The order as locked, before the change.
     pub order: Order,
-    pub to: OrderStatus,
     change: NewStatusChange,
     events: [NewOrderEvent; 1],
     messages: Vec<NewNotification>,
@@ -116,7 +115,7 @@ pub async fn plan_status_change(
         }
         None => Vec::new(),
     };
-    Ok(PlannedStatusChange { order, to: request.to, change, events, messages })
+    Ok(PlannedStatusChange { order, change, events, messages })
 }
 
 impl PlannedStatusChange {
@@ -125,7 +124,7 @@ impl PlannedStatusChange {
     /// beside it on the same connection).
     pub async fn write(self, conn: &AsyncPgConnection) -> Result<StatusChanged, StatusChangeError> {
         let (updated, change, (), notifications) = futures::try_join!(
-            Order::set_status(conn, self.order.id, self.order.version, self.to),
+            Order::set_status(conn, self.order.id, self.order.version, self.change.to_status),
             self.change.insert(conn),
             NewOrderEvent::append(conn, &self.events),
             NewNotification::insert_all_unless_opted_out(conn, &self.messages),

@@ -66,7 +66,9 @@ pub fn context(config: WorkerConfig) -> Result<Arc<JobContext>, WorkerStartError
     }
     let in_flight = Arc::default();
     let caches = Arc::new(Caches::new(config.store.cache_ttl));
-    let send_batches = SendBatches::spawn(db.clone(), config.claim_lease);
+    // One connection per batcher: each has one statement in flight.
+    let batch_db = db::pool_planning_once(&config.store.database_url, 3)?;
+    let send_batches = SendBatches::spawn(batch_db, config.claim_lease);
     Ok(Arc::new(JobContext {
         config,
         db,

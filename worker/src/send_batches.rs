@@ -38,7 +38,9 @@ pub struct OrderRead {
 }
 
 impl SendBatches {
-    /// Starts the three batchers on the current runtime.
+    /// Starts the three batchers on the current runtime. `db` plans each
+    /// statement once (`db::pool_planning_once`): theirs find rows by id
+    /// alone, whatever the ids.
     pub fn spawn(db: DbPool, claim_lease: Duration) -> Self {
         let pool = db.clone();
         let claims = GroupWriter::spawn("claims", MAX_BATCH, move |ids| claim(pool.clone(), ids, claim_lease));

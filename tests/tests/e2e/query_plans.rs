@@ -214,3 +214,40 @@ async fn claims_and_send_records_seek_their_rows_whatever_the_statistics_say() {
         );
     }
 }
+
+/// The worker's grouped statements are planned once per connection: their
+/// array of ids makes Postgres' default plan them again at every call (an
+/// eighth of a status change's CPU), so the batchers' pool forces a generic
+/// plan, which seeks the same primary key whatever the ids.
+#[tokio::test]
+async fn the_worker_s_grouped_statements_are_planned_once_per_connection() {
+    use ordertrack_shared::models::Notification;
+
+    let app = TestApp::spawn_with(Options { worker: false, ..Options::default() }).await;
+    let lease = std::time::Duration::from_secs(60);
+    // (Ids of no row: the claim plans and runs all the same.)
+    let claim_plans = async |pool: &ordertrack_shared::db::DbPool| {
+        let mut conn = pool.get().await.unwrap();
+        for n in 1..=8 {
+            let ids: Vec<Uuid> = (0..n).map(|_| Uuid::now_v7()).collect();
+            Notification::claim_all(&mut conn, &ids, lease).await.unwrap();
+        }
+        let (custom, generic): (i64, i64) = diesel::select((
+            diesel::dsl::sql::<diesel::sql_types::BigInt>(
+                "(SELECT coalesce(sum(custom_plans), 0)::int8 FROM pg_prepared_statements WHERE statement LIKE 'WITH locked AS%')",
+            ),
+            diesel::dsl::sql::<diesel::sql_types::BigInt>(
+                "(SELECT coalesce(sum(generic_plans), 0)::int8 FROM pg_prepared_statements WHERE statement LIKE 'WITH locked AS%')",
+            ),
+        ))
+        .get_result(&mut conn)
+        .await
+        .unwrap();
+        (custom, generic)
+    };
+    let default_pool = ordertrack_shared::db::pool(&app.database_url, 1).unwrap();
+    let (custom, _) = claim_plans(&default_pool).await;
+    assert!(custom >= 5, "Postgres' default plans at least the first five calls anew: {custom}");
+    let batch_pool = ordertrack_shared::db::pool_planning_once(&app.database_url, 1).unwrap();
+    assert_eq!(claim_plans(&batch_pool).await, (0, 8), "one generic plan, used at every call");
+}

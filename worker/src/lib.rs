@@ -66,8 +66,7 @@ pub fn context(config: WorkerConfig) -> Result<Arc<JobContext>, WorkerStartError
     }
     let in_flight = Arc::default();
     let caches = Arc::new(Caches::new(config.store.cache_ttl));
-    // One connection per batcher: each has one statement in flight.
-    let batch_db = db::pool_planning_once(&config.store.database_url, 3)?;
+    let batch_db = db::pool_planning_once(&config.store.database_url, SendBatches::CONNECTIONS)?;
     let send_batches = SendBatches::spawn(batch_db, config.claim_lease);
     Ok(Arc::new(JobContext {
         config,

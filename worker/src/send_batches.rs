@@ -38,6 +38,10 @@ pub struct OrderRead {
 }
 
 impl SendBatches {
+    /// Connections their pool needs: one per batcher, each with one
+    /// statement in flight.
+    pub const CONNECTIONS: usize = 3;
+
     /// Starts the three batchers on the current runtime. `db` plans each
     /// statement once (`db::pool_planning_once`): theirs find rows by id
     /// alone, whatever the ids.

@@ -22,7 +22,7 @@ pub struct AuditEntry {
     pub created_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, Default, Insertable)]
+#[derive(Debug, Clone, Default, Insertable, serde::Serialize)]
 // `None` is written as NULL, not DEFAULT (the same for these columns):
 // a constant statement, which diesel prepares once per connection.
 #[diesel(table_name = audit_log, treat_none_as_default_value = false)]

@@ -13,7 +13,7 @@ use crate::models::{NewNotificationAttempt, NewOrderEvent};
 use crate::prepared_sql::PreparedSql;
 use crate::schema::notifications;
 
-#[derive(Debug, Clone, Queryable, QueryableByName, Selectable)]
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable, serde::Deserialize)]
 #[diesel(table_name = notifications)]
 pub struct Notification {
     pub id: Uuid,
@@ -41,7 +41,7 @@ pub struct Notification {
     pub delivered_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Clone, Insertable)]
+#[derive(Debug, Clone, Insertable, serde::Serialize)]
 // `None` is written as NULL, not DEFAULT (the same for these columns):
 // a constant statement, which diesel prepares once per connection.
 #[diesel(table_name = notifications, treat_none_as_default_value = false)]

@@ -13,7 +13,7 @@ pub use actions::{AvailableActions, Unavailable};
 pub use create::{create_order, CreateOrderError, OrderCreated};
 pub use reschedule::{apply_reschedule, RescheduleWindow};
 pub use status::{
-    change_status, occasion, plan_status_change, PlannedStatusChange, StatusChangeError, StatusChangeRequest,
-    StatusChanged,
+    change_status, occasion, plan_status_change, plan_status_change_of, PlannedStatusChange, StatusChangeError,
+    StatusChangeRequest, StatusChanged,
 };
 pub use workflow::{current_workflow, load_workflow, Transition, TransitionError, Workflow, WorkflowError};

@@ -2,14 +2,17 @@
 //! jobs), each one transaction: the change, its history, its notifications.
 
 use chrono::{DateTime, Utc};
-use diesel_async::AsyncPgConnection;
+use diesel::prelude::*;
+use diesel::sql_types::{Bool, Integer, Json, Jsonb, Nullable, Text, Timestamptz, Uuid as SqlUuid};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::timeline::TimelineEntry;
 use super::workflow::{current_workflow, TransitionError};
 use crate::domain::{ChangeSource, NotificationEvent, OrderStatus, Role};
-use crate::models::{NewNotification, NewOrderEvent, NewStatusChange, Notification, Order, StatusChange};
+use crate::models::{NewAuditEntry, NewNotification, NewOrderEvent, NewStatusChange, Notification, Order};
 use crate::notify::plan_order_messages;
+use crate::prepared_sql::PreparedSql;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StatusChangeError {
@@ -42,9 +45,10 @@ pub struct StatusChangeRequest {
 /// What a status change wrote.
 #[derive(Debug)]
 pub struct StatusChanged {
+    /// The order as changed.
     pub order: Order,
-    pub change: StatusChange,
-    /// New outbox rows; enqueue them after commit.
+    /// New outbox rows (those no opt-out or earlier copy held back);
+    /// enqueue them after commit.
     pub notifications: Vec<Notification>,
 }
 
@@ -59,13 +63,13 @@ pub fn occasion(event: NotificationEvent, version: i32) -> String {
     }
 }
 
-/// A status change checked and planned under the order's lock, not yet
-/// written (`PlannedStatusChange::write`).
+/// A status change checked and planned, not yet written
+/// (`PlannedStatusChange::write`).
 pub struct PlannedStatusChange {
-    /// The order as locked, before the change.
+    /// The order as read, before the change.
     pub order: Order,
     change: NewStatusChange,
-    events: [NewOrderEvent; 1],
+    event: NewOrderEvent,
     messages: Vec<NewNotification>,
 }
 
@@ -77,11 +81,14 @@ pub async fn change_status(
     conn: &mut AsyncPgConnection,
     request: &StatusChangeRequest,
 ) -> Result<StatusChanged, StatusChangeError> {
-    plan_status_change(conn, request).await?.write(conn).await
+    let planned = plan_status_change(conn, request).await?;
+    let current = planned.order.version;
+    // The row is locked, so the version cannot have moved.
+    planned.write(conn, None).await?.ok_or(StatusChangeError::StaleVersion { current })
 }
 
-/// `change_status`'s checks and reads: locks the order, checks version and
-/// workflow, and plans the history, live event and messages.
+/// `change_status`'s checks and reads, under the order's lock (which the
+/// caller's transaction holds until it ends).
 pub async fn plan_status_change(
     conn: &mut AsyncPgConnection,
     request: &StatusChangeRequest,
@@ -91,6 +98,17 @@ pub async fn plan_status_change(
         Err(diesel::result::Error::NotFound) => return Err(StatusChangeError::NotFound),
         Err(e) => return Err(e.into()),
     };
+    plan_status_change_of(conn, order, request).await
+}
+
+/// Checks a change against `order` as the caller read it, with or without
+/// its lock, and plans the history, live event and messages. Planned from an
+/// unlocked read, the write is refused if the order moved on meanwhile.
+pub async fn plan_status_change_of(
+    conn: &mut AsyncPgConnection,
+    order: Order,
+    request: &StatusChangeRequest,
+) -> Result<PlannedStatusChange, StatusChangeError> {
     if let Some(expected) = request.expected_version {
         if expected != order.version {
             return Err(StatusChangeError::StaleVersion { current: order.version });
@@ -106,7 +124,7 @@ pub async fn plan_status_change(
         note: request.note.clone(),
         occurred_at: request.occurred_at,
     };
-    let events = [TimelineEntry::new_status_change(&change).event_of(order.id, order.customer_id)];
+    let event = TimelineEntry::new_status_change(&change).event_of(order.id, order.customer_id);
     // (Reads: the shopper's preferences and devices, when a customer's.)
     let messages = match NotificationEvent::for_status(request.to) {
         Some(event) => {
@@ -115,22 +133,90 @@ pub async fn plan_status_change(
         }
         None => Vec::new(),
     };
-    Ok(PlannedStatusChange { order, change, events, messages })
+    Ok(PlannedStatusChange { order, change, event, messages })
+}
+
+/// What the change's statement answers: the order as changed and the
+/// messages it wrote.
+#[derive(QueryableByName)]
+struct Written {
+    #[diesel(embed)]
+    order: Order,
+    /// The messages' rows, as JSON (one statement answers one row type).
+    #[diesel(sql_type = Json)]
+    messages: serde_json::Value,
 }
 
 impl PlannedStatusChange {
-    /// Writes the change in one round trip: the update, its history row,
-    /// live event and messages pipelined (and whatever the caller pipelines
-    /// beside it on the same connection).
-    pub async fn write(self, conn: &AsyncPgConnection) -> Result<StatusChanged, StatusChangeError> {
-        let (updated, change, (), notifications) = futures::try_join!(
-            Order::set_status(conn, self.order.id, self.order.version, self.change.to_status),
-            self.change.insert(conn),
-            NewOrderEvent::append(conn, &self.events),
-            NewNotification::insert_all_unless_opted_out(conn, &self.messages),
-        )?;
-        // The row is locked, so the version cannot have moved.
-        let updated = updated.ok_or(StatusChangeError::StaleVersion { current: self.order.version })?;
-        Ok(StatusChanged { order: updated, change, notifications })
+    /// Writes the change as one statement, guarded by the version it was
+    /// planned on: the order's update, its history row, live event,
+    /// messages (each unless its recipient opted out of the channel, or it
+    /// was written before) and `audit`. `None`, writing nothing, when the
+    /// order moved on since it was read.
+    ///
+    /// One statement, not one per row: each statement costs Postgres about
+    /// as much as the rows it writes, and outside a transaction the change
+    /// needs no BEGIN and COMMIT either.
+    pub async fn write(
+        self,
+        conn: &mut AsyncPgConnection,
+        audit: Option<&NewAuditEntry>,
+    ) -> Result<Option<StatusChanged>, StatusChangeError> {
+        // The messages and the audit row go as JSON record sets: a row count
+        // the planner does not see, so the statement keeps one generic plan
+        // (with array parameters Postgres plans it at every call).
+        let messages = serde_json::to_value(&self.messages).map_err(json_error)?;
+        let audit = serde_json::to_value(audit.into_iter().collect::<Vec<_>>()).map_err(json_error)?;
+        let written: Option<Written> = PreparedSql::new(
+            "WITH o AS (\
+               UPDATE orders SET status = $3, version = version + 1, updated_at = now() \
+               WHERE id = $1 AND version = $2 RETURNING *), \
+             history AS (\
+               INSERT INTO order_status_history (order_id, from_status, to_status, source, actor, note, occurred_at) \
+               SELECT id, $4, status, $5, $6, $7, $8 FROM o), \
+             event AS (\
+               INSERT INTO order_event_inbox (order_id, customer_id, kind, staff_only, entry) \
+               SELECT id, customer_id, $9, $10, $11 FROM o), \
+             message AS (\
+               INSERT INTO notifications (id, order_id, customer_id, device_token_id, event, channel, recipient, \
+                 locale, queue, dedupe_key, payload, next_attempt_at) \
+               SELECT m.id, o.id, m.customer_id, m.device_token_id, m.event, m.channel, m.recipient, m.locale, \
+                 m.queue, m.dedupe_key, m.payload, m.next_attempt_at \
+               FROM o, jsonb_to_recordset($12) AS m(id uuid, customer_id uuid, device_token_id uuid, event text, \
+                 channel text, recipient text, locale text, queue text, dedupe_key text, payload jsonb, \
+                 next_attempt_at timestamptz) \
+               WHERE NOT EXISTS (SELECT 1 FROM channel_opt_outs c WHERE c.channel = m.channel AND c.recipient = m.recipient) \
+               ON CONFLICT (dedupe_key) DO NOTHING \
+               RETURNING *), \
+             audit AS (\
+               INSERT INTO audit_log (actor, role, action, target_type, target_id, before, after, request_id, ip) \
+               SELECT a.actor, a.role, a.action, a.target_type, a.target_id, a.before, a.after, a.request_id, a.ip \
+               FROM o, jsonb_to_recordset($13) AS a(actor text, role text, action text, target_type text, \
+                 target_id text, before jsonb, after jsonb, request_id text, ip text)) \
+             SELECT o.*, (SELECT coalesce(json_agg(message), '[]') FROM message) AS messages FROM o",
+        )
+        .bind::<SqlUuid, _>(self.order.id)
+        .bind::<Integer, _>(self.order.version)
+        .bind::<Text, _>(self.change.to_status)
+        .bind::<Nullable<Text>, _>(self.change.from_status)
+        .bind::<Text, _>(self.change.source)
+        .bind::<Text, _>(self.change.actor)
+        .bind::<Nullable<Text>, _>(self.change.note)
+        .bind::<Timestamptz, _>(self.change.occurred_at)
+        .bind::<Text, _>(self.event.kind)
+        .bind::<Bool, _>(self.event.staff_only)
+        .bind::<Jsonb, _>(self.event.entry)
+        .bind::<Jsonb, _>(messages)
+        .bind::<Jsonb, _>(audit)
+        .get_result(conn)
+        .await
+        .optional()?;
+        let Some(Written { order, messages }) = written else { return Ok(None) };
+        let notifications = serde_json::from_value(messages).map_err(json_error)?;
+        Ok(Some(StatusChanged { order, notifications }))
     }
+}
+
+fn json_error(e: serde_json::Error) -> StatusChangeError {
+    StatusChangeError::Db(diesel::result::Error::SerializationError(Box::new(e)))
 }

@@ -160,3 +160,96 @@ async fn unknown_orders_customers_and_bad_bodies_are_refused() {
     );
     app.stop().await;
 }
+
+/// Changes sent without a version race freely: each is applied on the
+/// version it finds or refused by the workflow, and none is lost or
+/// applied twice on one version (the loser of an optimistic write is
+/// checked again under the order's lock).
+#[tokio::test]
+async fn racing_changes_without_a_version_are_each_applied_once_or_refused() {
+    let app = TestApp::spawn().await;
+    let id = order_id(&app).await;
+    let path = format!("/api/v1/orders/{id}/status");
+    let targets = ["processing", "on_hold", "processing", "on_hold", "processing", "on_hold", "processing", "on_hold"];
+    let results = futures::future::join_all(targets.map(|status| {
+        let (app, path) = (&app, &path);
+        async move { app.post(path, &app.service_token, &json!({"status": status})).await.status().as_u16() }
+    }))
+    .await;
+    assert!(results.iter().all(|code| [200, 409].contains(code)), "{results:?}");
+    let applied = results.iter().filter(|code| **code == 200).count();
+    assert!(applied >= 1, "{results:?}");
+
+    let order: Value = app.get(&format!("/api/v1/orders/{id}"), &app.admin_token).await.json().await.unwrap();
+    assert_eq!(order["version"].as_u64().unwrap() as usize, 1 + applied);
+    let mut conn = app.db.get().await.unwrap();
+    let audit = ordertrack_shared::models::AuditEntry::for_target(&mut conn, "order", &id).await.unwrap();
+    let mut versions: Vec<i64> = audit
+        .iter()
+        .filter(|a| a.action == "order.status_change")
+        .map(|a| a.before.as_ref().unwrap()["version"].as_i64().unwrap())
+        .collect();
+    versions.sort();
+    assert_eq!(versions, (1..=applied as i64).collect::<Vec<_>>(), "one audited change per version");
+    let history = history_len(&app, &id).await;
+    assert_eq!(history, 1 + applied, "the first entry is the order's creation");
+    app.stop().await;
+}
+
+/// A change planned on a version that another change has since moved past
+/// writes nothing: no history, event, message or audit row.
+#[tokio::test]
+async fn a_change_planned_on_a_stale_read_writes_nothing() {
+    use ordertrack_shared::domain::{ChangeSource, OrderStatus, Role};
+    use ordertrack_shared::models::{NewAuditEntry, Order};
+    use ordertrack_shared::orders::{plan_status_change_of, StatusChangeRequest};
+
+    let app = TestApp::spawn().await;
+    let id = order_id(&app).await;
+    let order_uuid: uuid::Uuid = id.parse().unwrap();
+    let mut conn = app.db.get().await.unwrap();
+    let read = Order::find(&conn, order_uuid).await.unwrap();
+    let request = StatusChangeRequest {
+        order_id: order_uuid,
+        to: OrderStatus::Shipped,
+        expected_version: None,
+        role: Role::Service,
+        source: ChangeSource::Storefront,
+        actor: "test".into(),
+        note: None,
+        occurred_at: chrono::Utc::now(),
+        payload: json!({}),
+    };
+    let planned = plan_status_change_of(&mut conn, read, &request).await.unwrap();
+    // Another change lands between the read and the write.
+    app.set_status(&id, "processing").await;
+    let before = (history_len(&app, &id).await, app.notifications(order_uuid).await.len(), audit_len(&app, &id).await);
+
+    let audit = NewAuditEntry {
+        actor: "test".into(),
+        role: "service".into(),
+        action: "order.status_change".into(),
+        ..Default::default()
+    };
+    assert!(planned.write(&mut conn, Some(&audit)).await.unwrap().is_none());
+    let after = (history_len(&app, &id).await, app.notifications(order_uuid).await.len(), audit_len(&app, &id).await);
+    assert_eq!(after, before);
+    let order: Value = app.get(&format!("/api/v1/orders/{id}"), &app.admin_token).await.json().await.unwrap();
+    assert_eq!((order["status"].as_str().unwrap(), order["version"].as_i64().unwrap()), ("processing", 2));
+    app.stop().await;
+}
+
+async fn history_len(app: &TestApp, id: &str) -> usize {
+    use diesel::prelude::*;
+    use diesel_async::RunQueryDsl;
+    use ordertrack_shared::schema::order_status_history as h;
+    let mut conn = app.db.get().await.unwrap();
+    let count: i64 =
+        h::table.filter(h::order_id.eq(id.parse::<uuid::Uuid>().unwrap())).count().get_result(&mut conn).await.unwrap();
+    count as usize
+}
+
+async fn audit_len(app: &TestApp, id: &str) -> usize {
+    let mut conn = app.db.get().await.unwrap();
+    ordertrack_shared::models::AuditEntry::for_target(&mut conn, "order", id).await.unwrap().len()
+}

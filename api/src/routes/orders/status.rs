@@ -1,10 +1,10 @@
 use actix_web::http::header;
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
-use diesel_async::AsyncConnection;
+use diesel_async::{AsyncConnection, AsyncPgConnection};
 use ordertrack_shared::domain::{ChangeSource, OrderStatus, Role};
-use ordertrack_shared::models::{NewAuditEntry, Shipment};
-use ordertrack_shared::orders::{plan_status_change, StatusChangeRequest};
+use ordertrack_shared::models::{NewAuditEntry, Order, Shipment};
+use ordertrack_shared::orders::{plan_status_change, plan_status_change_of, StatusChangeError, StatusChangeRequest};
 use serde::Deserialize;
 use serde_json::json;
 use utoipa::ToSchema;
@@ -109,23 +109,37 @@ pub async fn update_order_status(
     };
     let mut conn = state.conn().await?;
     let audit_entry = audit::entry(&principal, &req, "order.status_change", "order", &id.to_string());
-    let (changed, shipments) = conn
-        .transaction::<_, ApiError, _>(async |conn| {
-            let planned = plan_status_change(conn, &change).await?;
-            let before = json!({"status": planned.order.status, "version": planned.order.version});
-            let after = json!({"status": change.to, "version": planned.order.version + 1, "note": change.note});
-            let audit = NewAuditEntry { before: Some(before), after: Some(after), ..audit_entry };
-            // One round trip: the change, its audit row and the parcels the
-            // answer shows, pipelined.
-            let shared: &diesel_async::AsyncPgConnection = conn;
-            let (changed, (), shipments) = futures::try_join!(
-                async { planned.write(shared).await.map_err(ApiError::from) },
-                async { audit.insert(shared).await.map_err(ApiError::from) },
-                async { Shipment::for_order(shared, change.order_id).await.map_err(ApiError::from) },
-            )?;
-            Ok((changed, shipments))
-        })
-        .await?;
+    let audited = |order: &Order| NewAuditEntry {
+        before: Some(json!({"status": order.status, "version": order.version})),
+        after: Some(json!({"status": change.to, "version": order.version + 1, "note": change.note})),
+        ..audit_entry.clone()
+    };
+    // Optimistic first, as a change rarely races another on one order: the
+    // order and its parcels read in one round trip, then the change written
+    // by one statement guarded by the version read, with no transaction.
+    let shared: &AsyncPgConnection = &conn;
+    let (order, shipments) =
+        futures::try_join!(Order::find(shared, change.order_id), Shipment::for_order(shared, change.order_id))
+            .map_err(|e| match e {
+                diesel::result::Error::NotFound => StatusChangeError::NotFound,
+                e => e.into(),
+            })?;
+    let planned = plan_status_change_of(&mut conn, order, &change).await?;
+    let audit = audited(&planned.order);
+    let changed = match planned.write(&mut conn, Some(&audit)).await? {
+        Some(changed) => changed,
+        // Another change came first: checked again and written under the
+        // order's lock, which cannot lose the race.
+        None => {
+            conn.transaction::<_, ApiError, _>(async |conn| {
+                let planned = plan_status_change(conn, &change).await?;
+                let audit = audited(&planned.order);
+                let current = planned.order.version;
+                Ok(planned.write(conn, Some(&audit)).await?.ok_or(StatusChangeError::StaleVersion { current })?)
+            })
+            .await?
+        }
+    };
     state.enqueuer.after_commit(&changed.notifications).await;
     let order = changed.order;
     Ok(HttpResponse::Ok().insert_header((header::ETAG, format!("\"{}\"", order.version))).json(OrderView::new(

@@ -162,12 +162,23 @@ impl PlannedStatusChange {
         conn: &mut AsyncPgConnection,
         audit: Option<&NewAuditEntry>,
     ) -> Result<Option<StatusChanged>, StatusChangeError> {
+        let written: Option<Written> = self.write_query(audit)?.get_result(conn).await.optional()?;
+        let Some(Written { order, messages }) = written else { return Ok(None) };
+        let notifications = serde_json::from_value(messages).map_err(json_error)?;
+        Ok(Some(StatusChanged { order, notifications }))
+    }
+
+    /// `write`'s statement.
+    pub fn write_query(&self, audit: Option<&NewAuditEntry>) -> Result<PreparedSql, StatusChangeError> {
         // The messages and the audit row go as JSON record sets: a row count
         // the planner does not see, so the statement keeps one generic plan
-        // (with array parameters Postgres plans it at every call).
+        // (with array parameters Postgres plans it at every call). Taking
+        // them for 100 rows, it would read the opt-outs whole for a hash
+        // anti-join: the opt-out check is a scalar subquery (a lookup per
+        // message, by key), not NOT EXISTS.
         let messages = serde_json::to_value(&self.messages).map_err(json_error)?;
         let audit = serde_json::to_value(audit.into_iter().collect::<Vec<_>>()).map_err(json_error)?;
-        let written: Option<Written> = PreparedSql::new(
+        Ok(PreparedSql::new(
             "WITH o AS (\
                UPDATE orders SET status = $3, version = version + 1, updated_at = now() \
                WHERE id = $1 AND version = $2 RETURNING *), \
@@ -185,7 +196,8 @@ impl PlannedStatusChange {
                FROM o, jsonb_to_recordset($12) AS m(id uuid, customer_id uuid, device_token_id uuid, event text, \
                  channel text, recipient text, locale text, queue text, dedupe_key text, payload jsonb, \
                  next_attempt_at timestamptz) \
-               WHERE NOT EXISTS (SELECT 1 FROM channel_opt_outs c WHERE c.channel = m.channel AND c.recipient = m.recipient) \
+               WHERE (SELECT true FROM channel_opt_outs c WHERE c.channel = m.channel AND c.recipient = m.recipient) \
+                 IS NULL \
                ON CONFLICT (dedupe_key) DO NOTHING \
                RETURNING *), \
              audit AS (\
@@ -200,20 +212,14 @@ impl PlannedStatusChange {
         .bind::<Text, _>(self.change.to_status)
         .bind::<Nullable<Text>, _>(self.change.from_status)
         .bind::<Text, _>(self.change.source)
-        .bind::<Text, _>(self.change.actor)
-        .bind::<Nullable<Text>, _>(self.change.note)
+        .bind::<Text, _>(self.change.actor.clone())
+        .bind::<Nullable<Text>, _>(self.change.note.clone())
         .bind::<Timestamptz, _>(self.change.occurred_at)
-        .bind::<Text, _>(self.event.kind)
+        .bind::<Text, _>(self.event.kind.clone())
         .bind::<Bool, _>(self.event.staff_only)
-        .bind::<Jsonb, _>(self.event.entry)
+        .bind::<Jsonb, _>(self.event.entry.clone())
         .bind::<Jsonb, _>(messages)
-        .bind::<Jsonb, _>(audit)
-        .get_result(conn)
-        .await
-        .optional()?;
-        let Some(Written { order, messages }) = written else { return Ok(None) };
-        let notifications = serde_json::from_value(messages).map_err(json_error)?;
-        Ok(Some(StatusChanged { order, notifications }))
+        .bind::<Jsonb, _>(audit))
     }
 }
 

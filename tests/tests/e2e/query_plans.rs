@@ -251,3 +251,47 @@ async fn the_worker_s_grouped_statements_are_planned_once_per_connection() {
     let batch_pool = ordertrack_shared::db::pool_planning_once(&app.database_url, 1).unwrap();
     assert_eq!(claim_plans(&batch_pool).await, (0, 8), "one generic plan, used at every call");
 }
+
+/// A status change's one statement seeks each table it touches by key: the
+/// order by id, and each message's recipient in the opt-outs, however many
+/// recipients opted out.
+#[tokio::test]
+async fn a_status_change_seeks_the_order_and_the_opt_outs_by_key() {
+    use ordertrack_shared::domain::{ChangeSource, OrderStatus, Role};
+    use ordertrack_shared::models::NewAuditEntry;
+    use ordertrack_shared::orders::{plan_status_change_of, StatusChangeRequest};
+
+    let app = TestApp::spawn_with(Options { worker: false, ..Options::default() }).await;
+    let order = app.create_order(&ordertrack_tests::guest_order("Q-2", "q@example.com", "en")).await;
+    let order_id: Uuid = order["id"].as_str().unwrap().parse().unwrap();
+    let mut conn = app.db.get().await.unwrap();
+    for statement in [
+        "INSERT INTO channel_opt_outs (channel, recipient)
+         SELECT 'email', 'out' || g || '@example.com' FROM generate_series(1, 20000) g",
+        "ANALYZE channel_opt_outs",
+    ] {
+        sql_query(statement).execute(&mut conn).await.unwrap();
+    }
+    let read = Order::find(&conn, order_id).await.unwrap();
+    let request = StatusChangeRequest {
+        order_id,
+        to: OrderStatus::Shipped,
+        expected_version: None,
+        role: Role::Service,
+        source: ChangeSource::Storefront,
+        actor: "test".into(),
+        note: None,
+        occurred_at: Utc::now(),
+        payload: serde_json::json!({}),
+    };
+    let planned = plan_status_change_of(&mut conn, read, &request).await.unwrap();
+    let audit =
+        NewAuditEntry { actor: "test".into(), role: "service".into(), action: "a".into(), ..Default::default() };
+    let query = planned.write_query(Some(&audit)).unwrap();
+    let reads = index_reads(&mut conn, query).await;
+    let sought: Vec<&str> = reads.iter().filter(|(_, cond)| cond.is_some()).map(|(index, _)| index.as_str()).collect();
+    assert!(sought.contains(&"orders_pkey") && sought.contains(&"channel_opt_outs_pkey"), "{reads:?}");
+    let query = planned.write_query(Some(&audit)).unwrap();
+    let scans = seq_scans(&mut conn, query).await;
+    assert!(scans.iter().all(|(table, _)| table != "channel_opt_outs" && table != "orders"), "{scans:?}");
+}

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::timeline::TimelineEntry;
 use super::workflow::{current_workflow, TransitionError};
 use crate::domain::{ChangeSource, NotificationEvent, OrderStatus, Role};
-use crate::models::{NewAuditEntry, NewNotification, NewOrderEvent, NewStatusChange, Notification, Order};
+use crate::models::{NewAuditEntry, NewNotification, NewOrderEvent, NewStatusChange, Notification, Order, Shipment};
 use crate::notify::plan_order_messages;
 use crate::prepared_sql::PreparedSql;
 
@@ -47,6 +47,8 @@ pub struct StatusChangeRequest {
 pub struct StatusChanged {
     /// The order as changed.
     pub order: Order,
+    /// Its parcels, oldest first (what an answer shows beside it).
+    pub shipments: Vec<Shipment>,
     /// New outbox rows (those no opt-out or earlier copy held back);
     /// enqueue them after commit.
     pub notifications: Vec<Notification>,
@@ -136,13 +138,16 @@ pub async fn plan_status_change_of(
     Ok(PlannedStatusChange { order, change, event, messages })
 }
 
-/// What the change's statement answers: the order as changed and the
-/// messages it wrote.
+/// What the change's statement answers: the order as changed, its parcels
+/// and the messages it wrote.
 #[derive(QueryableByName)]
 struct Written {
     #[diesel(embed)]
     order: Order,
-    /// The messages' rows, as JSON (one statement answers one row type).
+    /// The rows of the parcels and of the messages, as JSON (a statement
+    /// answers rows of one type).
+    #[diesel(sql_type = Json)]
+    shipments: serde_json::Value,
     #[diesel(sql_type = Json)]
     messages: serde_json::Value,
 }
@@ -151,8 +156,9 @@ impl PlannedStatusChange {
     /// Writes the change as one statement, guarded by the version it was
     /// planned on: the order's update, its history row, live event,
     /// messages (each unless its recipient opted out of the channel, or it
-    /// was written before) and `audit`. `None`, writing nothing, when the
-    /// order moved on since it was read.
+    /// was written before) and `audit`; answers with the order's parcels
+    /// too. `None`, writing nothing, when the order moved on since it was
+    /// read.
     ///
     /// One statement, not one per row: each statement costs Postgres about
     /// as much as the rows it writes, and outside a transaction the change
@@ -163,9 +169,10 @@ impl PlannedStatusChange {
         audit: Option<&NewAuditEntry>,
     ) -> Result<Option<StatusChanged>, StatusChangeError> {
         let written: Option<Written> = self.write_query(audit)?.get_result(conn).await.optional()?;
-        let Some(Written { order, messages }) = written else { return Ok(None) };
+        let Some(Written { order, shipments, messages }) = written else { return Ok(None) };
+        let shipments = serde_json::from_value(shipments).map_err(json_error)?;
         let notifications = serde_json::from_value(messages).map_err(json_error)?;
-        Ok(Some(StatusChanged { order, notifications }))
+        Ok(Some(StatusChanged { order, shipments, notifications }))
     }
 
     /// `write`'s statement.
@@ -205,7 +212,11 @@ impl PlannedStatusChange {
                SELECT a.actor, a.role, a.action, a.target_type, a.target_id, a.before, a.after, a.request_id, a.ip \
                FROM o, jsonb_to_recordset($13) AS a(actor text, role text, action text, target_type text, \
                  target_id text, before jsonb, after jsonb, request_id text, ip text)) \
-             SELECT o.*, (SELECT coalesce(json_agg(message), '[]') FROM message) AS messages FROM o",
+             SELECT o.*, \
+               (SELECT coalesce(json_agg(s ORDER BY s.created_at, s.id), '[]') FROM shipments s WHERE s.order_id = o.id) \
+                 AS shipments, \
+               (SELECT coalesce(json_agg(message), '[]') FROM message) AS messages \
+             FROM o",
         )
         .bind::<SqlUuid, _>(self.order.id)
         .bind::<Integer, _>(self.order.version)

@@ -253,3 +253,36 @@ async fn audit_len(app: &TestApp, id: &str) -> usize {
     let mut conn = app.db.get().await.unwrap();
     ordertrack_shared::models::AuditEntry::for_target(&mut conn, "order", id).await.unwrap().len()
 }
+
+/// The change's answer is the order as GET shows it: its parcels too, oldest
+/// first (the write answers them).
+#[tokio::test]
+async fn the_answer_to_a_change_shows_the_order_s_parcels() {
+    let app = TestApp::spawn().await;
+    let id = order_id(&app).await;
+    for number in ["1234 5678 9012", "1234 5678 9013"] {
+        let res = app
+            .post(
+                &format!("/api/v1/orders/{id}/shipments"),
+                &app.service_token,
+                &json!({"carrier": "fedex", "tracking_number": number}),
+            )
+            .await;
+        assert_eq!(res.status(), 201);
+    }
+    let res = app.post(&format!("/api/v1/orders/{id}/status"), &app.service_token, &json!({"status": "shipped"})).await;
+    assert_eq!(res.status(), 200);
+    let changed: Value = res.json().await.unwrap();
+    let read: Value = app.get(&format!("/api/v1/orders/{id}"), &app.service_token).await.json().await.unwrap();
+    let numbers = |order: &Value| -> Vec<String> {
+        order["shipments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["tracking_number"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(numbers(&changed), ["123456789012", "123456789013"]);
+    assert_eq!(changed["shipments"], read["shipments"]);
+    app.stop().await;
+}

@@ -1,9 +1,9 @@
 use actix_web::http::header;
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
-use diesel_async::{AsyncConnection, AsyncPgConnection};
+use diesel_async::AsyncConnection;
 use ordertrack_shared::domain::{ChangeSource, OrderStatus, Role};
-use ordertrack_shared::models::{NewAuditEntry, Order, Shipment};
+use ordertrack_shared::models::{NewAuditEntry, Order};
 use ordertrack_shared::orders::{plan_status_change, plan_status_change_of, StatusChangeError, StatusChangeRequest};
 use serde::Deserialize;
 use serde_json::json;
@@ -115,15 +115,12 @@ pub async fn update_order_status(
         ..audit_entry.clone()
     };
     // Optimistic first, as a change rarely races another on one order: the
-    // order and its parcels read in one round trip, then the change written
-    // by one statement guarded by the version read, with no transaction.
-    let shared: &AsyncPgConnection = &conn;
-    let (order, shipments) =
-        futures::try_join!(Order::find(shared, change.order_id), Shipment::for_order(shared, change.order_id))
-            .map_err(|e| match e {
-                diesel::result::Error::NotFound => StatusChangeError::NotFound,
-                e => e.into(),
-            })?;
+    // order read, then the change written by one statement guarded by the
+    // version read (which answers the parcels too), with no transaction.
+    let order = Order::find(&conn, change.order_id).await.map_err(|e| match e {
+        diesel::result::Error::NotFound => StatusChangeError::NotFound,
+        e => e.into(),
+    })?;
     let planned = plan_status_change_of(&mut conn, order, &change).await?;
     let audit = audited(&planned.order);
     let changed = match planned.write(&mut conn, Some(&audit)).await? {
@@ -144,7 +141,7 @@ pub async fn update_order_status(
     let order = changed.order;
     Ok(HttpResponse::Ok().insert_header((header::ETAG, format!("\"{}\"", order.version))).json(OrderView::new(
         &order,
-        &shipments,
+        &changed.shipments,
         locale::accepted(&req).unwrap_or(order.locale),
     )))
 }

@@ -646,3 +646,23 @@ pub fn customer_order(number: &str, external_id: &str) -> Value {
         }
     })
 }
+
+/// A storefront's change of `order_id` to `to`, with no version, as the
+/// service token's `POST /orders/{id}/status` asks it (for tests that plan a
+/// change themselves).
+pub fn storefront_change(
+    order_id: Uuid,
+    to: ordertrack_shared::domain::OrderStatus,
+) -> ordertrack_shared::orders::StatusChangeRequest {
+    ordertrack_shared::orders::StatusChangeRequest {
+        order_id,
+        to,
+        expected_version: None,
+        role: Role::Service,
+        source: ordertrack_shared::domain::ChangeSource::Storefront,
+        actor: "test".into(),
+        note: None,
+        occurred_at: chrono::Utc::now(),
+        payload: json!({}),
+    }
+}

@@ -257,9 +257,9 @@ async fn the_worker_s_grouped_statements_are_planned_once_per_connection() {
 /// recipients opted out.
 #[tokio::test]
 async fn a_status_change_seeks_the_order_and_the_opt_outs_by_key() {
-    use ordertrack_shared::domain::{ChangeSource, OrderStatus, Role};
+    use ordertrack_shared::domain::OrderStatus;
     use ordertrack_shared::models::NewAuditEntry;
-    use ordertrack_shared::orders::{plan_status_change_of, StatusChangeRequest};
+    use ordertrack_shared::orders::plan_status_change_of;
 
     let app = TestApp::spawn_with(Options { worker: false, ..Options::default() }).await;
     let order = app.create_order(&ordertrack_tests::guest_order("Q-2", "q@example.com", "en")).await;
@@ -273,17 +273,7 @@ async fn a_status_change_seeks_the_order_and_the_opt_outs_by_key() {
         sql_query(statement).execute(&mut conn).await.unwrap();
     }
     let read = Order::find(&conn, order_id).await.unwrap();
-    let request = StatusChangeRequest {
-        order_id,
-        to: OrderStatus::Shipped,
-        expected_version: None,
-        role: Role::Service,
-        source: ChangeSource::Storefront,
-        actor: "test".into(),
-        note: None,
-        occurred_at: Utc::now(),
-        payload: serde_json::json!({}),
-    };
+    let request = ordertrack_tests::storefront_change(order_id, OrderStatus::Shipped);
     let planned = plan_status_change_of(&mut conn, read, &request).await.unwrap();
     let audit =
         NewAuditEntry { actor: "test".into(), role: "service".into(), action: "a".into(), ..Default::default() };

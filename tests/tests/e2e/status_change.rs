@@ -200,26 +200,16 @@ async fn racing_changes_without_a_version_are_each_applied_once_or_refused() {
 /// writes nothing: no history, event, message or audit row.
 #[tokio::test]
 async fn a_change_planned_on_a_stale_read_writes_nothing() {
-    use ordertrack_shared::domain::{ChangeSource, OrderStatus, Role};
+    use ordertrack_shared::domain::OrderStatus;
     use ordertrack_shared::models::{NewAuditEntry, Order};
-    use ordertrack_shared::orders::{plan_status_change_of, StatusChangeRequest};
+    use ordertrack_shared::orders::plan_status_change_of;
 
     let app = TestApp::spawn().await;
     let id = order_id(&app).await;
     let order_uuid: uuid::Uuid = id.parse().unwrap();
     let mut conn = app.db.get().await.unwrap();
     let read = Order::find(&conn, order_uuid).await.unwrap();
-    let request = StatusChangeRequest {
-        order_id: order_uuid,
-        to: OrderStatus::Shipped,
-        expected_version: None,
-        role: Role::Service,
-        source: ChangeSource::Storefront,
-        actor: "test".into(),
-        note: None,
-        occurred_at: chrono::Utc::now(),
-        payload: json!({}),
-    };
+    let request = ordertrack_tests::storefront_change(order_uuid, OrderStatus::Shipped);
     let planned = plan_status_change_of(&mut conn, read, &request).await.unwrap();
     // Another change lands between the read and the write.
     app.set_status(&id, "processing").await;

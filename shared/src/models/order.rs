@@ -4,7 +4,6 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use crate::domain::{Locale, OrderStatus};
-use crate::prepared_sql::PreparedSql;
 use crate::schema::orders;
 
 diesel::define_sql_function! {
@@ -183,28 +182,6 @@ impl Order {
             SortOrder::OldestFirst => query.order((orders::created_at.asc(), orders::id.asc())),
         };
         query.limit(filter.limit)
-    }
-
-    /// Moves the order to `status` if it is still at `expected_version`;
-    /// `None` means somebody else changed it first.
-    /// Takes a shared connection so it can be pipelined with other writes.
-    pub async fn set_status(
-        mut conn: &AsyncPgConnection,
-        id: Uuid,
-        expected_version: i32,
-        status: OrderStatus,
-    ) -> QueryResult<Option<Order>> {
-        // (diesel re-prepares every UPDATE it builds; this one runs per change.)
-        PreparedSql::new(
-            "UPDATE orders SET status = $3, version = version + 1, updated_at = now() \
-             WHERE id = $1 AND version = $2 RETURNING *",
-        )
-        .bind::<diesel::sql_types::Uuid, _>(id)
-        .bind::<diesel::sql_types::Integer, _>(expected_version)
-        .bind::<diesel::sql_types::Text, _>(status)
-        .get_result(&mut conn)
-        .await
-        .optional()
     }
 
     /// Ships the order to `address` from now on (a new version).

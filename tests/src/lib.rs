@@ -252,6 +252,7 @@ impl TestApp {
             queues: options.queues.clone(),
             name: "test-worker".into(),
             concurrency_critical: 4,
+            concurrency_notifications: 4,
             concurrency_normal: 4,
             concurrency_bulk: 2,
             concurrency_maintenance: 1,

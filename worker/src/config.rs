@@ -26,6 +26,13 @@ pub struct WorkerConfig {
     pub name: String,
     /// Concurrent jobs per queue.
     pub concurrency_critical: usize,
+    /// `notifications`, the order lifecycle sends. Higher than the others'
+    /// default: a send holds no connection while the provider answers, and
+    /// the sends in flight are what `send_batches` groups into one claim and
+    /// one record (at 16, 3.5 sends a statement; at 64, 12).
+    pub concurrency_notifications: usize,
+    /// The carrier queues (`carrier-events`, `carrier-polls`), whose jobs
+    /// each hold a connection.
     pub concurrency_normal: usize,
     pub concurrency_bulk: usize,
     pub concurrency_maintenance: usize,
@@ -96,6 +103,7 @@ impl WorkerConfig {
             queues,
             name: config::string("WORKER_NAME", "worker"),
             concurrency_critical: config::positive("WORKER_CONCURRENCY_CRITICAL", 8)?,
+            concurrency_notifications: config::positive("WORKER_CONCURRENCY_NOTIFICATIONS", 64)?,
             concurrency_normal: config::positive("WORKER_CONCURRENCY", 16)?,
             concurrency_bulk: config::positive("WORKER_CONCURRENCY_BULK", 4)?,
             concurrency_maintenance: config::positive("WORKER_CONCURRENCY_MAINTENANCE", 2)?,
@@ -161,9 +169,10 @@ impl WorkerConfig {
     pub fn concurrency(&self, queue: Queue) -> usize {
         match queue {
             Queue::NotificationsCritical => self.concurrency_critical,
+            Queue::Notifications => self.concurrency_notifications,
             Queue::NotificationsBulk => self.concurrency_bulk,
             Queue::Maintenance => self.concurrency_maintenance,
-            _ => self.concurrency_normal,
+            Queue::CarrierEvents | Queue::CarrierPolls => self.concurrency_normal,
         }
     }
 }

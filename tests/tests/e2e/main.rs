@@ -33,6 +33,7 @@ mod route_matrix;
 mod scheduler;
 mod sentinel_failover;
 mod shipments;
+mod slow_provider;
 mod sms_budget;
 mod staff_console;
 mod status_change;

@@ -68,7 +68,6 @@ impl Delivery {
 }
 
 pub async fn deliver(ctx: &JobContext, id: uuid::Uuid) -> Result<Delivery, BoxDynError> {
-    let mut conn = ctx.db.get().await?;
     let notification = match ctx.send_batches.claims.write(id).await {
         Written::Done(Some(notification)) => notification,
         Written::Done(None) => return Ok(Delivery::Skipped),
@@ -76,9 +75,8 @@ pub async fn deliver(ctx: &JobContext, id: uuid::Uuid) -> Result<Delivery, BoxDy
     };
     let started_at = Utc::now();
     let clock = Instant::now();
-    let result = send(ctx, &mut conn, &notification).await;
+    let result = send(ctx, &notification).await;
     let answered = Instant::now();
-    drop(conn);
     let duration_ms = clock.elapsed().as_millis().min(i32::MAX as u128) as i32;
     let channel = notification.channel.as_str();
     let attempt = |outcome, receipt: Option<&SendReceipt>, error: Option<String>| NewNotificationAttempt {
@@ -268,7 +266,12 @@ struct Sent {
     order: Option<Box<Order>>,
 }
 
-async fn send(ctx: &JobContext, conn: &mut AsyncPgConnection, notification: &Notification) -> Result<Sent, SendError> {
+/// Holds no database connection while the provider answers: a send waits on
+/// the network, and jobs in flight are what lets `send_batches` group their
+/// claims and records, so their number is the queue's concurrency, not the
+/// pool's size. A connection is taken only for a read that needs one (a
+/// template the cache misses, a push device) and given back at once.
+async fn send(ctx: &JobContext, notification: &Notification) -> Result<Sent, SendError> {
     let base_url = ctx.config.public_base_url.trim_end_matches('/');
     let mut data = MessageContext::default();
     let mut order = None;
@@ -303,7 +306,7 @@ async fn send(ctx: &JobContext, conn: &mut AsyncPgConnection, notification: &Not
     // An SMS's links are tracked before it is fitted to its budget, so the
     // fitter counts them at their real length.
     let data = if channel == Channel::Sms { links.track_values(data) } else { data };
-    let rendered = render(ctx, conn, event, channel, locale, &data).await?;
+    let rendered = render(ctx, event, channel, locale, &data).await?;
     let receipt = match rendered {
         Rendered::Email(email) => {
             let html = links.rewrite(&email.html, true);
@@ -324,9 +327,9 @@ async fn send(ctx: &JobContext, conn: &mut AsyncPgConnection, notification: &Not
             let device_id = notification
                 .device_token_id
                 .ok_or_else(|| SendError::Permanent("push notification without a device".into()))?;
-            let device = DeviceToken::find(conn, device_id)
+            let device = async { DeviceToken::find(&mut *ctx.db.get().await?, device_id).await.map_err(Into::into) }
                 .await
-                .map_err(|e| SendError::Transient(format!("cannot load device: {e}")))?;
+                .map_err(|e: BoxDynError| SendError::Transient(format!("cannot load device: {e}")))?;
             if device.invalidated_at.is_some() {
                 return Err(SendError::Permanent("the device token is no longer valid".into()));
             }
@@ -356,14 +359,13 @@ fn tracked_sms(links: &mut LinkTracker, body: String) -> String {
 /// file. A template that cannot render is a permanent failure.
 async fn render(
     ctx: &JobContext,
-    conn: &mut AsyncPgConnection,
     event: NotificationEvent,
     channel: Channel,
     locale: Locale,
     data: &MessageContext,
 ) -> Result<Rendered, SendError> {
     let template_error = |e: TemplateError| SendError::Permanent(e.to_string());
-    if let Some(compiled) = active_version(ctx, conn, TemplateKey { event, channel, locale }).await? {
+    if let Some(compiled) = active_version(ctx, TemplateKey { event, channel, locale }).await? {
         return ctx.renderer.render_compiled(channel.as_str(), &compiled, data).map_err(template_error);
     }
     Ok(match channel {
@@ -378,19 +380,15 @@ async fn render(
 
 /// The key's active stored version, compiled: from this worker's cache while
 /// it hears activations and rollbacks (`cache`), else read and compiled now.
-async fn active_version(
-    ctx: &JobContext,
-    conn: &mut AsyncPgConnection,
-    key: TemplateKey,
-) -> Result<Option<Arc<CompiledTemplate>>, SendError> {
+async fn active_version(ctx: &JobContext, key: TemplateKey) -> Result<Option<Arc<CompiledTemplate>>, SendError> {
     let cache = ctx.caches.serving().then_some(&ctx.caches.templates);
     if let Some(hit) = cache.and_then(|templates| templates.get(&key)) {
         return Ok(hit);
     }
     let generation = ctx.caches.templates.generation();
-    let stored = TemplateVersion::active(conn, key)
+    let stored = async { TemplateVersion::active(&mut *ctx.db.get().await?, key).await.map_err(Into::into) }
         .await
-        .map_err(|e| SendError::Transient(format!("cannot load the template: {e}")))?;
+        .map_err(|e: BoxDynError| SendError::Transient(format!("cannot load the template: {e}")))?;
     let compiled = match stored {
         Some(version) => {
             let parts = TemplateParts { subject: version.subject, body: version.body, html: version.html };

@@ -327,9 +327,7 @@ async fn send(ctx: &JobContext, notification: &Notification) -> Result<Sent, Sen
             let device_id = notification
                 .device_token_id
                 .ok_or_else(|| SendError::Permanent("push notification without a device".into()))?;
-            let device = async { DeviceToken::find(&mut *ctx.db.get().await?, device_id).await.map_err(Into::into) }
-                .await
-                .map_err(|e: BoxDynError| SendError::Transient(format!("cannot load device: {e}")))?;
+            let device = read(ctx, "device", async |conn| DeviceToken::find(conn, device_id).await).await?;
             if device.invalidated_at.is_some() {
                 return Err(SendError::Permanent("the device token is no longer valid".into()));
             }
@@ -341,6 +339,18 @@ async fn send(ctx: &JobContext, notification: &Notification) -> Result<Sent, Sen
         }
     }?;
     Ok(Sent { receipt, links: links.into_links(), order })
+}
+
+/// One read on a connection taken for it and given back at once; failing,
+/// it is worth another attempt.
+async fn read<T>(
+    ctx: &JobContext,
+    what: &str,
+    query: impl AsyncFnOnce(&mut AsyncPgConnection) -> diesel::QueryResult<T>,
+) -> Result<T, SendError> {
+    let unavailable = |e: &dyn std::fmt::Display| SendError::Transient(format!("cannot load {what}: {e}"));
+    let mut conn = ctx.db.get().await.map_err(|e| unavailable(&e))?;
+    query(&mut conn).await.map_err(|e| unavailable(&e))
 }
 
 /// The fitted SMS with any link its template wrote out (not a value) tracked
@@ -386,9 +396,7 @@ async fn active_version(ctx: &JobContext, key: TemplateKey) -> Result<Option<Arc
         return Ok(hit);
     }
     let generation = ctx.caches.templates.generation();
-    let stored = async { TemplateVersion::active(&mut *ctx.db.get().await?, key).await.map_err(Into::into) }
-        .await
-        .map_err(|e: BoxDynError| SendError::Transient(format!("cannot load the template: {e}")))?;
+    let stored = read(ctx, "the template", async |conn| TemplateVersion::active(conn, key).await).await?;
     let compiled = match stored {
         Some(version) => {
             let parts = TemplateParts { subject: version.subject, body: version.body, html: version.html };

@@ -29,9 +29,8 @@ SELECT gen_random_uuid(), id, 'order_delivered', 'email', contact_email, 'es', '
        'pgbench:' || gen_random_uuid()
 FROM o
 RETURNING id AS notification_id, order_id \gset
-UPDATE notifications SET status = 'sending', attempts = attempts + 1, locked_until = now() + interval '5 minutes',
-                         updated_at = now()
-WHERE id = :notification_id AND status = 'pending';
+UPDATE notifications SET attempts = attempts + 1, locked_until = now() + interval '5 minutes'
+WHERE id = :notification_id AND status = 'pending' AND locked_until IS NULL;
 WITH attempt AS (
   INSERT INTO notification_attempts (notification_id, attempt, outcome, provider, provider_message_id,
                                      started_at, duration_ms)
@@ -43,4 +42,4 @@ WITH attempt AS (
 )
 UPDATE notifications SET status = 'sent', provider_message_id = '<bench@ordertrack>', sent_at = now(),
                          locked_until = NULL, updated_at = now()
-WHERE id = :notification_id AND status = 'sending';
+WHERE id = :notification_id AND status = 'pending';

@@ -28,13 +28,13 @@ struct Outbox {
 }
 
 /// Each count is read through its partial index (`notifications_pending_idx`,
-/// `notifications_sending_idx`, `notifications_failed_idx`).
+/// `notifications_failed_idx`). Pending counts the rows being sent; overdue
+/// does not (a claimed row's due time is when it became due, not late).
 const OUTBOX: &str = "
-SELECT (SELECT count(*) FROM notifications WHERE status = 'pending')
-     + (SELECT count(*) FROM notifications WHERE status = 'sending') AS pending,
+SELECT (SELECT count(*) FROM notifications WHERE status = 'pending') AS pending,
        (SELECT count(*) FROM notifications WHERE status = 'failed') AS failed,
        (SELECT extract(epoch FROM now() - min(next_attempt_at))::int8 FROM notifications
-         WHERE status = 'pending' AND next_attempt_at <= now()) AS overdue_secs,
+         WHERE status = 'pending' AND next_attempt_at <= now() AND locked_until IS NULL) AS overdue_secs,
        (SELECT extract(epoch FROM now() - through)::int8 FROM rollup_watermarks
          WHERE name = 'notification_events') AS rollup_lag_secs";
 

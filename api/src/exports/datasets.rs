@@ -109,7 +109,9 @@ const NOTIFICATION_COLUMNS: &[Column] = &[
 /// Keyset on `notifications_created_idx`; events per message on
 /// `notification_events_notification_idx`.
 const NOTIFICATIONS: &str = "
-SELECT n.id, n.created_at AS at, n.order_id, n.event, n.channel, n.locale, n.status, n.attempts, n.sent_at,
+SELECT n.id, n.created_at AS at, n.order_id, n.event, n.channel, n.locale,
+       CASE WHEN n.status = 'pending' AND n.locked_until IS NOT NULL THEN 'sending' ELSE n.status END AS status,
+       n.attempts, n.sent_at,
        (extract(epoch FROM n.sent_at - n.created_at) * 1000)::float8 AS send_latency_ms,
        coalesce(e.delivered_at, n.delivered_at) AS delivered_at, e.bounced_at, e.first_opened_at,
        coalesce(e.opens, 0) AS opens, coalesce(e.machine_opens, 0) AS machine_opens, e.first_clicked_at,

@@ -1,5 +1,6 @@
 //! The notification outbox. A row is written with the change that causes it
-//! and moves pending -> sending -> sent | pending (retry) | failed (dead letter).
+//! and moves pending -> sent | pending (retry) | failed (dead letter); while
+//! a worker sends it, it is pending with a lease (`locked_until`): sending.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -23,6 +24,7 @@ pub struct Notification {
     pub recipient: String,
     pub locale: Locale,
     pub queue: Queue,
+    /// As stored: never `Sending` (see `state`).
     pub status: NotificationStatus,
     pub attempts: i32,
     pub next_attempt_at: DateTime<Utc>,
@@ -233,6 +235,10 @@ impl Notification {
     /// status condition in the scan lets the planner read the partial
     /// `pending` index whole, which statistics taken while it was empty call
     /// cheap (3.3 ms a claim, not 0.2, in a backlog of thousands).
+    ///
+    /// A claim sets only columns no index covers (the lease and the attempt
+    /// count; not even `updated_at`, a key of the dead-letter index), so it
+    /// is a HOT update: no index entries, where a status change wrote five.
     pub async fn claim_all(
         conn: &mut AsyncPgConnection,
         ids: &[Uuid],
@@ -247,13 +253,12 @@ impl Notification {
         // (diesel re-prepares every UPDATE it builds; this one runs per batch of sends.)
         PreparedSql::new(
             "WITH locked AS MATERIALIZED (\
-               SELECT id, status FROM notifications WHERE id = ANY($1) ORDER BY id FOR UPDATE) \
-             UPDATE notifications SET status = $2, attempts = attempts + 1, locked_until = $3, updated_at = now() \
-             FROM locked WHERE notifications.id = locked.id AND locked.status = $4 \
+               SELECT id, status, locked_until FROM notifications WHERE id = ANY($1) ORDER BY id FOR UPDATE) \
+             UPDATE notifications SET attempts = attempts + 1, locked_until = $2 \
+             FROM locked WHERE notifications.id = locked.id AND locked.status = $3 AND locked.locked_until IS NULL \
              RETURNING notifications.*",
         )
         .bind::<Array<SqlUuid>, _>(ids.to_vec())
-        .bind::<Text, _>(NotificationStatus::Sending)
         .bind::<Timestamptz, _>(Utc::now() + lease)
         .bind::<Text, _>(NotificationStatus::Pending)
     }
@@ -261,7 +266,7 @@ impl Notification {
     /// Records sends in one statement (its own transaction), for each: the
     /// attempt, the row marked sent, its event on the order's timeline (when
     /// it has an order) and, for a message holding a secret, its payload
-    /// forgotten. Also from `pending`: an outcome recorded late, after the
+    /// forgotten. Also without the lease: an outcome recorded late, after the
     /// sweep released the claim but before anyone claimed it again, still
     /// lands (and so is not sent twice). Rows are locked and checked as in
     /// `claim_all`.
@@ -296,7 +301,7 @@ impl Notification {
                locked_until = NULL, last_error = NULL, updated_at = now(), \
                payload = CASE WHEN sent.wipe THEN '{}'::jsonb ELSE notifications.payload END \
              FROM sent JOIN locked USING (id) \
-             WHERE notifications.id = sent.id AND locked.status IN ($17, $18)",
+             WHERE notifications.id = sent.id AND locked.status = $17",
         )
         .bind::<Array<SqlUuid>, _>(sends.iter().map(|s| s.attempt.notification_id).collect::<Vec<_>>())
         .bind::<Array<Integer>, _>(sends.iter().map(|s| s.attempt.attempt).collect::<Vec<_>>())
@@ -326,8 +331,16 @@ impl Notification {
             sends.iter().map(|s| s.event.as_ref().map(|e| e.entry.clone())).collect::<Vec<_>>(),
         )
         .bind::<Text, _>(NotificationStatus::Sent)
-        .bind::<Text, _>(NotificationStatus::Sending)
         .bind::<Text, _>(NotificationStatus::Pending)
+    }
+
+    /// A row a worker holds: pending, with a lease.
+    #[allow(clippy::type_complexity)]
+    fn claimed() -> diesel::dsl::And<
+        diesel::dsl::Eq<notifications::status, NotificationStatus>,
+        diesel::dsl::IsNotNull<notifications::locked_until>,
+    > {
+        notifications::status.eq(NotificationStatus::Pending).and(notifications::locked_until.is_not_null())
     }
 
     /// Puts the row back in line for another attempt at `next_attempt_at`.
@@ -337,7 +350,7 @@ impl Notification {
         error: &str,
         next_attempt_at: DateTime<Utc>,
     ) -> QueryResult<usize> {
-        diesel::update(notifications::table.find(id).filter(notifications::status.eq(NotificationStatus::Sending)))
+        diesel::update(notifications::table.find(id).filter(Self::claimed()))
             .set((
                 notifications::status.eq(NotificationStatus::Pending),
                 notifications::next_attempt_at.eq(next_attempt_at),
@@ -358,9 +371,14 @@ impl Notification {
         limit: i64,
     ) -> QueryResult<Vec<Notification>> {
         let mut query = notifications::table.select(Notification::as_select()).into_boxed();
-        if let Some(status) = status {
-            query = query.filter(notifications::status.eq(status));
-        }
+        query = match status {
+            Some(NotificationStatus::Sending) => query.filter(Self::claimed()),
+            Some(NotificationStatus::Pending) => query
+                .filter(notifications::status.eq(NotificationStatus::Pending))
+                .filter(notifications::locked_until.is_null()),
+            Some(status) => query.filter(notifications::status.eq(status)),
+            None => query,
+        };
         if let Some(order_id) = order_id {
             query = query.filter(notifications::order_id.eq(order_id));
         }
@@ -459,6 +477,15 @@ impl Notification {
             .await
     }
 
+    /// Where the message is: the stored status, or `Sending` for a pending
+    /// row a worker holds the lease of.
+    pub fn state(&self) -> NotificationStatus {
+        match (self.status, self.locked_until) {
+            (NotificationStatus::Pending, Some(_)) => NotificationStatus::Sending,
+            (status, _) => status,
+        }
+    }
+
     /// Attempts counted against the retry budget since the last replay.
     pub fn budget_used(&self) -> i32 {
         self.attempts - self.replay_base_attempts
@@ -466,7 +493,7 @@ impl Notification {
 
     /// Gives up: the row stays visible with its last error (dead letter).
     pub async fn mark_failed(conn: &mut AsyncPgConnection, id: Uuid, error: &str) -> QueryResult<usize> {
-        diesel::update(notifications::table.find(id).filter(notifications::status.eq(NotificationStatus::Sending)))
+        diesel::update(notifications::table.find(id).filter(Self::claimed()))
             .set((
                 notifications::status.eq(NotificationStatus::Failed),
                 notifications::locked_until.eq(None::<DateTime<Utc>>),
@@ -478,36 +505,23 @@ impl Notification {
     }
 
     /// The outbox sweep: rows still pending `grace` after they were due (their
-    /// job was lost, e.g. Redis was down at commit), and claims whose lease ran
-    /// out (the worker died mid-send). Each is made due now, so it is not swept
-    /// again for another grace period, and returned for re-enqueueing.
+    /// job was lost, e.g. Redis was down at commit), and claims whose `lease`
+    /// ran out (the worker died mid-send). Each is made due now, so it is not
+    /// swept again for another grace period, and returned for re-enqueueing.
     pub async fn sweep_overdue(
         conn: &mut AsyncPgConnection,
         grace: std::time::Duration,
+        lease: std::time::Duration,
         limit: i64,
     ) -> QueryResult<Vec<DueNotification>> {
         let grace = chrono::Duration::from_std(grace).unwrap_or(chrono::Duration::seconds(60));
+        let lease = chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::minutes(5));
         let cutoff = Utc::now() - grace;
         // Right after Postgres (re)started, a claim's holder may still be
         // retrying to record its outcome: leave claims alone for a grace.
         let started: DateTime<Utc> = diesel::select(postmaster_start_time()).get_result(conn).await?;
         let lease_expired = if started < cutoff { Utc::now() } else { DateTime::<Utc>::UNIX_EPOCH };
-        let overdue: Vec<Uuid> = notifications::table
-            .filter(
-                notifications::status
-                    .eq(NotificationStatus::Pending)
-                    .and(notifications::next_attempt_at.le(cutoff))
-                    .or(notifications::status
-                        .eq(NotificationStatus::Sending)
-                        .and(notifications::locked_until.le(lease_expired))),
-            )
-            .order(notifications::next_attempt_at.asc())
-            .limit(limit)
-            .select(notifications::id)
-            .for_update()
-            .skip_locked()
-            .load(conn)
-            .await?;
+        let overdue: Vec<Uuid> = Self::overdue_query(cutoff, lease_expired, lease, limit).load(conn).await?;
         if overdue.is_empty() {
             return Ok(Vec::new());
         }
@@ -521,6 +535,37 @@ impl Notification {
             .returning((notifications::id, notifications::queue))
             .get_results(conn)
             .await
+    }
+
+    /// `sweep_overdue`'s scan: rows pending since before `cutoff`, and
+    /// claims whose lease ran out by `lease_expired`, oldest due first.
+    pub fn overdue_query(
+        cutoff: DateTime<Utc>,
+        lease_expired: DateTime<Utc>,
+        lease: chrono::Duration,
+        limit: i64,
+    ) -> impl diesel_async::methods::LoadQuery<'static, AsyncPgConnection, Uuid>
+           + diesel::query_builder::QueryFragment<diesel::pg::Pg>
+           + Send
+           + 'static {
+        // A row is claimed once due, so a lapsed claim was due a lease before
+        // it lapsed: the scan is one range of the pending index. (A duplicate
+        // job may claim a retry early; its lapsed claim waits until it is due.)
+        let due_by = cutoff.max(lease_expired - lease);
+        notifications::table
+            .filter(notifications::status.eq(NotificationStatus::Pending))
+            .filter(notifications::next_attempt_at.le(due_by))
+            .filter(
+                notifications::locked_until
+                    .is_null()
+                    .and(notifications::next_attempt_at.le(cutoff))
+                    .or(notifications::locked_until.le(lease_expired)),
+            )
+            .order(notifications::next_attempt_at.asc())
+            .limit(limit)
+            .select(notifications::id)
+            .for_update()
+            .skip_locked()
     }
 }
 

@@ -44,7 +44,7 @@ use uuid::Uuid;
 
 const APP_SECRET: &str = "fault-suite-app-secret-that-is-long-enough-0123";
 const NAMESPACE: &str = "faults";
-/// `CLAIM_LEASE_MS` of the workers: a `sending` row is reclaimed after it.
+/// `CLAIM_LEASE_MS` of the workers: a claimed row is reclaimed after it.
 const CLAIM_LEASE_MS: u64 = 10_000;
 /// The sweep runs every 2 s (`SWEEP_SCHEDULE`).
 const SWEEP_SCHEDULE: &str = "*/2 * * * * *";
@@ -694,7 +694,7 @@ async fn connect(url: &str) -> AsyncPgConnection {
 
 async fn unfinished(url: &str) -> i64 {
     let mut conn = connect(url).await;
-    diesel::sql_query("SELECT count(*) AS n FROM notifications WHERE status IN ('pending', 'sending')")
+    diesel::sql_query("SELECT count(*) AS n FROM notifications WHERE status = 'pending'")
         .get_result::<Count>(&mut conn)
         .await
         .map_or(-1, |c| c.n)

@@ -39,6 +39,44 @@ async fn an_order_taken_while_redis_is_down_gets_its_email_exactly_once() {
     app.stop().await;
 }
 
+/// A worker claims an email and dies: the sweep leaves the row alone while
+/// the claim's lease runs, and sends it once the lease has run out.
+#[tokio::test]
+async fn an_email_claimed_by_a_dead_worker_is_sent_once_its_lease_runs_out() {
+    use diesel::sql_query;
+    use diesel_async::RunQueryDsl;
+    use ordertrack_shared::models::Notification;
+
+    // No job reaches Redis: the row is what the dead worker left.
+    let app = TestApp::spawn_with(Options {
+        api_redis_url: DEAD_REDIS_URL.into(),
+        enqueue_timeout: Duration::from_millis(300),
+        sweep_grace: Duration::ZERO,
+        ..Options::default()
+    })
+    .await;
+    let order = app.create_order(&guest_order("SO-DEAD", "dead@example.com", "en")).await;
+    let id = order["id"].as_str().unwrap().parse().unwrap();
+    let notification_id = app.notifications(id).await[0].id;
+    let mut conn = app.db.get().await.unwrap();
+    let claimed = Notification::claim_all(&mut conn, &[notification_id], Duration::from_secs(3600)).await.unwrap();
+    assert_eq!(claimed.len(), 1, "the doomed worker's claim");
+
+    app.run_job(MaintenanceJob::SweepOutbox { tick: 1 }).await;
+    assert!(app.smtp.received().is_empty(), "a claim within its lease is left alone");
+    assert_eq!(app.notifications(id).await[0].state(), NotificationStatus::Sending);
+
+    // (The lease's hour, passed.)
+    sql_query("UPDATE notifications SET locked_until = now() - interval '1 second'").execute(&mut conn).await.unwrap();
+    app.run_job(MaintenanceJob::SweepOutbox { tick: 2 }).await;
+    assert_eq!(app.smtp.received().len(), 1, "the sweep sends what the dead worker held");
+    app.run_job(MaintenanceJob::SweepOutbox { tick: 3 }).await;
+    assert_eq!(app.smtp.received().len(), 1, "once");
+    let n = &app.notifications(id).await[0];
+    assert_eq!((n.state(), n.attempts), (NotificationStatus::Sent, 2), "the dead worker's attempt counts");
+    app.stop().await;
+}
+
 /// Postgres goes away between the provider's answer and the bookkeeping:
 /// the worker keeps the outcome and writes it once Postgres is back, so the
 /// email is recorded as sent and never sent again.
@@ -51,7 +89,7 @@ async fn a_sends_outcome_survives_a_database_outage_after_the_send() {
     app.smtp.hold("held");
     let order = app.create_order(&guest_order("SO-PG", "held@example.com", "en")).await;
     let id = order["id"].as_str().unwrap().parse().unwrap();
-    let sending = || async { app.notifications(id).await[0].status == NotificationStatus::Sending };
+    let sending = || async { app.notifications(id).await[0].state() == NotificationStatus::Sending };
     assert!(ordertrack_tests::eventually(Duration::from_secs(10), sending).await, "the worker claims the email");
 
     let notification_id = app.notifications(id).await[0].id;
@@ -81,7 +119,7 @@ async fn a_sends_outcome_survives_a_database_outage_after_the_send() {
     // the outage lasts (one second here), holding the outcome.
     tokio::time::sleep(Duration::from_secs(1)).await;
     let row = ordertrack_shared::models::Notification::find(&mut conn, notification_id).await.unwrap();
-    assert_eq!(row.status, NotificationStatus::Sending, "not recorded while Postgres is away");
+    assert_eq!(row.state(), NotificationStatus::Sending, "not recorded while Postgres is away");
     sql_query(allow(true)).execute(&mut admin).await.unwrap();
     drop(conn);
 

@@ -213,6 +213,55 @@ async fn claims_and_send_records_seek_their_rows_whatever_the_statistics_say() {
             "{name} seeks the primary key only: {reads:?}"
         );
     }
+    // The sweep reads one range of the pending index, lapsed claims included.
+    let now = Utc::now();
+    let sweep =
+        Notification::overdue_query(now - chrono::Duration::seconds(60), now, chrono::Duration::minutes(5), 100);
+    let reads = index_reads(&mut conn, sweep).await;
+    assert_eq!(sought(&reads), [("notifications_pending_idx", true)], "{reads:?}");
+}
+
+/// A claim changes no indexed column, so Postgres writes its row version on
+/// the same page with no index entries (a HOT update), where the move to a
+/// `sending` status wrote one in each of the table's five indexes.
+#[tokio::test]
+async fn a_claim_writes_no_index_entry() {
+    use ordertrack_shared::domain::NotificationStatus;
+    use ordertrack_shared::models::Notification;
+
+    let app = TestApp::spawn_with(Options { worker: false, ..Options::default() }).await;
+    let mut conn = app.db.get().await.unwrap();
+    for statement in [
+        "INSERT INTO orders (id, order_number, contact_email, locale, status, ship_name, ship_line1, ship_city,
+                             ship_postal_code, ship_country, tracking_code)
+         VALUES (md5('o1')::uuid, 'H-1', 'r@example.com', 'en', 'shipped', 'B', 'L', 'C', '28013', 'ES', 'h1')",
+        "INSERT INTO notifications (id, order_id, event, channel, recipient, locale, queue, dedupe_key)
+         SELECT md5('n' || g)::uuid, md5('o1')::uuid, 'delayed', 'email', 'r', 'en', 'notifications', 'h' || g
+         FROM generate_series(1, 3) g",
+        "BEGIN",
+    ] {
+        sql_query(statement).execute(&mut conn).await.unwrap();
+    }
+    let mut ids = Vec::new();
+    for n in ["n1", "n2", "n3"] {
+        ids.push(md5_uuid(&mut conn, n).await);
+    }
+    let claimed = Notification::claim_all(&mut conn, &ids, std::time::Duration::from_secs(60)).await.unwrap();
+    assert_eq!(claimed.len(), 3);
+    assert!(claimed.iter().all(|n| n.state() == NotificationStatus::Sending && n.attempts == 1), "{claimed:?}");
+    // This transaction's own counts, exact and not yet flushed to the views.
+    let (updated, hot): (i64, i64) = diesel::select((
+        diesel::dsl::sql::<diesel::sql_types::BigInt>("pg_stat_get_xact_tuples_updated('notifications'::regclass)"),
+        diesel::dsl::sql::<diesel::sql_types::BigInt>("pg_stat_get_xact_tuples_hot_updated('notifications'::regclass)"),
+    ))
+    .get_result(&mut conn)
+    .await
+    .unwrap();
+    assert_eq!((updated, hot), (3, 3), "every claim a HOT update");
+    sql_query("COMMIT").execute(&mut conn).await.unwrap();
+    // A second claim finds the rows held.
+    assert!(Notification::claim_all(&mut conn, &ids, std::time::Duration::from_secs(60)).await.unwrap().is_empty());
+    app.stop().await;
 }
 
 /// The worker's grouped statements are planned once per connection: their

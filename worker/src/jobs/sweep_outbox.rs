@@ -14,7 +14,7 @@ pub async fn sweep(ctx: &JobContext) -> Result<usize, BoxDynError> {
     let mut conn = ctx.db.get().await?;
     let (grace, batch) = (ctx.config.sweep_grace, ctx.config.sweep_batch);
     db::begin(&mut conn).await?;
-    let result = Notification::sweep_overdue(&mut conn, grace, batch).await;
+    let result = Notification::sweep_overdue(&mut conn, grace, ctx.config.claim_lease, batch).await;
     let due = db::finish(&mut conn, result).await?;
     drop(conn);
     for n in &due {

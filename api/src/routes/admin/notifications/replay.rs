@@ -35,7 +35,7 @@ pub async fn replay_notification(
         return match Notification::find(&mut conn, *id).await {
             Ok(n) => Err(ApiError::conflict(
                 "not_failed",
-                format!("only failed notifications can be replayed (this one is {})", n.status),
+                format!("only failed notifications can be replayed (this one is {})", n.state()),
             )),
             Err(diesel::result::Error::NotFound) => Err(ApiError::NotFound("notification")),
             Err(e) => Err(e.into()),

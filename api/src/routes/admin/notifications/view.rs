@@ -60,7 +60,7 @@ impl NotificationView {
             recipient: n.recipient.clone(),
             locale: n.locale,
             queue: n.queue.to_string(),
-            status: n.status,
+            status: n.state(),
             attempts: n.attempts,
             last_error: n.last_error.clone(),
             provider_message_id: n.provider_message_id.clone(),

@@ -4,20 +4,24 @@ use ordertrack_shared::domain::NotificationStatus;
 use ordertrack_shared::jobs::MaintenanceJob;
 use ordertrack_tests::{guest_order, Options, TestApp, DEAD_REDIS_URL};
 
+/// An api whose Redis is down (the worker's is up), so only the sweep
+/// queues a message's job; every pending row is overdue at once.
+fn api_without_redis() -> Options {
+    Options {
+        api_redis_url: DEAD_REDIS_URL.into(),
+        enqueue_timeout: Duration::from_millis(300),
+        sweep_grace: Duration::ZERO,
+        ..Options::default()
+    }
+}
+
 /// Redis is down when the order commits: the order and its outbox row are
 /// kept, and the outbox sweep gets the email out once a worker can reach
 /// Redis. (The sweep is pushed here as a scheduler tick would push it; the
 /// cron itself is the subject of `scheduler.rs`.)
 #[tokio::test]
 async fn an_order_taken_while_redis_is_down_gets_its_email_exactly_once() {
-    let app = TestApp::spawn_with(Options {
-        api_redis_url: DEAD_REDIS_URL.into(),
-        enqueue_timeout: Duration::from_millis(300),
-        // Every pending row is overdue at once: the grace is not the subject.
-        sweep_grace: Duration::ZERO,
-        ..Options::default()
-    })
-    .await;
+    let app = TestApp::spawn_with(api_without_redis()).await;
     let started = std::time::Instant::now();
     let order = app.create_order(&guest_order("SO-1", "a@example.com", "en")).await;
     // A real clock is the subject: the api gives up on Redis after its
@@ -48,13 +52,7 @@ async fn an_email_claimed_by_a_dead_worker_is_sent_once_its_lease_runs_out() {
     use ordertrack_shared::models::Notification;
 
     // No job reaches Redis: the row is what the dead worker left.
-    let app = TestApp::spawn_with(Options {
-        api_redis_url: DEAD_REDIS_URL.into(),
-        enqueue_timeout: Duration::from_millis(300),
-        sweep_grace: Duration::ZERO,
-        ..Options::default()
-    })
-    .await;
+    let app = TestApp::spawn_with(api_without_redis()).await;
     let order = app.create_order(&guest_order("SO-DEAD", "dead@example.com", "en")).await;
     let id = order["id"].as_str().unwrap().parse().unwrap();
     let notification_id = app.notifications(id).await[0].id;

@@ -163,7 +163,7 @@ impl Enqueuer {
             }
             storage.push_task(task.build()).await.map_err(|e| EnqueueError::Push(e.to_string()))
         };
-        let result = tokio::time::timeout(self.timeout, push).await.map_err(|_| EnqueueError::Timeout(self.timeout))?;
+        let result = tokio::time::timeout(self.timeout, push).await.unwrap_or(Err(EnqueueError::Timeout(self.timeout)));
         match &result {
             Ok(()) => crate::metrics::JOBS_ENQUEUED.with_label_values(&[queue.as_str(), J::NAME, "ok"]).inc(),
             Err(e) => {

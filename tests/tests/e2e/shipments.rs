@@ -54,3 +54,31 @@ async fn bad_or_duplicate_tracking_numbers_are_refused() {
     );
     app.stop().await;
 }
+
+/// A message about an order is written from the order's latest parcel: the
+/// out-for-delivery email names the carrier and the tracking number of the
+/// newer of two parcels, and links to the carrier's page.
+#[tokio::test]
+async fn the_out_for_delivery_email_names_the_latest_parcel() {
+    let app = TestApp::spawn().await;
+    let order = app.create_order(&guest_order("SO-1", "a@example.com", "en")).await;
+    let id = order["id"].as_str().unwrap();
+    let path = format!("/api/v1/orders/{id}/shipments");
+    for parcel in [
+        json!({"carrier": "ups", "tracking_number": "1Z999AA10123456784"}),
+        json!({"carrier": "dhl", "tracking_number": "1234567890"}),
+    ] {
+        assert_eq!(app.post(&path, &app.service_token, &parcel).await.status(), 201);
+    }
+    app.set_status(id, "shipped").await;
+    app.set_status(id, "out_for_delivery").await;
+    app.run_pending_jobs().await;
+
+    let emails = app.smtp.received();
+    let mail = emails.iter().find(|m| m.subject().contains("out for delivery")).expect("the out-for-delivery email");
+    let text = mail.part("text/plain").expect("text part");
+    assert!(text.contains("Carrier: DHL") && text.contains("Tracking number: 1234567890"), "{text}");
+    assert!(text.contains("carrier's website: https://track.example.test/c/"), "the carrier's page, tracked: {text}");
+    assert!(!text.contains("1Z999AA10123456784"), "not the older parcel: {text}");
+    app.stop().await;
+}

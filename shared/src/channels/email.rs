@@ -7,7 +7,7 @@ use std::time::Duration;
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
-use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::{AsyncSmtpTransport, AsyncTransport, FileTransport, Message, Tokio1Executor};
 
 use super::{SendError, SendReceipt};
 use crate::config::{self, ConfigError};
@@ -105,7 +105,7 @@ impl EmailConfig {
 
 enum Transport {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
-    File(AsyncFileTransport<Tokio1Executor>),
+    File(FileTransport),
     Log,
 }
 
@@ -139,7 +139,7 @@ impl EmailSender {
             EmailConfig::File { dir, from } => {
                 std::fs::create_dir_all(dir)
                     .map_err(|e| SendError::Permanent(format!("cannot create {}: {e}", dir.display())))?;
-                (Transport::File(AsyncFileTransport::new(dir)), from)
+                (Transport::File(FileTransport::new(dir)), from)
             }
             EmailConfig::Log { from } => (Transport::Log, from),
         };
@@ -185,9 +185,13 @@ impl EmailSender {
             .map_err(|e| SendError::Permanent(format!("cannot build message: {e}")))?;
         match &self.transport {
             Transport::Smtp(smtp) => smtp.send(message).await.map(|_| ()).map_err(classify_smtp_error)?,
-            Transport::File(file) => {
-                file.send(message).await.map(|_| ()).map_err(|e| SendError::Transient(format!("file sink: {e}")))?
-            }
+            // Written on the runtime's thread: a few kilobytes into the page
+            // cache take microseconds, where the async transport's hop to
+            // the blocking pool (a thread and two wake-ups per email) cost
+            // the worker a quarter of its CPU per send (bench/results.md).
+            Transport::File(file) => lettre::Transport::send(file, &message)
+                .map(|_| ())
+                .map_err(|e| SendError::Transient(format!("file sink: {e}")))?,
             Transport::Log => {
                 tracing::info!(to = %message.envelope().to().iter().map(ToString::to_string).collect::<Vec<_>>().join(","),
                     subject = %email.subject, "email (log transport)");

@@ -5,7 +5,9 @@
 //! "after id N" never skips a late commit.
 
 use chrono::{DateTime, Utc};
+use diesel::pg::Pg;
 use diesel::prelude::*;
+use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
 use diesel::sql_types::BigInt;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
@@ -166,14 +168,31 @@ impl OrderEvent {
         }
     }
 
-    /// Deletes numbered events created before `before`; returns how many.
+    /// Deletes the oldest numbered events, up to the first (of the next
+    /// `batch` ids) created at or after `before`; returns how many.
+    ///
+    /// A prefix of the ids, never a range of `created_at`: that is the
+    /// writer's transaction time, not the order the sequencer numbered them
+    /// in, so an event can be older than one numbered before it. Pruned by
+    /// time, the younger one would stay and leave a hole behind it that
+    /// `pruned_after` (the oldest id kept) cannot see: a resuming client
+    /// would silently miss the events in it. Waiting for it costs at most
+    /// the length of its transaction. (The ids go as an array: `IN` was
+    /// planned as a hash join that read the whole log.)
     pub async fn prune(conn: &mut AsyncPgConnection, before: DateTime<Utc>, batch: i64) -> QueryResult<usize> {
+        Self::prune_query(before, batch).execute(conn).await
+    }
+
+    /// `prune`'s statement.
+    pub fn prune_query(before: DateTime<Utc>, batch: i64) -> BoxedSqlQuery<'static, Pg, SqlQuery> {
         diesel::sql_query(
-            "DELETE FROM order_events WHERE id IN (SELECT id FROM order_events WHERE created_at < $1 LIMIT $2)",
+            "WITH oldest AS (SELECT id, created_at FROM order_events ORDER BY id LIMIT $2) \
+             DELETE FROM order_events WHERE id = ANY (ARRAY(\
+               SELECT id FROM oldest \
+               WHERE id < coalesce((SELECT min(id) FROM oldest WHERE created_at >= $1), 9223372036854775807)))",
         )
+        .into_boxed()
         .bind::<diesel::sql_types::Timestamptz, _>(before)
         .bind::<BigInt, _>(batch)
-        .execute(conn)
-        .await
     }
 }

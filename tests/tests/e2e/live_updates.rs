@@ -256,6 +256,78 @@ struct Inbox {
     vacuums: i64,
 }
 
+#[derive(diesel::QueryableByName)]
+struct EventId {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    id: i64,
+}
+
+/// The ids in the event log: all of them, or those of `order_id`'s status changes.
+async fn event_ids(app: &TestApp, status_changes_of: Option<&str>) -> Vec<i64> {
+    let mut conn = app.db.get().await.unwrap();
+    let query = diesel::sql_query(
+        "SELECT id FROM order_events WHERE $1::uuid IS NULL OR (order_id = $1 AND kind = 'status_change') ORDER BY id",
+    )
+    .bind::<diesel::sql_types::Nullable<diesel::sql_types::Uuid>, _>(
+        status_changes_of.map(|id| id.parse::<uuid::Uuid>().unwrap()),
+    );
+    query.load::<EventId>(&mut conn).await.unwrap().into_iter().map(|e| e.id).collect()
+}
+
+#[tokio::test]
+async fn pruning_takes_the_oldest_ids_only_and_a_client_resuming_before_them_is_told_to_refetch() {
+    let app = TestApp::spawn().await;
+    let id = id_of(&app.create_order(&customer_order("SO-L9", "ines")).await);
+    let token = app.customer_token("ines").await;
+    let mut statuses = Vec::new();
+    let mut current = "confirmed".to_owned();
+    for _ in 0..4 {
+        current = step(&app, &id, &current).await;
+        statuses.push(current.clone());
+    }
+    // (The order's creation is logged as its first status change.)
+    let logged = eventually(WAIT, || async { event_ids(&app, Some(&id)).await.len() == 5 }).await;
+    assert!(logged, "the creation and four changes logged");
+    let changes = event_ids(&app, Some(&id)).await.split_off(1);
+    // Past the retention: everything up to the first change, and the third
+    // change, which is older than the second (as an event whose writer's
+    // transaction began first but committed later is).
+    let mut conn = app.db.get().await.unwrap();
+    diesel::sql_query("UPDATE order_events SET created_at = now() - interval '40 days' WHERE id <= $1 OR id = $2")
+        .bind::<diesel::sql_types::BigInt, _>(changes[0])
+        .bind::<diesel::sql_types::BigInt, _>(changes[2])
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let before = event_ids(&app, None).await;
+
+    app.run_job(ordertrack_shared::jobs::MaintenanceJob::PruneOrderEvents { tick: 1 }).await;
+
+    // (Events logged since, as the worker's "sent" entries, are kept too.)
+    let kept = event_ids(&app, None).await;
+    assert!(kept.iter().all(|&e| e > changes[0]), "the ids up to the first change go: {kept:?}");
+    let behind: Vec<i64> = before.into_iter().filter(|&e| e > changes[0]).collect();
+    assert!(behind.iter().all(|e| kept.contains(e)), "nothing behind a younger event goes: {behind:?}, {kept:?}");
+    assert!(kept.contains(&changes[2]), "the old third change stays behind the second");
+
+    let path = format!("/api/v1/orders/{id}/events");
+    let (status, mut stream) = SseStream::connect(&app.url(&path), Some(&token), Some(changes[0] - 1)).await;
+    assert_eq!(status, 200, "{}", stream.error);
+    let reset = stream.next_event(WAIT).await.expect("a reset");
+    assert_eq!((reset.event.as_str(), &reset.data["reason"]), ("reset", &json!("beyond_retention")), "{reset:?}");
+    drop(stream);
+
+    let (status, mut stream) = SseStream::connect(&app.url(&path), Some(&token), Some(changes[0])).await;
+    assert_eq!(status, 200, "{}", stream.error);
+    for (change, status) in changes[1..].iter().zip(&statuses[1..]) {
+        let event = stream.next_event(WAIT).await.unwrap_or_else(|| panic!("change {change} not replayed"));
+        assert_status_change(&event, &id, status);
+        assert_eq!(event.id, Some(*change));
+    }
+    drop(stream);
+    app.stop().await;
+}
+
 #[tokio::test]
 async fn streams_carry_on_through_a_redis_restart() {
     // A Redis of this test's own: the shared one on 6379 serves other tests.

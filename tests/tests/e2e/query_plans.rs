@@ -334,3 +334,27 @@ async fn a_status_change_seeks_the_order_and_the_opt_outs_by_key() {
     let scans = seq_scans(&mut conn, query).await;
     assert!(scans.iter().all(|(table, _)| table != "channel_opt_outs" && table != "orders"), "{scans:?}");
 }
+
+/// Pruning the event log walks its primary key from the oldest id, however
+/// long the log: there is no index on `created_at` to keep up at every change.
+#[tokio::test]
+async fn pruning_the_event_log_walks_its_primary_key() {
+    use ordertrack_shared::models::OrderEvent;
+
+    let app = TestApp::spawn_with(Options { worker: false, ..Options::default() }).await;
+    let mut conn = app.db.get().await.unwrap();
+    for statement in [
+        "INSERT INTO order_events (id, order_id, kind, staff_only, entry, created_at)
+         SELECT nextval('order_event_ids'), gen_random_uuid(), 'status_change', false, '{}',
+                now() - (20001 - g) * interval '1 minute'
+         FROM generate_series(1, 20000) g",
+        "ANALYZE order_events",
+    ] {
+        sql_query(statement).execute(&mut conn).await.unwrap();
+    }
+    let before = Utc::now() - chrono::Duration::days(7);
+    let reads = index_reads(&mut conn, OrderEvent::prune_query(before, 5_000)).await;
+    assert!(reads.iter().any(|(index, _)| index == "order_events_pkey"), "{reads:?}");
+    let scans = seq_scans(&mut conn, OrderEvent::prune_query(before, 5_000)).await;
+    assert!(scans.iter().all(|(table, _)| table != "order_events"), "{scans:?}");
+}
